@@ -1,0 +1,40 @@
+# Paroles : deux commandes suffisent sur une Debian neuve.
+#   make run   → environnement, installation, migrations, archive de démonstration, site + travailleur
+#   make test  → installation et suite de tests complète
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+.PHONY: install run test bench fixtures clean-demo
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -e '.[test]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+run: $(STAMP)
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_demo --if-empty
+	$(PY) manage.py run_paroles --host $(HOST) --port $(PORT)
+
+test: $(STAMP)
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+bench: $(STAMP)
+	$(PY) bench/renditions.py
+	$(PY) bench/transcription.py
+	$(PY) bench/wer.py
+	$(PY) bench/pages.py
+	$(PY) bench/dashboard.py
+
+fixtures: $(STAMP)
+	$(PY) media_library/fixtures/make_fixtures.py

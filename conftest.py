@@ -1,0 +1,66 @@
+"""Fixtures partagées par toutes les suites de tests (chaque application a son dossier tests/)."""
+
+import pytest
+
+from media_library import testing
+
+
+@pytest.fixture
+def media_dir(tmp_path):
+    d = tmp_path / "media-src"
+    d.mkdir()
+    return d
+
+
+@pytest.fixture
+def small_video(media_dir):
+    return testing.make_video(media_dir / "capsule.mp4", seconds=2)
+
+
+@pytest.fixture
+def small_audio(media_dir):
+    return testing.make_audio(media_dir / "podcast.mp3", seconds=2)
+
+
+@pytest.fixture
+def small_image(media_dir):
+    return testing.make_image(media_dir / "bodymap.jpg")
+
+
+@pytest.fixture
+def small_pdf(media_dir):
+    return testing.make_pdf(media_dir / "depliant.pdf")
+
+
+@pytest.fixture
+def project(db):
+    from media_library.tests.factories import ProjectFactory
+
+    return ProjectFactory(name="Protection des migrants")
+
+
+@pytest.fixture
+def work(db, project):
+    from media_library.tests.factories import WorkFactory
+
+    return WorkFactory(project=project, title_fr="Capsule d'essai")
+
+
+@pytest.fixture
+def cleared_work(db, project):
+    from media_library.tests.factories import WorkFactory
+
+    return WorkFactory(project=project, title_fr="Capsule publique", cleared=True)
+
+
+@pytest.fixture
+def admin_user(db):
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.create_superuser("admin", "admin@example.org", "mot-de-passe-admin")
+
+
+@pytest.fixture
+def admin_client(client, admin_user):
+    client.force_login(admin_user)
+    return client

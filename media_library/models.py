@@ -1,0 +1,411 @@
+"""Le catalogue des œuvres et de leurs fichiers originaux.
+
+Une œuvre (Work) est une fiche de catalogue, enregistrée comme « snippet » Wagtail : elle n'a pas de
+place dans l'arbre des pages, mais elle apparaît dans des pages (expositions, boîte à outils) et dans
+les vues publiques des archives. Ses fichiers (MediaFile) sont stockés en privé et servis par la porte.
+"""
+
+import uuid
+from pathlib import PurePath
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalManyToManyField
+from modelcluster.models import ClusterableModel
+from wagtail.images.models import AbstractImage, AbstractRendition, Image
+from wagtail.search import index
+
+
+class NamedModel(models.Model):
+    name = models.CharField(_("nom"), max_length=200, unique=True)
+    name_bm = models.CharField(_("nom en bambara"), max_length=200, blank=True)
+    slug = models.SlugField(_("identifiant"), max_length=200, unique=True, blank=True, allow_unicode=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify(self.name, allow_unicode=True)[:200] or uuid.uuid4().hex[:12]
+        super().save(*args, **kwargs)
+
+
+class Project(NamedModel):
+    """Un projet (plusieurs projets partagent la plateforme) ; il regroupe des collections."""
+
+    description = models.TextField(_("description"), blank=True)
+    start_date = models.DateField(_("début"), null=True, blank=True)
+    end_date = models.DateField(_("fin"), null=True, blank=True)
+
+    class Meta(NamedModel.Meta):
+        verbose_name = _("projet")
+        verbose_name_plural = _("projets")
+
+
+class PartnerOrganisation(NamedModel):
+    """Une association partenaire. Les comptes d'animateurs y sont rattachés."""
+
+    acronym = models.CharField(_("sigle"), max_length=40, blank=True)
+    city = models.CharField(_("ville"), max_length=120, blank=True)
+    # Organisation d'une communauté persécutée : ses œuvres ne sont visibles que par elle-même
+    # et par les responsables du consentement (voir consent.access).
+    is_protected_community = models.BooleanField(
+        _("communauté protégée"),
+        default=False,
+        help_text=_("Ses contenus ne sont visibles que par cette organisation et les responsables du consentement."),
+    )
+    users = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="partner_organisations",
+        verbose_name=_("membres"),
+    )
+
+    class Meta(NamedModel.Meta):
+        verbose_name = _("organisation partenaire")
+        verbose_name_plural = _("organisations partenaires")
+
+    def __str__(self):
+        return self.acronym or self.name
+
+
+class Series(NamedModel):
+    project = models.ForeignKey(Project, verbose_name=_("projet"), null=True, blank=True, on_delete=models.SET_NULL)
+
+    class Meta(NamedModel.Meta):
+        verbose_name = _("série")
+        verbose_name_plural = _("séries")
+
+
+class Theme(NamedModel):
+    class Meta(NamedModel.Meta):
+        verbose_name = _("thème")
+        verbose_name_plural = _("thèmes")
+
+
+class Workshop(NamedModel):
+    """Atelier d'origine (par exemple l'atelier de body mapping de Faladié)."""
+
+    project = models.ForeignKey(Project, verbose_name=_("projet"), null=True, blank=True, on_delete=models.SET_NULL)
+    partner = models.ForeignKey(
+        PartnerOrganisation, verbose_name=_("partenaire"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    place = models.CharField(_("lieu"), max_length=200, blank=True)
+    start_date = models.DateField(_("début"), null=True, blank=True)
+    end_date = models.DateField(_("fin"), null=True, blank=True)
+
+    class Meta(NamedModel.Meta):
+        verbose_name = _("atelier")
+        verbose_name_plural = _("ateliers")
+
+
+class Language(models.Model):
+    """Langue parlée (code ISO 639). Le bambara (bm) est une langue de premier rang."""
+
+    code = models.CharField(_("code ISO 639"), max_length=8, unique=True)
+    name = models.CharField(_("nom"), max_length=80)
+    name_bm = models.CharField(_("nom en bambara"), max_length=80, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("langue")
+        verbose_name_plural = _("langues")
+
+    def __str__(self):
+        return self.name
+
+
+class ContentWarning(NamedModel):
+    class Meta(NamedModel.Meta):
+        verbose_name = _("avertissement de contenu")
+        verbose_name_plural = _("avertissements de contenu")
+
+
+class WorkKind(models.TextChoices):
+    FILM = "film", _("Film")
+    CAPSULE = "capsule", _("Capsule vidéo")
+    PODCAST = "podcast", _("Épisode de podcast")
+    BODY_MAP = "body_map", _("Body map (carte corporelle)")
+    PHOTOVOICE = "photovoice", _("Photo Voice")
+    DRAWING = "drawing", _("Dessin")
+    PERFORMANCE = "performance", _("Captation de spectacle")
+    BOOK = "book", _("Livre")
+    LEAFLET = "leaflet", _("Dépliant")
+
+
+class Licence(models.TextChoices):
+    ALL_RIGHTS = "all_rights", _("Tous droits réservés (usage du projet)")
+    CC_BY_NC_ND = "cc_by_nc_nd", _("CC BY-NC-ND 4.0")
+    CC_BY_NC = "cc_by_nc", _("CC BY-NC 4.0")
+    CC_BY = "cc_by", _("CC BY 4.0")
+    OTHER = "other", _("Autre (voir la note d'usage)")
+
+
+class WorkQuerySet(models.QuerySet):
+    def with_relations(self):
+        return self.select_related("project", "series", "partner", "workshop").prefetch_related(
+            "themes", "spoken_languages", "content_warnings"
+        )
+
+
+class Work(index.Indexed, ClusterableModel):
+    """Une œuvre du fonds : film, capsule, podcast, body map, photo, dessin, livre…"""
+
+    kind = models.CharField(_("type"), max_length=20, choices=WorkKind.choices, db_index=True)
+    title_fr = models.CharField(_("titre (français)"), max_length=255)
+    title_bm = models.CharField(_("titre (bambara)"), max_length=255, blank=True)
+    slug = models.SlugField(_("identifiant d'URL"), max_length=120, blank=True, allow_unicode=True)
+    description_fr = models.TextField(_("description (français)"), blank=True)
+    description_bm = models.TextField(_("description (bambara)"), blank=True)
+    # Photo Voice : les mots de l'enfant, tels quels, sans correction.
+    words_verbatim = models.TextField(
+        _("paroles de l'auteur·e, telles quelles"),
+        blank=True,
+        help_text=_("Recopiez le texte exactement, fautes comprises : il ne doit jamais être corrigé."),
+    )
+    words_bm = models.TextField(_("traduction en bambara des paroles"), blank=True)
+
+    project = models.ForeignKey(
+        Project, verbose_name=_("projet"), on_delete=models.PROTECT, related_name="works"
+    )
+    series = models.ForeignKey(
+        Series, verbose_name=_("série"), null=True, blank=True, on_delete=models.SET_NULL, related_name="works"
+    )
+    themes = ParentalManyToManyField(Theme, verbose_name=_("thèmes"), blank=True, related_name="works")
+    partner = models.ForeignKey(
+        PartnerOrganisation,
+        verbose_name=_("organisation partenaire"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="works",
+    )
+    workshop = models.ForeignKey(
+        Workshop,
+        verbose_name=_("atelier d'origine"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="works",
+    )
+    date_made = models.DateField(_("date de réalisation"), null=True, blank=True)
+    date_made_text = models.CharField(
+        _("date approximative"), max_length=60, blank=True, help_text=_("Par exemple « été 2022 ».")
+    )
+    place_made = models.CharField(_("lieu de réalisation"), max_length=200, blank=True)
+    spoken_languages = ParentalManyToManyField(
+        Language, verbose_name=_("langues parlées"), blank=True, related_name="works"
+    )
+    content_warnings = ParentalManyToManyField(
+        ContentWarning, verbose_name=_("avertissements de contenu"), blank=True, related_name="works"
+    )
+    licence = models.CharField(_("licence"), max_length=20, choices=Licence.choices, default=Licence.ALL_RIGHTS)
+    usage_note = models.TextField(_("note d'usage"), blank=True)
+    duration_seconds = models.FloatField(_("durée (s)"), null=True, blank=True, editable=False)
+
+    # Avant l'arrivée des règles de consentement complètes, seul ce drapeau ouvrait la page publique.
+    cleared = models.BooleanField(
+        _("validée pour publication"),
+        default=False,
+        help_text=_("Coché par un administrateur : l'œuvre peut apparaître sur le site public."),
+    )
+
+    created_at = models.DateTimeField(_("créée le"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, editable=False, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Identifiant stable pour l'import en masse (idempotence).
+    external_id = models.CharField(_("identifiant externe"), max_length=120, blank=True, db_index=True)
+
+    objects = WorkQuerySet.as_manager()
+
+    search_fields = [
+        index.SearchField("title_fr", boost=3),
+        index.SearchField("title_bm", boost=2),
+        index.SearchField("description_fr"),
+        index.SearchField("description_bm"),
+        index.SearchField("words_verbatim"),
+        index.SearchField("words_bm"),
+        index.AutocompleteField("title_fr"),
+        index.AutocompleteField("title_bm"),
+        index.FilterField("kind"),
+        index.FilterField("project"),
+        index.FilterField("series"),
+        index.FilterField("partner"),
+        index.FilterField("cleared"),
+        index.RelatedFields("themes", [index.SearchField("name")]),
+        index.RelatedFields("series", [index.SearchField("name")]),
+        index.RelatedFields("workshop", [index.SearchField("name"), index.SearchField("place")]),
+    ]
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("œuvre")
+        verbose_name_plural = _("œuvres")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["external_id"], condition=~models.Q(external_id=""), name="work_unique_external_id"
+            )
+        ]
+
+    def __str__(self):
+        return self.title_fr
+
+    @property
+    def title(self):
+        return self.title_fr
+
+    def clean(self):
+        super().clean()
+        if self.kind == WorkKind.PHOTOVOICE and not self.words_verbatim.strip() and self.pk:
+            # Une photo Photo Voice sans les mots de l'enfant perd ce qui fait sa valeur.
+            raise ValidationError(
+                {"words_verbatim": _("Une photo Photo Voice doit garder les mots de l'enfant, tels quels.")}
+            )
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify(self.title_fr, allow_unicode=True)[:120] or "oeuvre"
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("media_library:work_detail", kwargs={"pk": self.pk, "slug": self.slug or "oeuvre"})
+
+    @property
+    def is_time_based(self):
+        return self.kind in {WorkKind.FILM, WorkKind.CAPSULE, WorkKind.PODCAST, WorkKind.PERFORMANCE}
+
+    def primary_file(self):
+        files = [f for f in self.files.all() if f.status != MediaFile.Status.FAILED]
+        return files[0] if files else None
+
+
+def original_upload_to(instance, filename):
+    ext = PurePath(filename).suffix.lower()[:10]
+    return f"originals/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{ext}"
+
+
+class MediaType(models.TextChoices):
+    VIDEO = "video", _("Vidéo")
+    AUDIO = "audio", _("Audio")
+    IMAGE = "image", _("Image")
+    DOCUMENT = "document", _("Document PDF")
+
+
+class MediaFile(models.Model):
+    """Un fichier original d'une œuvre. Il n'est jamais modifié ni écrasé.
+
+    Le contenu est dans le stockage privé ; on n'y accède que par la porte (media_library.gate).
+    """
+
+    class Status(models.TextChoices):
+        READY = "ready", _("Prêt")
+        PROCESSING = "processing", _("En traitement")
+        FAILED = "failed", _("Échec")
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    work = models.ForeignKey(Work, verbose_name=_("œuvre"), on_delete=models.PROTECT, related_name="files")
+    file = models.FileField(_("fichier"), upload_to=original_upload_to, max_length=255)
+    original_filename = models.CharField(_("nom d'origine"), max_length=255)
+    sha256 = models.CharField(_("empreinte SHA-256"), max_length=64, unique=True)
+    size = models.BigIntegerField(_("taille (octets)"))
+    mime_type = models.CharField(_("type MIME (détecté)"), max_length=100)
+    media_type = models.CharField(_("nature"), max_length=10, choices=MediaType.choices)
+    duration = models.FloatField(_("durée (s)"), null=True, blank=True)
+    width = models.PositiveIntegerField(_("largeur"), null=True, blank=True)
+    height = models.PositiveIntegerField(_("hauteur"), null=True, blank=True)
+    video_codec = models.CharField(_("codec vidéo"), max_length=40, blank=True)
+    audio_codec = models.CharField(_("codec audio"), max_length=40, blank=True)
+    container = models.CharField(_("conteneur"), max_length=60, blank=True)
+    probe = models.JSONField(_("analyse technique"), default=dict, blank=True)
+    status = models.CharField(_("état"), max_length=12, choices=Status.choices, default=Status.READY)
+    error = models.TextField(_("erreur"), blank=True)
+    sort_order = models.PositiveIntegerField(default=0)
+    uploaded_at = models.DateTimeField(_("téléversé le"), default=timezone.now)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # L'image Wagtail associée (pour les rendus d'images : grande version, vignettes).
+    image = models.OneToOneField(
+        "media_library.ArchiveImage", null=True, blank=True, on_delete=models.SET_NULL, related_name="media_file"
+    )
+
+    class Meta:
+        ordering = ["sort_order", "pk"]
+        verbose_name = _("fichier original")
+        verbose_name_plural = _("fichiers originaux")
+
+    def __str__(self):
+        return self.original_filename
+
+    @property
+    def safe_filename(self):
+        from .files import safe_download_name
+
+        return safe_download_name(self.original_filename)
+
+    def get_serve_url(self, channel="website"):
+        """URL de la porte pour ce fichier, sur un canal donné (le canal est vérifié à chaque requête)."""
+        return reverse(
+            "media_library:serve_original",
+            kwargs={"channel": str(channel), "uuid": self.uuid, "filename": self.safe_filename},
+        )
+
+    @property
+    def is_video(self):
+        return self.media_type == MediaType.VIDEO
+
+    @property
+    def is_audio(self):
+        return self.media_type == MediaType.AUDIO
+
+    @property
+    def is_image(self):
+        return self.media_type == MediaType.IMAGE
+
+    @property
+    def is_document(self):
+        return self.media_type == MediaType.DOCUMENT
+
+
+class ArchiveImage(AbstractImage):
+    """Image Wagtail stockée en privé. Ses rendus passent par la porte, jamais par une URL publique."""
+
+    alt_text = models.CharField(_("texte alternatif"), max_length=255, blank=True)
+    admin_form_fields = Image.admin_form_fields + ("alt_text",)
+
+    class Meta(AbstractImage.Meta):
+        verbose_name = _("image")
+        verbose_name_plural = _("images")
+
+    @property
+    def work(self):
+        media_file = getattr(self, "media_file", None)
+        return media_file.work if media_file else None
+
+
+class ArchiveRendition(AbstractRendition):
+    image = models.ForeignKey(ArchiveImage, on_delete=models.CASCADE, related_name="renditions")
+
+    class Meta:
+        unique_together = (("image", "filter_spec", "focal_point_key"),)
+
+    @property
+    def url(self):
+        return self.get_serve_url()
+
+    def get_serve_url(self, channel="website"):
+        return reverse(
+            "media_library:serve_image_rendition",
+            kwargs={"channel": str(channel), "pk": self.pk, "filename": PurePath(self.file.name).name},
+        )

@@ -1,0 +1,54 @@
+"""Pages publiques des archives : liste filtrable et fiche d'une œuvre.
+
+Chaque œuvre montrée passe par la fonction d'accès (canal « site web public »).
+"""
+
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from wagtail.search.backends import get_search_backend
+
+from consent.access import visible_works
+from consent.channels import Channel
+
+from ..forms import WorkFilterForm
+from ..gate import check_access
+from ..models import Work
+
+
+def work_list(request):
+    form = WorkFilterForm(request.GET or None)
+    works = visible_works(request.user, Channel.WEBSITE, Work.objects.with_relations())
+    works = form.filter(works) if form.is_bound else works
+    query = form.cleaned_data.get("q") if form.is_bound and form.is_valid() else ""
+    if query:
+        # La recherche porte uniquement sur les œuvres déjà autorisées.
+        works = get_search_backend().search(query, works)
+    paginator = Paginator(works, 24)
+    page = paginator.get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    response = render(
+        request,
+        "media_library/work_list.html",
+        {"form": form, "page": page, "works": page.object_list, "query": query, "querystring": params.urlencode()},
+    )
+    response["Cache-Control"] = "private, no-cache"
+    return response
+
+
+def work_detail(request, pk, slug=None):
+    work = get_object_or_404(Work.objects.with_relations().prefetch_related("files"), pk=pk)
+    decision = check_access(request, work, Channel.WEBSITE)
+    if not decision.allowed:
+        raise Http404
+    if slug is not None and slug != work.slug:
+        return redirect(work.get_absolute_url(), permanent=False)
+    files = [f for f in work.files.all() if f.status != f.Status.FAILED]
+    response = render(
+        request,
+        "media_library/work_detail.html",
+        {"work": work, "files": files, "decision": decision, "channel": Channel.WEBSITE},
+    )
+    response["Cache-Control"] = "private, no-store" if decision.restricted else "private, no-cache"
+    return response

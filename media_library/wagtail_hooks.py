@@ -1,0 +1,153 @@
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList, TabbedInterface
+from wagtail.admin.ui.tables import BooleanColumn, Column
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+
+from .models import ContentWarning, Language, PartnerOrganisation, Project, Series, Theme, Work, Workshop
+from .panels import WorkFilesPanel
+from .views import admin as admin_views
+
+
+class WorkViewSet(SnippetViewSet):
+    model = Work
+    icon = "media"
+    menu_label = _("Œuvres")
+    menu_order = 100
+    add_to_admin_menu = False
+    list_display = [
+        "title_fr",
+        Column("kind", label=_("Type"), accessor="get_kind_display"),
+        "project",
+        "series",
+        "partner",
+        BooleanColumn("cleared", label=_("Validée")),
+        "updated_at",
+    ]
+    list_filter = ["kind", "project", "series", "themes", "partner", "spoken_languages", "workshop", "cleared"]
+    search_fields = ["title_fr", "title_bm", "description_fr", "description_bm", "words_verbatim"]
+    list_per_page = 50
+    ordering = ["-created_at"]
+    copy_view_enabled = False
+    inspect_view_enabled = True
+
+    edit_handler = TabbedInterface(
+        [
+            ObjectList(
+                [
+                    FieldPanel("kind"),
+                    FieldRowPanel([FieldPanel("title_fr"), FieldPanel("title_bm")], heading=_("Titre")),
+                    FieldRowPanel([FieldPanel("description_fr"), FieldPanel("description_bm")], heading=_("Description")),
+                    MultiFieldPanel(
+                        [FieldPanel("words_verbatim"), FieldPanel("words_bm")],
+                        heading=_("Paroles de l'auteur·e (Photo Voice, body map)"),
+                    ),
+                    WorkFilesPanel(heading=_("Fichiers")),
+                ],
+                heading=_("Œuvre"),
+            ),
+            ObjectList(
+                [
+                    FieldRowPanel([FieldPanel("project"), FieldPanel("series")]),
+                    FieldPanel("themes"),
+                    FieldRowPanel([FieldPanel("partner"), FieldPanel("workshop")]),
+                    FieldRowPanel([FieldPanel("date_made"), FieldPanel("date_made_text"), FieldPanel("place_made")]),
+                    FieldPanel("spoken_languages"),
+                    FieldPanel("content_warnings"),
+                ],
+                heading=_("Catalogue"),
+            ),
+            ObjectList(
+                [FieldPanel("licence"), FieldPanel("usage_note"), FieldPanel("cleared"), FieldPanel("external_id")],
+                heading=_("Droits et diffusion"),
+            ),
+        ]
+    )
+
+    def get_queryset(self, request):
+        return Work.objects.select_related("project", "series", "partner")
+
+
+class TaxonomyViewSet(SnippetViewSet):
+    add_to_admin_menu = False
+    list_display = ["name", "name_bm"]
+    search_fields = ["name", "name_bm"]
+    copy_view_enabled = False
+
+
+class ProjectViewSet(TaxonomyViewSet):
+    model = Project
+    icon = "folder-open-inverse"
+    list_display = ["name", "start_date", "end_date"]
+
+
+class PartnerViewSet(TaxonomyViewSet):
+    model = PartnerOrganisation
+    icon = "group"
+    list_display = ["name", "acronym", "city", BooleanColumn("is_protected_community", label=_("Protégée"))]
+    panels = [
+        FieldPanel("name"), FieldPanel("name_bm"), FieldPanel("acronym"), FieldPanel("city"),
+        FieldPanel("is_protected_community"), FieldPanel("users"),
+    ]
+
+
+class SeriesViewSet(TaxonomyViewSet):
+    model = Series
+    icon = "list-ul"
+    list_display = ["name", "project"]
+
+
+class ThemeViewSet(TaxonomyViewSet):
+    model = Theme
+    icon = "tag"
+
+
+class WorkshopViewSet(TaxonomyViewSet):
+    model = Workshop
+    icon = "site"
+    list_display = ["name", "place", "partner", "start_date"]
+
+
+class LanguageViewSet(TaxonomyViewSet):
+    model = Language
+    icon = "globe"
+    list_display = ["name", "code", "name_bm"]
+    search_fields = ["name", "code"]
+
+
+class ContentWarningViewSet(TaxonomyViewSet):
+    model = ContentWarning
+    icon = "warning"
+
+
+class ArchiveGroup(SnippetViewSetGroup):
+    menu_label = _("Archives")
+    menu_icon = "media"
+    menu_order = 150
+    items = (
+        WorkViewSet,
+        ProjectViewSet,
+        SeriesViewSet,
+        ThemeViewSet,
+        PartnerViewSet,
+        WorkshopViewSet,
+        LanguageViewSet,
+        ContentWarningViewSet,
+    )
+
+
+register_snippet(ArchiveGroup)
+
+
+@hooks.register("register_admin_urls")
+def register_admin_urls():
+    return [
+        path("archives/oeuvres/<int:pk>/fichiers/", admin_views.work_files, name="media_library_work_files"),
+        path(
+            "archives/oeuvres/<int:pk>/fichiers/televerser/",
+            admin_views.upload_file,
+            name="media_library_upload_file",
+        ),
+    ]

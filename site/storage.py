@@ -1,0 +1,22 @@
+"""Stockage privé des fichiers d'œuvres.
+
+Le stockage local n'a pas d'URL publique : `url()` lève une erreur, pour qu'aucun gabarit ne
+puisse fabriquer par mégarde un lien qui contourne la porte (media_library.gate).
+"""
+
+from django.core.files.storage import FileSystemStorage
+
+
+class PrivateFileSystemStorage(FileSystemStorage):
+    def __init__(self, *args, **kwargs):
+        kwargs["base_url"] = None
+        super().__init__(*args, **kwargs)
+
+    def url(self, name):
+        raise NotImplementedError(
+            "Stockage privé : servez ce fichier par la porte (media_library.gate), jamais par son URL."
+        )
+
+    def get_available_name(self, name, max_length=None):
+        # Jamais d'écrasement : Django ajoute un suffixe si le nom existe.
+        return super().get_available_name(name, max_length=max_length)

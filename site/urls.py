@@ -1,0 +1,16 @@
+from django.urls import include, path
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+
+
+urlpatterns = [
+    path("admin/", include(wagtailadmin_urls)),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("media_library.urls")),
+    path("", include("consent.urls")),
+    path("", include("transcription.urls")),
+    path("", include("exhibitions.urls")),
+    path("", include("communication.urls")),
+    # Les pages Wagtail en dernier. Aucune route ne sert MEDIA_URL : les fichiers passent par la porte.
+    path("", include(wagtail_urls)),
+]
