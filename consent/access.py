@@ -38,6 +38,8 @@ def decide(user, work, channel, *, variant=None, at=None):
     de lui (visage flouté…).
     """
     channel = Channel(channel)
+    if getattr(work, "trashed_at", None) and channel != Channel.INTERNAL:
+        return Decision(False, _("Cette œuvre est à la corbeille."))
     if channel == Channel.INTERNAL:
         if is_archive_staff(user):
             return Decision(True, restricted=True)

@@ -151,10 +151,18 @@ class Licence(models.TextChoices):
 
 
 class WorkQuerySet(models.QuerySet):
+    def alive(self):
+        return self.filter(trashed_at__isnull=True)
+
     def with_relations(self):
         return self.select_related("project", "series", "partner", "workshop").prefetch_related(
             "themes", "spoken_languages", "content_warnings"
         )
+
+
+class AliveWorkManager(models.Manager.from_queryset(WorkQuerySet)):
+    def get_queryset(self):
+        return super().get_queryset().filter(trashed_at__isnull=True)
 
 
 class Work(index.Indexed, ClusterableModel):
@@ -227,7 +235,12 @@ class Work(index.Indexed, ClusterableModel):
     # Identifiant stable pour l'import en masse (idempotence).
     external_id = models.CharField(_("identifiant externe"), max_length=120, blank=True, db_index=True)
 
-    objects = WorkQuerySet.as_manager()
+    # Corbeille : une œuvre supprimée y reste 30 jours, récupérable (voir docs/deploy.md).
+    trashed_at = models.DateTimeField(_("mise à la corbeille le"), null=True, blank=True, editable=False, db_index=True)
+
+    # `objects` ne voit jamais les œuvres à la corbeille ; `all_objects` les voit toutes.
+    objects = AliveWorkManager()
+    all_objects = WorkQuerySet.as_manager()
 
     search_fields = [
         index.SearchField("title_fr", boost=3),
@@ -409,3 +422,37 @@ class ArchiveRendition(AbstractRendition):
             "media_library:serve_image_rendition",
             kwargs={"channel": str(channel), "pk": self.pk, "filename": PurePath(self.file.name).name},
         )
+
+
+class ServedFile(models.Model):
+    """Journal de chaque fichier servi par la porte (qui, quoi, quel canal, quelle plage, quand).
+
+    Sert au journal des téléchargements (retrait de consentement : qui a une copie ?) et au comptage
+    des téléchargements du plan de communication. Non modifiable depuis l'administration.
+    """
+
+    created_at = models.DateTimeField(_("date"), default=timezone.now, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="served_files"
+    )
+    work = models.ForeignKey(Work, null=True, blank=True, on_delete=models.SET_NULL, related_name="served_files")
+    channel = models.CharField(_("canal"), max_length=40)
+    purpose = models.CharField(_("objet servi"), max_length=80, help_text=_("original, rendu:phone, piste:fr…"))
+    object_label = models.CharField(_("fichier"), max_length=255, blank=True)
+    object_key = models.CharField(_("clé de l'objet"), max_length=120, blank=True, db_index=True)
+    range_start = models.BigIntegerField(null=True, blank=True)
+    range_end = models.BigIntegerField(null=True, blank=True)
+    size = models.BigIntegerField(null=True, blank=True)
+    restricted = models.BooleanField(default=True)
+    allowed = models.BooleanField(default=True)
+    reason = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("fichier servi")
+        verbose_name_plural = _("journal des fichiers servis")
+        indexes = [models.Index(fields=["work", "user", "created_at"])]
+        default_permissions = ("view",)
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.object_label}"
