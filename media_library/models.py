@@ -302,6 +302,21 @@ class Work(index.Indexed, ClusterableModel):
         files = [f for f in self.files.all() if f.status != MediaFile.Status.FAILED]
         return files[0] if files else None
 
+    def playable_file(self):
+        """Le premier fichier vidéo ou audio utilisable (celui que les chapitres découpent)."""
+        for media in self.files.all():
+            if media.status != MediaFile.Status.FAILED and media.media_type in (MediaType.VIDEO, MediaType.AUDIO):
+                return media
+        return None
+
+    def get_rendition(self, kind):
+        """Le rendu `kind` du fichier principal de l'œuvre (pour les gabarits), ou None."""
+        media = self.primary_file()
+        return media.get_rendition(kind) if media else None
+
+    def get_chapters(self):
+        return self.chapters.prefetch_related("themes").order_by("start", "pk")
+
 
 def original_upload_to(instance, filename):
     ext = PurePath(filename).suffix.lower()[:10]
@@ -390,6 +405,32 @@ class MediaFile(models.Model):
     def is_document(self):
         return self.media_type == MediaType.DOCUMENT
 
+    def get_rendition(self, kind):
+        """Le rendu `kind` (« web », « phone », « poster »…) de ce fichier, ou None s'il n'existe pas encore.
+
+        Utilise le préchargement `renditions` s'il a été fait (prefetch_related), sinon une requête.
+        """
+        cache = getattr(self, "_prefetched_objects_cache", {}).get("renditions")
+        if cache is not None:
+            return next((r for r in cache if r.kind == kind and r.chapter_id is None), None)
+        return self.renditions.filter(kind=kind, chapter__isnull=True).first()
+
+    @property
+    def web_rendition(self):
+        return self.get_rendition("web")
+
+    @property
+    def phone_rendition(self):
+        return self.get_rendition("phone")
+
+    @property
+    def poster(self):
+        return self.get_rendition("poster")
+
+    @property
+    def latest_job(self):
+        return self.jobs.filter(chapter__isnull=True).first()
+
 
 class ArchiveImage(AbstractImage):
     """Image Wagtail stockée en privé. Ses rendus passent par la porte, jamais par une URL publique."""
@@ -456,3 +497,231 @@ class ServedFile(models.Model):
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.object_label}"
+
+
+# --- Rendus, chapitres et travaux de fond (traitement des médias) -----------------------------
+
+
+class RenditionKind(models.TextChoices):
+    WEB = "web", _("Web")
+    PHONE = "phone", _("Téléphone")
+    AUDIO = "audio", _("Audio seul")
+    POSTER = "poster", _("Affiche")
+    THUMBS = "thumbs", _("Bande de vignettes")
+    WAVEFORM = "waveform", _("Forme d'onde")
+    PDF_COVER = "pdf_cover", _("Couverture du PDF")
+    CLIP_WEB = "clip_web", _("Extrait web")
+    CLIP_PHONE = "clip_phone", _("Extrait téléphone")
+
+
+def rendition_upload_to(instance, filename):
+    # Nom imprévisible et unique à chaque encodage : un nouveau fichier ne remplace jamais l'ancien
+    # sur place (l'ancien n'est supprimé qu'une fois la nouvelle ligne validée en base).
+    ext = PurePath(filename).suffix.lower()[:10]
+    return f"renditions/{instance.media_file.uuid.hex}/{instance.kind}-{uuid.uuid4().hex}{ext}"
+
+
+class Chapter(ClusterableModel):
+    """Un chapitre d'une œuvre longue (film, captation) : début, fin, titres, thèmes ; extrait possible."""
+
+    work = models.ForeignKey(Work, verbose_name=_("œuvre"), on_delete=models.CASCADE, related_name="chapters")
+    media_file = models.ForeignKey(
+        MediaFile, verbose_name=_("fichier source"), on_delete=models.CASCADE, related_name="chapters"
+    )
+    start = models.FloatField(_("début (s)"))
+    end = models.FloatField(_("fin (s)"))
+    title_fr = models.CharField(_("titre (français)"), max_length=255)
+    title_bm = models.CharField(_("titre (bambara)"), max_length=255, blank=True)
+    themes = models.ManyToManyField(Theme, verbose_name=_("thèmes"), blank=True, related_name="chapters")
+    created_at = models.DateTimeField(_("créé le"), default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["work", "start", "pk"]
+        verbose_name = _("chapitre")
+        verbose_name_plural = _("chapitres")
+
+    def __str__(self):
+        return self.title_fr
+
+    @property
+    def duration(self):
+        return max(0.0, (self.end or 0) - (self.start or 0))
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.start is not None and self.start < 0:
+            errors["start"] = _("Le début du chapitre ne peut pas être négatif.")
+        if self.start is not None and self.end is not None and self.end <= self.start:
+            errors["end"] = _("La fin du chapitre (%(end)s) doit venir après son début (%(start)s).") % {
+                "end": format_timecode(self.end),
+                "start": format_timecode(self.start),
+            }
+        if self.media_file_id and self.work_id and self.media_file.work_id != self.work_id:
+            errors["media_file"] = _("Ce fichier n'appartient pas à cette œuvre.")
+        duration = self.media_file.duration if self.media_file_id else None
+        if duration and self.end is not None and self.end > duration + 0.05 and "end" not in errors:
+            errors["end"] = _("La fin du chapitre (%(end)s) dépasse la durée du média (%(duration)s).") % {
+                "end": format_timecode(self.end),
+                "duration": format_timecode(duration),
+            }
+        if duration and self.start is not None and self.start >= duration and "start" not in errors:
+            errors["start"] = _("Le début du chapitre (%(start)s) dépasse la durée du média (%(duration)s).") % {
+                "start": format_timecode(self.start),
+                "duration": format_timecode(duration),
+            }
+        if errors:
+            raise ValidationError(errors)
+
+    def get_clip(self, kind="clip_web"):
+        return self.renditions.filter(kind=kind).first()
+
+
+def format_timecode(seconds):
+    """« 1:02:03 » ou « 2:03,5 » : un minutage lisible pour les messages et les listes."""
+    if seconds is None:
+        return ""
+    seconds = float(seconds)
+    sign = "-" if seconds < 0 else ""
+    seconds = abs(seconds)
+    whole = int(seconds)
+    tenths = int(round((seconds - whole) * 10))
+    if tenths == 10:
+        whole, tenths = whole + 1, 0
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    text = f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+    return f"{sign}{text},{tenths}" if tenths else f"{sign}{text}"
+
+
+class Rendition(models.Model):
+    """Un fichier dérivé d'un original (vidéo web ou téléphone, audio, affiche, vignettes, extrait…).
+
+    Stocké en privé, servi uniquement par la porte. Une seule ligne par (original, type, chapitre) :
+    relancer un traitement remplace le fichier, ne le duplique pas. `settings_hash` identifie les
+    réglages du préréglage qui l'a produit : un préréglage modifié rend le rendu périmé.
+    """
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    media_file = models.ForeignKey(MediaFile, on_delete=models.CASCADE, related_name="renditions")
+    chapter = models.ForeignKey(Chapter, null=True, blank=True, on_delete=models.CASCADE, related_name="renditions")
+    kind = models.CharField(_("type"), max_length=20, choices=RenditionKind.choices)
+    settings_hash = models.CharField(_("empreinte des réglages"), max_length=64)
+    file = models.FileField(_("fichier"), upload_to=rendition_upload_to, max_length=255)
+    mime_type = models.CharField(_("type MIME"), max_length=100)
+    size = models.BigIntegerField(_("taille (octets)"), default=0)
+    duration = models.FloatField(_("durée (s)"), null=True, blank=True)
+    width = models.PositiveIntegerField(_("largeur"), null=True, blank=True)
+    height = models.PositiveIntegerField(_("hauteur"), null=True, blank=True)
+    # Données propres au type : instants des vignettes, etc.
+    meta = models.JSONField(default=dict, blank=True)
+    # Conditions de consentement vérifiables sur l'objet servi (« flouté », pas seulement « promis »).
+    is_blurred = models.BooleanField(_("visages floutés"), default=False)
+    voice_altered = models.BooleanField(_("voix modifiée"), default=False)
+    created_at = models.DateTimeField(_("créé le"), default=timezone.now)
+
+    class Meta:
+        ordering = ["media_file", "kind"]
+        verbose_name = _("rendu")
+        verbose_name_plural = _("rendus")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["media_file", "kind"], condition=models.Q(chapter__isnull=True), name="rendition_unique_kind"
+            ),
+            models.UniqueConstraint(
+                fields=["media_file", "kind", "chapter"],
+                condition=models.Q(chapter__isnull=False),
+                name="rendition_unique_clip_kind",
+            ),
+        ]
+
+    def __str__(self):
+        label = self.get_kind_display()
+        if self.chapter_id:
+            label = f"{label} · {self.chapter}"
+        return f"{self.media_file} · {label}"
+
+    @property
+    def work(self):
+        return self.media_file.work
+
+    @property
+    def download_name(self):
+        from .files import safe_download_name
+
+        stem = PurePath(self.media_file.safe_filename).stem
+        if self.chapter_id:
+            stem = f"{stem}-{slugify(self.chapter.title_fr)[:40] or 'extrait'}"
+        ext = PurePath(self.file.name).suffix
+        return safe_download_name(f"{stem}-{self.kind}{ext}")
+
+    def get_serve_url(self, channel="website"):
+        return reverse(
+            "media_library:serve_rendition",
+            kwargs={"channel": str(channel), "uuid": self.uuid, "filename": self.download_name},
+        )
+
+    @property
+    def url(self):
+        return self.get_serve_url()
+
+    @property
+    def is_video(self):
+        return self.mime_type.startswith("video/")
+
+    @property
+    def is_audio(self):
+        return self.mime_type.startswith("audio/")
+
+
+class ProcessingJob(models.Model):
+    """Un travail de fond visible par l'équipe : fabriquer les rendus d'un original, ou un extrait."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("En attente")
+        RUNNING = "running", _("En cours")
+        DONE = "done", _("Terminé")
+        FAILED = "failed", _("Échec")
+
+    class Kind(models.TextChoices):
+        RENDITIONS = "renditions", _("Rendus")
+        CLIP = "clip", _("Extrait d'un chapitre")
+
+    media_file = models.ForeignKey(MediaFile, on_delete=models.CASCADE, related_name="jobs", verbose_name=_("fichier"))
+    chapter = models.ForeignKey(
+        Chapter, null=True, blank=True, on_delete=models.CASCADE, related_name="jobs", verbose_name=_("chapitre")
+    )
+    kind = models.CharField(_("travail"), max_length=20, choices=Kind.choices, default=Kind.RENDITIONS)
+    # Types de rendus demandés ; vide = tous ceux qui conviennent au fichier.
+    rendition_kinds = models.JSONField(_("rendus demandés"), default=list, blank=True)
+    force = models.BooleanField(_("refaire même si à jour"), default=False)
+    status = models.CharField(_("état"), max_length=10, choices=Status.choices, default=Status.QUEUED, db_index=True)
+    progress = models.FloatField(_("avancement (%)"), default=0)
+    step = models.CharField(_("étape"), max_length=120, blank=True)
+    error = models.TextField(_("raison de l'échec"), blank=True)
+    attempts = models.PositiveIntegerField(_("tentatives"), default=0)
+    task_result_id = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(_("créé le"), default=timezone.now, db_index=True)
+    started_at = models.DateTimeField(_("commencé le"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(_("dernier signe de vie"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("terminé le"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("travail de fond")
+        verbose_name_plural = _("travaux de fond")
+
+    def __str__(self):
+        target = self.chapter or self.media_file
+        return f"{self.get_kind_display()} · {target}"
+
+    @property
+    def is_active(self):
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+    @property
+    def can_retry(self):
+        return self.status == self.Status.FAILED
