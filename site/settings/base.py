@@ -244,3 +244,111 @@ LOGGING = {
 }
 
 WAGTAILIMAGES_IMAGE_MODEL = "media_library.ArchiveImage"
+
+
+# ---------------------------------------------------------------------------------------------
+# Sécurité (ticket « production ») : CSP, limitation des connexions, double authentification,
+# expiration de session. Voir docs/deploy.md. Les listes sont complétées ici plutôt que réécrites.
+# ---------------------------------------------------------------------------------------------
+from datetime import timedelta  # noqa: E402
+
+from csp.constants import NONE, SELF  # noqa: E402
+
+INSTALLED_APPS += ["axes", "django_otp", "django_otp.plugins.otp_totp"]
+MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1, "paroles.security.ScopedCSPMiddleware")
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "django_otp.middleware.OTPMiddleware",
+)
+MIDDLEWARE.insert(MIDDLEWARE.index("django_otp.middleware.OTPMiddleware") + 1, "paroles.security.AdminSecurityMiddleware")
+MIDDLEWARE.append("axes.middleware.AxesMiddleware")  # en dernier, comme le veut django-axes
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # d'abord : refuse avant même de vérifier le mot de passe
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# Content-Security-Policy stricte sur le site public : aucun script en ligne, rien de l'extérieur.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "media-src": [SELF],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "frame-src": [SELF],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [SELF],
+    }
+}
+# L'administration Wagtail a besoin de scripts et styles en ligne : politique compatible, limitée à /admin/.
+PAROLES_ADMIN_CSP_PREFIXES = ["/admin/"]
+PAROLES_ADMIN_CSP = {
+    "default-src": [SELF],
+    "script-src": [SELF, "'unsafe-inline'", "'unsafe-eval'"],
+    "style-src": [SELF, "'unsafe-inline'"],
+    "img-src": [SELF, "data:", "blob:"],
+    "media-src": [SELF, "blob:"],
+    "font-src": [SELF, "data:"],
+    "connect-src": [SELF],
+    "object-src": [NONE],
+    "frame-src": [SELF],
+    "worker-src": [SELF, "blob:"],
+    "base-uri": [SELF],
+    "form-action": [SELF],
+    "frame-ancestors": [SELF],
+}
+
+# Limitation des tentatives de connexion (django-axes) : 5 échecs pour un couple identifiant + adresse
+# IP bloquent ce couple 30 minutes. Derrière nginx, l'adresse vient de X-Forwarded-For.
+AXES_ENABLED = env_bool("PAROLES_AXES_ENABLED", True)
+AXES_FAILURE_LIMIT = env_int("PAROLES_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("PAROLES_LOGIN_COOLOFF_MINUTES", 30))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "paroles.security.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_IPWARE_PROXY_COUNT = env_int("PAROLES_TRUSTED_PROXY_COUNT", 0)
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
+)
+
+# Double authentification (TOTP) : un membre de l'équipe qui a un appareil doit saisir un code après
+# son mot de passe. PAROLES_REQUIRE_2FA=1 l'impose aussi à ceux qui n'en ont pas encore (configuration).
+PAROLES_REQUIRE_2FA = env_bool("PAROLES_REQUIRE_2FA", False)
+OTP_TOTP_ISSUER = env("PAROLES_OTP_ISSUER", "Paroles")
+
+# Session : 8 h au plus (SESSION_COOKIE_AGE ci-dessus), et déconnexion après une heure d'inactivité.
+PAROLES_IDLE_TIMEOUT = env_int("PAROLES_IDLE_TIMEOUT", 3600)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+CSRF_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SAMESITE = "Lax"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# File d'attente : une tâche « en cours » dont le travailleur ne donne plus signe de vie est relancée.
+PAROLES_WORKER_HEARTBEAT = env_int("PAROLES_WORKER_HEARTBEAT", 10)  # secondes entre deux signes de vie
+PAROLES_WORKER_DEAD_AFTER = env_int("PAROLES_WORKER_DEAD_AFTER", 60)  # sans signe de vie : travailleur mort
+PAROLES_TASK_STALE_AFTER = env_int("PAROLES_TASK_STALE_AFTER", 6 * 3600)  # tâches d'un `db_worker` nu
+PAROLES_TASK_MAX_ATTEMPTS = env_int("PAROLES_TASK_MAX_ATTEMPTS", 3)
+
+# Sauvegardes et corbeille.
+PAROLES_BACKUP_DIR = Path(env("PAROLES_BACKUP_DIR", str(DATA_DIR / "backups"))).resolve()
+PAROLES_TRASH_DAYS = env_int("PAROLES_TRASH_DAYS", 30)
+
+# --- Transcription (app `transcription`) -----------------------------------------------------
+# Modèle Whisper base reconstitué depuis les paquets PyPI (vérifié par SHA-256) dans ce dossier.
+PAROLES_WHISPER_BASE_DIR = env("PAROLES_WHISPER_BASE_DIR", str(DATA_DIR / "models" / "whisper-base"))
+# Autres modèles CTranslate2 par langue, en JSON : {"bm": "/srv/modeles/whisper-bambara-ct2"}.
+PAROLES_WHISPER_MODELS = env("PAROLES_WHISPER_MODELS", "{}")
+PAROLES_WHISPER_COMPUTE_TYPE = env("PAROLES_WHISPER_COMPUTE_TYPE", "int8")
+PAROLES_WHISPER_BEAM_SIZE = env_int("PAROLES_WHISPER_BEAM_SIZE", 1)
+PAROLES_WHISPER_THREADS = env_int("PAROLES_WHISPER_THREADS", 0)  # 0 = tous les cœurs
+PAROLES_WHISPER_VAD = env_bool("PAROLES_WHISPER_VAD", True)
+PAROLES_WHISPER_CHUNK_SECONDS = env_int("PAROLES_WHISPER_CHUNK_SECONDS", 600)
+PAROLES_WHISPER_MIN_LANGUAGE_PROBABILITY = float(env("PAROLES_WHISPER_MIN_LANGUAGE_PROBABILITY", "0.7"))
+# Transcription automatique de chaque vidéo ou audio téléversé (désactivée dans les tests).
+PAROLES_AUTO_TRANSCRIBE = env_bool("PAROLES_AUTO_TRANSCRIBE", True)

@@ -33,3 +33,7 @@ TASKS = {
 }
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405
+
+AXES_ENABLED = False  # limitation des connexions : testée à part (tests/test_security.py)
+
+PAROLES_AUTO_TRANSCRIBE = False  # transcription : pas de Whisper implicite à chaque fichier de test

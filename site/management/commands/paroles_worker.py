@@ -1,0 +1,26 @@
+"""`db_worker` de django-tasks-db, plus un signe de vie et la reprise des tâches d'un travailleur mort.
+
+Mêmes options que `db_worker`. À utiliser en production (unité systemd deploy/systemd/paroles-worker.service).
+"""
+
+from django.db import close_old_connections
+from django_tasks_db.management.commands.db_worker import Command as DBWorkerCommand
+
+from paroles.taskqueue import HeartbeatThread, beat, requeue_stale_tasks
+
+
+class Command(DBWorkerCommand):
+    help = "Travailleur de tâches (django-tasks-db) avec signe de vie et reprise des tâches orphelines."
+
+    def handle(self, *args, worker_id, queue_name, **options):
+        # Premier signe de vie et premier balayage avant de prendre une tâche.
+        beat(worker_id, queue_name)
+        requeue_stale_tasks()
+        close_old_connections()
+        heartbeat = HeartbeatThread(worker_id, queue_name)
+        heartbeat.start()
+        try:
+            return super().handle(*args, worker_id=worker_id, queue_name=queue_name, **options)
+        finally:
+            heartbeat.stop()
+            heartbeat.join(timeout=5)

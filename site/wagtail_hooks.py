@@ -1,0 +1,48 @@
+"""Administration du socle : double authentification, corbeille des œuvres."""
+
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+
+from . import twofactor
+from .views import trash as trash_views
+
+
+@hooks.register("register_admin_urls")
+def register_admin_urls():
+    return [
+        path("securite/double-authentification/", twofactor.setup, name="paroles_otp_setup"),
+        path("securite/verification/", twofactor.verify, name="paroles_otp_verify"),
+        path("corbeille/", trash_views.trash_index, name="paroles_trash_index"),
+        path("corbeille/<int:pk>/restaurer/", trash_views.trash_restore, name="paroles_trash_restore"),
+    ]
+
+
+@hooks.register("register_account_menu_item")
+def register_otp_menu_item(request):
+    return {
+        "url": reverse("paroles_otp_setup"),
+        "label": _("Double authentification"),
+        "help_text": _("Protégez votre compte par un code à usage unique (application sur téléphone)."),
+    }
+
+
+class TrashMenuItem(MenuItem):
+    def is_shown(self, request):
+        return trash_views.can_manage_trash(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def register_trash_menu_item():
+    return TrashMenuItem(_("Corbeille"), reverse("paroles_trash_index"), icon_name="bin", order=10000)
+
+
+@hooks.register("before_delete_snippet")
+def trash_instead_of_delete(request, instances):
+    """Supprimer une œuvre (seule ou en lot) la met à la corbeille au lieu de l'effacer."""
+    from media_library.models import Work
+
+    if instances and all(isinstance(obj, Work) for obj in instances):
+        return trash_views.confirm_trash(request, instances)
+    return None
