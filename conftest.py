@@ -5,6 +5,25 @@ import pytest
 from media_library import testing
 
 
+@pytest.fixture(autouse=True)
+def private_storage(request, tmp_path_factory):
+    """Chaque test a son propre stockage privé vide (aucune fuite de fichiers d'un test à l'autre)."""
+    from django.conf import settings as django_settings
+    from django.test import override_settings
+
+    if "s3" in request.keywords:
+        yield None
+        return
+    root = tmp_path_factory.mktemp("private")
+    storages = dict(django_settings.STORAGES)
+    storages["default"] = {
+        "BACKEND": "paroles.storage.PrivateFileSystemStorage",
+        "OPTIONS": {"location": str(root)},
+    }
+    with override_settings(STORAGES=storages, MEDIA_ROOT=str(root), PRIVATE_MEDIA_ROOT=root):
+        yield root
+
+
 @pytest.fixture
 def media_dir(tmp_path):
     d = tmp_path / "media-src"

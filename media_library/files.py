@@ -204,7 +204,8 @@ def probe_av(path) -> dict:
         for stream in container.streams:
             info = {"index": stream.index, "type": stream.type}
             ctx = stream.codec_context
-            info["codec"] = getattr(ctx, "name", None) or ""
+            codec = getattr(ctx, "codec", None)
+            info["codec"] = getattr(codec, "canonical_name", None) or getattr(ctx, "name", None) or ""
             if stream.type == "video":
                 info.update(width=ctx.width, height=ctx.height)
                 if stream.average_rate:

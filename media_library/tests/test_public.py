@@ -1,0 +1,87 @@
+"""Pages publiques des archives : liste filtrable, fiche d'œuvre, seules les œuvres autorisées."""
+
+import pytest
+
+from media_library.models import Language, Theme
+from media_library.services.ingest import ingest_file
+from media_library.tests.factories import PartnerFactory, SeriesFactory, WorkFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def catalogue(project):
+    theme = Theme.objects.create(name="Hygiène menstruelle")
+    series = SeriesFactory(name="Capsules VBG")
+    partner = PartnerFactory(name="ARACEM")
+    bm = Language.objects.get(code="bm")
+    a = WorkFactory(project=project, title_fr="Capsule règles", kind="capsule", series=series, partner=partner, cleared=True)
+    a.themes.add(theme)
+    a.spoken_languages.add(bm)
+    b = WorkFactory(project=project, title_fr="Film r/Egard", kind="film", cleared=True)
+    hidden = WorkFactory(project=project, title_fr="Oeuvre non validee", kind="capsule", cleared=False)
+    return {"a": a, "b": b, "hidden": hidden, "theme": theme, "series": series, "partner": partner}
+
+
+def test_listing_shows_only_cleared_works(client, catalogue):
+    html = client.get("/archives/").content.decode()
+    assert "Capsule règles" in html and "Film r/Egard" in html
+    assert "Oeuvre non validee" not in html
+
+
+@pytest.mark.parametrize(
+    "query,expected",
+    [
+        ("kind=film", {"Film r/Egard"}),
+        ("theme=hygiene-menstruelle", {"Capsule règles"}),
+        ("series=capsules-vbg", {"Capsule règles"}),
+        ("partner=aracem", {"Capsule règles"}),
+        ("language=bm", {"Capsule règles"}),
+    ],
+)
+def test_filters(client, catalogue, query, expected):
+    html = client.get(f"/archives/?{query}").content.decode()
+    shown = {t for t in ("Capsule règles", "Film r/Egard", "Oeuvre non validee") if t in html}
+    assert shown == expected
+
+
+def test_search_never_returns_hidden_work(client, catalogue):
+    html = client.get("/archives/?q=validee").content.decode()
+    assert "Oeuvre non validee" not in html
+    html = client.get("/archives/?q=egard").content.decode()
+    assert "Film r/Egard" in html
+
+
+def test_detail_page_and_hidden_work_404(client, catalogue, small_video):
+    media = ingest_file(catalogue["a"], small_video)
+    r = client.get(catalogue["a"].get_absolute_url())
+    assert r.status_code == 200
+    html = r.content.decode()
+    assert media.get_serve_url("website") in html
+    assert client.get(catalogue["hidden"].get_absolute_url()).status_code == 404
+
+
+def test_photovoice_words_kept_verbatim(client, project):
+    words = "moi je veut aller a lecole.\nla tente il fait trop chaud"
+    w = WorkFactory(project=project, kind="photovoice", title_fr="La tente", words_verbatim=words, cleared=True)
+    html = client.get(w.get_absolute_url()).content.decode()
+    assert "moi je veut aller a lecole." in html and "la tente il fait trop chaud" in html
+
+
+def test_pages_load_nothing_from_outside(client, catalogue):
+    import re
+
+    for url in ("/archives/", catalogue["a"].get_absolute_url()):
+        html = client.get(url).content.decode()
+        external = re.findall(r'(?:src|href)="(https?:)?//', html)
+        assert external == [], url
+
+
+def test_trashed_work_disappears(client, catalogue):
+    from django.utils import timezone
+
+    w = catalogue["b"]
+    w.trashed_at = timezone.now()
+    w.save()
+    assert "Film r/Egard" not in client.get("/archives/").content.decode()
+    assert client.get(w.get_absolute_url()).status_code == 404
