@@ -1,0 +1,364 @@
+"""Cas d'usage de la transcription et des sous-titres. Vues, tâches, commandes et démo les appellent.
+
+Chaque fonction est tout ou rien : une erreur ne laisse rien d'enregistré à moitié.
+"""
+
+import logging
+import re
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from . import subtitles as subs
+from .models import Cue, SubtitleTrack, SubtitledRendition, TranscriptionJob
+
+logger = logging.getLogger(__name__)
+
+TIME_BASED = {"video", "audio"}
+
+
+class TranscriptionError(Exception):
+    """Erreur métier, message en français pour la personne."""
+
+
+# --- Transcription automatique ------------------------------------------------------------------
+
+def work_language(work):
+    """La langue parlée déclarée de l'œuvre, si elle est unique parmi fr/bm/en ; sinon None (détection)."""
+    codes = {lang.code for lang in work.spoken_languages.all()}
+    if "fr" in codes:
+        return "fr"
+    if len(codes) == 1:
+        return codes.pop()
+    return None
+
+
+def transcribable_file(work):
+    for media in work.files.all():
+        if media.media_type in TIME_BASED and media.status != media.Status.FAILED:
+            return media
+    return None
+
+
+def request_transcription(work, *, user=None, media_file=None, language=None):
+    """Crée un travail de transcription et le met en file au commit. Un seul travail actif par fichier."""
+    media_file = media_file or transcribable_file(work)
+    if media_file is None:
+        raise TranscriptionError(_("Cette œuvre n'a aucun fichier audio ou vidéo à transcrire."))
+    active = TranscriptionJob.objects.filter(media_file=media_file, status__in=TranscriptionJob.ACTIVE).first()
+    if active:
+        return active
+    job = TranscriptionJob.objects.create(
+        work=work, media_file=media_file, language=language if language is not None else (work_language(work) or ""),
+        requested_by=user if user and user.is_authenticated else None,
+    )
+    from .tasks import transcribe_job
+
+    transaction.on_commit(lambda: transcribe_job.enqueue(job.pk))
+    return job
+
+
+def _progress_writer(job_pk):
+    def write(percent):
+        TranscriptionJob.objects.filter(pk=job_pk).update(progress=round(percent, 1))
+
+    return write
+
+
+def _cancel_checker(job_pk):
+    def check():
+        return TranscriptionJob.objects.filter(pk=job_pk, cancel_requested=True).exists()
+
+    return check
+
+
+def _finish(job_pk, status, message="", **fields):
+    TranscriptionJob.objects.filter(pk=job_pk).update(status=status, message=message, finished_at=timezone.now(),
+                                                      **fields)
+
+
+def run_job(job_pk):
+    """Exécute un travail. Ne lève jamais : toute erreur finit en état « échec » avec un message clair,
+    pour que le travailleur ne relance pas le même travail en boucle. Rejouable sans dégât."""
+    from .audio import AudioError
+    from .engine import MANUAL_MESSAGE, Cancelled, LanguageRejected, transcribe_file
+    from .models_store import ModelError, has_model_for
+
+    claimed = TranscriptionJob.objects.filter(pk=job_pk, status=TranscriptionJob.Status.QUEUED).update(
+        status=TranscriptionJob.Status.RUNNING, started_at=timezone.now(), progress=0, message=""
+    )
+    if not claimed:
+        return None  # déjà fait, annulé ou pris par un autre travailleur
+    job = TranscriptionJob.objects.select_related("media_file", "work").get(pk=job_pk)
+    media = job.media_file
+    S = TranscriptionJob.Status
+    language = job.language or None
+    if language and language != "fr" and not has_model_for(language):
+        _finish(job.pk, S.MANUAL, _("Whisper ne connaît pas la langue « %(lang)s » et aucun modèle n'est déclaré "
+                                    "pour elle (réglage PAROLES_WHISPER_MODELS) : transcription manuelle requise.")
+                % {"lang": language})
+        return job.pk
+    try:
+        if media is None:
+            raise TranscriptionError(_("Le fichier à transcrire a été supprimé."))
+        try:
+            path = media.file.path
+            local = None
+        except NotImplementedError:
+            path, local = _download(media)
+        try:
+            result = transcribe_file(
+                path, language=language, duration=media.duration or job.work.duration_seconds,
+                on_progress=_progress_writer(job.pk), should_cancel=_cancel_checker(job.pk),
+            )
+        finally:
+            if local:
+                local.close()
+    except LanguageRejected as exc:
+        _finish(job.pk, S.MANUAL, _(MANUAL_MESSAGE) + _(" (langue détectée : %(lang)s, probabilité %(p).0f %%).")
+                % {"lang": exc.language, "p": exc.probability * 100},
+                detected_language=exc.language or "", language_probability=exc.probability)
+        return job.pk
+    except Cancelled:
+        _finish(job.pk, S.CANCELLED, _("Annulée en cours de route ; rien n'a été publié."))
+        return job.pk
+    except ModelError as exc:
+        _finish(job.pk, S.FAILED, str(exc))
+        return job.pk
+    except (AudioError, TranscriptionError) as exc:
+        _finish(job.pk, S.FAILED, str(exc))
+        return job.pk
+    except Exception as exc:  # noqa: BLE001 - pas de boucle de plantage dans le travailleur
+        logger.exception("Transcription %s en échec", job_pk)
+        _finish(job.pk, S.FAILED, _("Erreur inattendue pendant la transcription : %(err)s") % {"err": str(exc)[:300]})
+        return job.pk
+
+    if not result.speech_found:
+        _finish(job.pk, S.NO_SPEECH, _("Aucune parole détectée (silence ou musique) : aucune piste créée."),
+                progress=100, elapsed=result.elapsed, model_name=result.model_name,
+                detected_language=result.language or "", language_probability=result.language_probability or None,
+                removed_segments=result.removed)
+        return job.pk
+
+    track_language = language or result.language or "fr"
+    message = _("Transcription terminée : %(n)d segments.") % {"n": len(result.segments)}
+    if result.removed:
+        message += " " + _("%(n)d répétitions supprimées.") % {"n": result.removed}
+    with transaction.atomic():
+        TranscriptionJob.objects.filter(pk=job.pk).update(
+            segments=result.segments, removed_segments=result.removed, elapsed=result.elapsed,
+            model_name=result.model_name, detected_language=result.language or "",
+            language_probability=result.language_probability or None,
+        )
+        track, created = SubtitleTrack.objects.select_for_update().get_or_create(
+            work=job.work, language=track_language,
+            defaults={"status": SubtitleTrack.Status.MACHINE_DRAFT, "source": SubtitleTrack.Source.MACHINE, "job": job},
+        )
+        if created or track.status == SubtitleTrack.Status.MACHINE_DRAFT:
+            track.job = job
+            track.source = SubtitleTrack.Source.MACHINE
+            track.save()
+            track.replace_cues(subs.cues_from_segments(result.segments, track_language))
+            message += " " + _("Brouillon de sous-titres prêt à relire.")
+        else:
+            message += " " + _("La piste existante a déjà été relue : elle n'a pas été remplacée.")
+        _finish(job.pk, S.DONE, message, progress=100)
+    return job.pk
+
+
+def _download(media):
+    """Copie locale temporaire d'un original stocké à distance (S3)."""
+    import shutil
+    import tempfile
+
+    tmp = tempfile.NamedTemporaryFile(suffix="-" + media.safe_filename)
+    with media.file.open("rb") as src:
+        shutil.copyfileobj(src, tmp, 1024 * 1024)
+    tmp.flush()
+    return tmp.name, tmp
+
+
+# --- Pistes ----------------------------------------------------------------------------------------
+
+def get_or_create_track(work, language):
+    track, _created = SubtitleTrack.objects.get_or_create(
+        work=work, language=language, defaults={"status": SubtitleTrack.Status.IN_REVIEW,
+                                                "source": SubtitleTrack.Source.HUMAN}
+    )
+    return track
+
+
+def cues_from_payload(payload):
+    """Répliques depuis le JSON de l'éditeur ; lève TranscriptionError si un temps est invalide."""
+    cues = []
+    for n, item in enumerate(payload, 1):
+        try:
+            start, end = float(item["start"]), float(item["end"])
+        except (KeyError, TypeError, ValueError) as exc:
+            raise TranscriptionError(_("Réplique %(n)d : temps illisible.") % {"n": n}) from exc
+        if start < 0 or end < 0:
+            raise TranscriptionError(_("Réplique %(n)d : temps négatif.") % {"n": n})
+        if end <= start:
+            raise TranscriptionError(_("Réplique %(n)d : la fin doit être après le début.") % {"n": n})
+        cues.append(subs.Cue(start, end, str(item.get("text", "")).replace("\r", "").strip()))
+    cues.sort(key=lambda c: c.start)
+    return cues
+
+
+def save_track_cues(track, cues):
+    """Enregistre les répliques saisies. Une piste approuvée modifiée repart en relecture (et quitte le public)."""
+    with transaction.atomic():
+        if track.status == SubtitleTrack.Status.APPROVED:
+            track.send_to_review()
+        elif track.status == SubtitleTrack.Status.MACHINE_DRAFT:
+            track.status = SubtitleTrack.Status.IN_REVIEW
+            track.save()
+        else:
+            track.save()
+        track.replace_cues(cues)
+    return track
+
+
+def import_subtitles(work, language, data, filename=""):
+    """Importe un fichier SRT/VTT dans la piste `language`. Fichier mal formé : SubtitleParseError, rien d'enregistré."""
+    cues, fmt, encoding = subs.parse_subtitles(data, filename)
+    with transaction.atomic():
+        track = get_or_create_track(work, language)
+        track.source = SubtitleTrack.Source.IMPORT
+        save_track_cues(track, cues)
+    return track, fmt, encoding
+
+
+def export_subtitles(track, fmt="vtt", allow_issues=False):
+    """Texte SRT ou VTT de la piste ; lignes redécoupées ; NormError s'il reste des entorses non acceptées."""
+    cues, issues = subs.prepare_export(track.get_cues(), track.language, allow_issues=allow_issues)
+    if fmt == "srt":
+        return subs.to_srt(cues)
+    notes = [str(_("Écart : #%(n)d %(m)s") % {"n": i.index, "m": i.message}) for i in issues]
+    return subs.to_vtt(cues, notes)
+
+
+def copy_timings(work, source_language="fr", target_language="bm"):
+    """Crée (ou remplit, si elle est vide) la piste cible avec le minutage de la piste source, textes vides."""
+    source = SubtitleTrack.objects.filter(work=work, language=source_language).first()
+    if source is None or not source.cues.exists():
+        raise TranscriptionError(_("La piste « %(lang)s » n'existe pas ou n'a aucune réplique.") % {"lang": source_language})
+    with transaction.atomic():
+        target = get_or_create_track(work, target_language)
+        if target.cues.exclude(text="").exists():
+            raise TranscriptionError(_("La piste « %(lang)s » contient déjà du texte : le minutage n'a pas été copié.")
+                                     % {"lang": target_language})
+        target.source = SubtitleTrack.Source.TIMING
+        target.status = SubtitleTrack.Status.IN_REVIEW
+        target.save()
+        target.replace_cues([subs.Cue(c.start, c.end, "") for c in source.get_cues()])
+    return target
+
+
+def approve_track(track, user=None, allow_issues=False):
+    track.approve(user=user, allow_issues=allow_issues)
+    return track
+
+
+# --- Pseudonymisation ---------------------------------------------------------------------------
+
+def _pattern(find, whole_word=True):
+    escaped = re.escape(find.strip())
+    return re.compile(rf"(?<!\w){escaped}(?!\w)" if whole_word else escaped, re.IGNORECASE)
+
+
+def pseudonymise(work, find, replace, *, whole_word=True):
+    """Remplace un nom par un pseudonyme dans toutes les pistes et toutes les transcriptions de l'œuvre.
+
+    Les pistes approuvées restent approuvées et leurs fichiers publiés sont réécrits immédiatement
+    (c'est une protection, pas une modification de fond). Renvoie le nombre de remplacements.
+    """
+    if not find or not find.strip():
+        raise TranscriptionError(_("Indiquez le nom à remplacer."))
+    pattern = _pattern(find, whole_word)
+    from .engine import normalise
+
+    count = 0
+    with transaction.atomic():
+        for track in SubtitleTrack.objects.select_for_update().filter(work=work):
+            changed = False
+            for cue in track.cues.all():
+                new, n = pattern.subn(replace, cue.text)
+                if n:
+                    count += n
+                    changed = True
+                    Cue.objects.filter(pk=cue.pk).update(text=new, search_text=normalise(new))
+            if changed and track.is_approved:
+                cues, issues = subs.prepare_export(track.get_cues(), track.language, allow_issues=True)
+                track.publish_files(cues, issues)
+        for job in TranscriptionJob.objects.select_for_update().filter(work=work):
+            segments = job.segments or []
+            changed = False
+            for seg in segments:
+                new, n = pattern.subn(replace, seg.get("text", ""))
+                if n:
+                    count += n
+                    changed = True
+                    seg["text"] = new
+                if n:
+                    # Les mots horodatés gardent aussi le nom : chaque mot du nom est remplacé
+                    # (le premier par le pseudonyme, les suivants par rien).
+                    tokens = set(normalise(find).split())
+                    previous_hit = False
+                    for w in seg.get("words", []):
+                        if normalise(w.get("word", "")) in tokens:
+                            w["word"] = "" if previous_hit else " " + replace
+                            previous_hit = True
+                        else:
+                            previous_hit = False
+            if changed:
+                TranscriptionJob.objects.filter(pk=job.pk).update(segments=segments)
+        # Une vidéo déjà incrustée porte l'ancien nom : on la retire (à refaire depuis la piste corrigée).
+        if count:
+            for rendition in SubtitledRendition.objects.filter(track__work=work):
+                if rendition.file:
+                    rendition.file.delete(save=False)
+                rendition.delete()
+    return count
+
+
+# --- Sous-titres incrustés ------------------------------------------------------------------------
+
+def request_burn_in(track, user=None):
+    if not track.is_approved:
+        raise TranscriptionError(_("Seule une piste approuvée peut être incrustée."))
+    media = transcribable_file(track.work)
+    if media is None or media.media_type != "video":
+        raise TranscriptionError(_("Cette œuvre n'a pas de vidéo où incruster les sous-titres."))
+    rendition = SubtitledRendition.objects.create(track=track, media_file=media, track_approved_at=track.approved_at)
+    from .tasks import burn_subtitles
+
+    transaction.on_commit(lambda: burn_subtitles.enqueue(rendition.pk))
+    return rendition
+
+
+def run_burn_in(rendition_pk):
+    from .burn import BurnError, burn_in
+
+    claimed = SubtitledRendition.objects.filter(pk=rendition_pk, status=SubtitledRendition.Status.QUEUED).update(
+        status=SubtitledRendition.Status.RUNNING
+    )
+    if not claimed:
+        return None
+    rendition = SubtitledRendition.objects.select_related("track", "media_file", "track__work").get(pk=rendition_pk)
+    try:
+        burn_in(rendition)
+    except BurnError as exc:
+        SubtitledRendition.objects.filter(pk=rendition_pk).update(status=SubtitledRendition.Status.FAILED,
+                                                                  error=str(exc))
+    except Exception as exc:  # noqa: BLE001
+        logger.exception("Incrustation %s en échec", rendition_pk)
+        SubtitledRendition.objects.filter(pk=rendition_pk).update(
+            status=SubtitledRendition.Status.FAILED, error=_("Erreur inattendue : %(e)s") % {"e": str(exc)[:300]})
+    return rendition_pk
+
+
+def auto_transcribe_enabled():
+    return getattr(settings, "PAROLES_AUTO_TRANSCRIBE", False)

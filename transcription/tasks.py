@@ -1,0 +1,21 @@
+"""Tâches de fond de la transcription (API Django Tasks). Arguments : des clés primaires.
+
+Chaque tâche rattrape ses erreurs et les inscrit sur son objet (état « échec » + message) : le
+travailleur ne relance jamais en boucle un travail voué à échouer (modèle absent, fichier illisible).
+"""
+
+from django_tasks import task
+
+
+@task(queue_name="transcription")
+def transcribe_job(job_pk):
+    from .services import run_job
+
+    return run_job(job_pk)
+
+
+@task(queue_name="media")
+def burn_subtitles(rendition_pk):
+    from .services import run_burn_in
+
+    return run_burn_in(rendition_pk)

@@ -1,0 +1,67 @@
+"""Service des sous-titres publiés et des versions sous-titrées : uniquement par la porte.
+
+Une piste non approuvée n'a pas de fichier publié : elle est introuvable ici, pour tout le monde.
+"""
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from consent.channels import Channel
+from media_library.gate import serve_gated
+
+from ..models import SubtitledRendition, SubtitleTrack
+
+CONTENT_TYPES = {"vtt": "text/vtt; charset=utf-8", "srt": "application/x-subrip; charset=utf-8"}
+
+
+def _channel(value):
+    try:
+        return Channel(value)
+    except ValueError as exc:
+        raise Http404 from exc
+
+
+def serve_track(request, channel, pk, filename):
+    channel = _channel(channel)
+    track = get_object_or_404(SubtitleTrack.objects.select_related("work"), pk=pk,
+                              status=SubtitleTrack.Status.APPROVED)
+    fmt = filename.rsplit(".", 1)[-1].lower()
+    if fmt not in CONTENT_TYPES or filename != f"{track.work.slug or 'oeuvre'}.{track.language}.{fmt}":
+        raise Http404
+    fieldfile = track.vtt_file if fmt == "vtt" else track.srt_file
+    if not fieldfile:
+        raise Http404
+    return serve_gated(
+        request,
+        work=track.work,
+        fieldfile=fieldfile,
+        channel=channel,
+        filename=filename,
+        purpose=f"piste:{track.language}",
+        obj=track,
+        variant=track,
+        content_type=CONTENT_TYPES[fmt],
+        as_attachment="telecharger" in request.GET,
+    )
+
+
+def serve_subtitled(request, channel, pk, filename):
+    channel = _channel(channel)
+    rendition = get_object_or_404(
+        SubtitledRendition.objects.select_related("track", "track__work"), pk=pk,
+        status=SubtitledRendition.Status.READY,
+    )
+    if filename != rendition.filename or not rendition.file or not rendition.is_current:
+        raise Http404
+    return serve_gated(
+        request,
+        work=rendition.track.work,
+        fieldfile=rendition.file,
+        channel=channel,
+        filename=filename,
+        purpose=f"rendu:phone_subtitled:{rendition.track.language}",
+        obj=rendition,
+        variant=rendition,
+        content_type="video/mp4",
+        as_attachment="telecharger" in request.GET,
+    )
