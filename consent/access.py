@@ -3,15 +3,53 @@
 Toutes les surfaces l'appellent : pages publiques, listes, expositions, boîte à outils, chaque URL de
 fichier (par media_library.gate), recherche, API, flux, aperçus. Ne dupliquez jamais cette logique.
 
-État actuel (fondation) : une œuvre n'est publique que si un administrateur l'a marquée « validée ».
-Le ticket consentement remplace l'intérieur de `decide` et de `visible_works`, pas leur signature.
+- `decide(user, work, channel, *, variant=None, at=None)` : une œuvre (fiche, page ou fichier servi).
+- `visible_works(user, channel, queryset=None, *, at=None)` : le sous-ensemble visible d'un queryset,
+  en un nombre borné de requêtes (≈ 8, quel que soit le nombre d'œuvres), calculé par la même fonction
+  d'évaluation que `decide` : les deux concordent par construction (et un test le vérifie).
+- `work_labels(works, *, user=None, at=None)` : les étiquettes de plusieurs œuvres d'un coup (listes).
+
+Règles (issue « Consentement ») :
+1. Œuvre à la corbeille : refusée (sauf archive interne pour l'équipe).
+2. Communauté protégée (organisation de l'œuvre ou d'un·e participant·e) : seuls ses membres et les
+   responsables du consentement la voient, sur tous les canaux, archive interne comprise.
+3. Archive interne : responsables du consentement toujours (ils gèrent les retraits) ; commissaires
+   selon les consentements ; personne d'autre.
+4. Canaux des partenaires (projections fermées, événements sécurisés, téléchargement) : seulement les
+   membres d'une organisation qui peut utiliser l'œuvre (la sienne, ou une œuvre sans partenaire).
+5. Consentement : chaque personne liée (participation ou consentement) doit avoir un consentement
+   actif qui accorde le canal, donné, non expiré, non retiré ; les mineur·es (calculé à la date
+   d'usage) ont l'accord du tuteur ET leur assentiment ; les conditions sont remplies par ce qui est
+   servi (visage flouté → seul un rendu marqué `is_blurred` ; voix modifiée → `voice_altered`).
+   Sans personne liée ni déclaration « aucune personne identifiable » : archive interne uniquement.
+   Une réponse manquante vaut non.
 """
 
+import datetime
+from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.apps import apps
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .channels import Channel
+
+PARTNER_CHANNELS = frozenset({Channel.CLOSED_SCREENING, Channel.SECURED_EVENT, Channel.FACILITATOR_DOWNLOAD})
+PUBLIC_CHANNELS = frozenset({Channel.WEBSITE})
+MEDIA_CONDITIONS = {"face_blurred": "is_blurred", "voice_altered": "voice_altered"}
+
+
+@dataclass(frozen=True)
+class Label:
+    code: str
+    text: str
+    tone: str = "ok"  # ok | warn | stop
+    public: bool = True
+
+    def __str__(self):
+        return str(self.text)
 
 
 @dataclass(frozen=True)
@@ -21,42 +59,577 @@ class Decision:
     # Vrai quand la réponse dépend d'un consentement : elle ne doit pas être mise en cache partagé.
     restricted: bool = True
     labels: tuple = field(default_factory=tuple)
+    # Conditions que la page doit respecter elle-même (les conditions sur les médias sont vérifiées
+    # sur la variante servie) : n'afficher aucun lieu, aucun autre nom que le pseudonyme.
+    hide_place: bool = False
+    pseudonym_only: bool = False
+    # Drapeaux qu'une variante servie doit porter (« is_blurred », « voice_altered »).
+    required_variant_flags: frozenset = field(default_factory=frozenset)
 
     def __bool__(self):
         return self.allowed
 
 
+# --------------------------------------------------------------------------------------------------
+# Rôles
+
+
+def _perm(user, codename):
+    return bool(user and user.is_authenticated and user.is_active and (user.is_superuser or user.has_perm(codename)))
+
+
+def is_consent_officer(user):
+    """Responsable du consentement (ou super-utilisateur) : voit tout, noms légaux et preuves compris."""
+    return _perm(user, "consent.view_legal_identity")
+
+
 def is_archive_staff(user):
-    """Personnel de l'archive : accès à l'archive interne depuis l'administration."""
-    return bool(user and user.is_authenticated and user.is_active and (user.is_superuser or user.has_perm("wagtailadmin.access_admin")))
+    """Équipe de l'archive (commissaires, responsables du consentement) : accès à l'archive interne."""
+    return _perm(user, "consent.access_internal_archive") or is_consent_officer(user)
+
+
+@dataclass(frozen=True)
+class UserContext:
+    authenticated: bool
+    officer: bool
+    staff: bool
+    org_ids: frozenset
+
+
+def user_context(user):
+    if not (user and user.is_authenticated and user.is_active):
+        return UserContext(False, False, False, frozenset())
+    cached = getattr(user, "_paroles_consent_ctx", None)
+    if cached is not None:
+        return cached
+    ctx = UserContext(
+        True,
+        is_consent_officer(user),
+        is_archive_staff(user),
+        frozenset(user.partner_organisations.values_list("pk", flat=True)),
+    )
+    try:
+        user._paroles_consent_ctx = ctx  # valable le temps d'une requête (l'objet user est recréé ensuite)
+    except AttributeError:
+        pass
+    return ctx
+
+
+# --------------------------------------------------------------------------------------------------
+# Faits chargés depuis la base (en lot) puis évalués en Python
+
+
+@dataclass
+class ParticipantFacts:
+    pk: int
+    birth_year: int
+    partner_id: int | None
+    partner_protected: bool
+
+    def is_minor(self, on):
+        from .models import ADULT_AGE
+
+        return on.year - self.birth_year <= ADULT_AGE
+
+
+@dataclass
+class RecordFacts:
+    pk: int
+    participant_id: int
+    work_id: int | None
+    workshop_id: int | None
+    channels: frozenset
+    conditions: frozenset
+    guardian_consent: bool
+    child_assent: bool
+    given_on: datetime.date
+    expires_on: datetime.date | None
+    review_on: datetime.date | None
+
+
+@dataclass
+class WithdrawalFacts:
+    participant_id: int
+    work_ids: frozenset  # vide = toutes les œuvres
+    channels: frozenset  # vide = tous les canaux
+    effective_on: datetime.date
+
+
+@dataclass
+class WorkFacts:
+    pk: int
+    trashed: bool
+    partner_id: int | None
+    partner_protected: bool
+    workshop_id: int | None
+    participant_ids: set = field(default_factory=set)
+    records: list = field(default_factory=list)
+    declared: bool = False
+    variant_flags: frozenset = frozenset()  # drapeaux disponibles parmi les rendus prêts de l'œuvre
+
+
+def _as_date(at):
+    if isinstance(at, datetime.datetime):
+        return timezone.localtime(at).date() if timezone.is_aware(at) else at.date()
+    return at
+
+
+def _variant_model():
+    """Le modèle des rendus (propriété de media_library), s'il porte des drapeaux de conditions."""
+    try:
+        model = apps.get_model("media_library", "Rendition")
+    except LookupError:
+        return None, None
+    names = {f.name for f in model._meta.get_fields()}
+    if "work" in names:
+        path = "work_id"
+    elif "media_file" in names:
+        path = "media_file__work_id"
+    elif "source" in names:
+        path = "source__work_id"
+    else:
+        return None, None
+    return model, path
+
+
+def _variant_availability(work_ids_q):
+    model, path = _variant_model()
+    if model is None:
+        return {}
+    names = {f.name for f in model._meta.get_fields()}
+    flags = [flag for flag in MEDIA_CONDITIONS.values() if flag in names]
+    if not flags:
+        return {}
+    qs = model.objects.filter(**{f"{path}__in": work_ids_q})
+    if "status" in names:
+        qs = qs.filter(status__in=["ready", "done", "ok"])
+    found = defaultdict(set)
+    for row in qs.values(path, *flags):
+        for flag in flags:
+            if row[flag]:
+                found[row[path]].add(flag)
+    return found
+
+
+def load_facts(work_ids, *, at):
+    """Charge, en un nombre fixe de requêtes, tout ce qu'il faut pour décider sur ces œuvres.
+
+    `work_ids` : une liste d'identifiants ou un queryset `values("pk")` (sous-requête SQL).
+    Renvoie ({work_id: WorkFacts}, {participant_id: ParticipantFacts}, [WithdrawalFacts]).
+    """
+    from media_library.models import Work
+
+    from .models import ConsentRecord, NoIdentifiablePersonDeclaration, Participant, Participation, Withdrawal
+
+    day = _as_date(at)
+    works = {}
+    for pk, trashed_at, partner_id, protected, workshop_id in Work.all_objects.filter(pk__in=work_ids).values_list(
+        "pk", "trashed_at", "partner_id", "partner__is_protected_community", "workshop_id"
+    ):
+        works[pk] = WorkFacts(pk, trashed_at is not None, partner_id, bool(protected), workshop_id)
+    if not works:
+        return works, {}, []
+    ids = list(works)
+    workshop_ids = {w.workshop_id for w in works.values() if w.workshop_id}
+    by_workshop = defaultdict(list)
+    for w in works.values():
+        if w.workshop_id:
+            by_workshop[w.workshop_id].append(w)
+
+    for participant_id, work_id in Participation.objects.filter(work_id__in=ids).values_list("participant_id", "work_id"):
+        works[work_id].participant_ids.add(participant_id)
+
+    record_q = Q(work_id__in=ids)
+    if workshop_ids:
+        record_q |= Q(workshop_id__in=workshop_ids)
+    for row in ConsentRecord.objects.filter(record_q).values(
+        "pk", "participant_id", "work_id", "workshop_id", "channels", "pseudonym_only", "face_blurred",
+        "voice_altered", "no_place_named", "guardian_consent", "child_assent", "given_on", "expires_on",
+        "review_on", "superseded_by_id",
+    ):
+        targets = [works[row["work_id"]]] if row["work_id"] else by_workshop.get(row["workshop_id"], [])
+        for w in targets:
+            # Même remplacé, un consentement lie la personne à l'œuvre (elle reste « liée »).
+            w.participant_ids.add(row["participant_id"])
+        if row["superseded_by_id"]:
+            continue
+        record = RecordFacts(
+            pk=row["pk"],
+            participant_id=row["participant_id"],
+            work_id=row["work_id"],
+            workshop_id=row["workshop_id"],
+            channels=frozenset(str(c) for c in (row["channels"] or [])),
+            conditions=frozenset(
+                name for name in ("pseudonym_only", "face_blurred", "voice_altered", "no_place_named") if row[name]
+            ),
+            guardian_consent=row["guardian_consent"],
+            child_assent=row["child_assent"],
+            given_on=row["given_on"],
+            expires_on=row["expires_on"],
+            review_on=row["review_on"],
+        )
+        for w in targets:
+            w.records.append(record)
+
+    for work_id in NoIdentifiablePersonDeclaration.objects.filter(work_id__in=ids, declared_on__lte=day).filter(
+        Q(revoked_on__isnull=True) | Q(revoked_on__gt=day)
+    ).values_list("work_id", flat=True):
+        works[work_id].declared = True
+
+    for work_id, flags in _variant_availability(ids).items():
+        if work_id in works:
+            works[work_id].variant_flags = frozenset(flags)
+
+    participant_ids = set().union(*(w.participant_ids for w in works.values()))
+    participants = {}
+    withdrawals = []
+    if participant_ids:
+        for pk, birth_year, partner_id, protected in Participant.objects.filter(pk__in=participant_ids).values_list(
+            "pk", "birth_year", "partner_id", "partner__is_protected_community"
+        ):
+            participants[pk] = ParticipantFacts(pk, birth_year, partner_id, bool(protected))
+        qs = Withdrawal.objects.filter(participant_id__in=participant_ids, effective_on__lte=day).prefetch_related("works")
+        for withdrawal in qs:
+            withdrawals.append(
+                WithdrawalFacts(
+                    withdrawal.participant_id,
+                    frozenset(w.pk for w in withdrawal.works.all()),
+                    frozenset(str(c) for c in (withdrawal.channels or [])),
+                    withdrawal.effective_on,
+                )
+            )
+    return works, participants, withdrawals
+
+
+# --------------------------------------------------------------------------------------------------
+# Évaluation (pure, sans requête)
+
+# Raisons (codes stables, utilisés par les étiquettes et les tests).
+OK = "ok"
+TRASHED = "trashed"
+PROTECTED = "protected"
+STAFF_ONLY = "staff_only"
+PARTNER_ONLY = "partner_only"
+NO_PARTICIPANT = "no_participant"
+MISSING = "missing"
+NOT_YET = "not_yet"
+EXPIRED = "expired"
+WITHDRAWN = "withdrawn"
+MINOR = "minor_incomplete"
+CONDITION = "condition_unmet"
+
+REASONS = {
+    TRASHED: _("Cette œuvre est à la corbeille."),
+    PROTECTED: _("Contenu réservé à une communauté protégée."),
+    STAFF_ONLY: _("Réservé à l'équipe de l'archive."),
+    PARTNER_ONLY: _("Réservé aux partenaires autorisés à utiliser cette œuvre."),
+    NO_PARTICIPANT: _("Aucune personne liée ni déclaration « aucune personne identifiable » : archive interne uniquement."),
+    MISSING: _("Un consentement manque pour ce canal."),
+    NOT_YET: _("Un consentement n'est pas encore en vigueur."),
+    EXPIRED: _("Un consentement a expiré."),
+    WITHDRAWN: _("Un consentement a été retiré."),
+    MINOR: _("Pour une personne mineure, l'accord du tuteur et l'assentiment de l'enfant sont tous deux nécessaires."),
+    CONDITION: _("Une condition du consentement n'est pas remplie par ce qui serait servi."),
+}
+
+
+@dataclass
+class ChannelStatus:
+    ok: bool
+    code: str
+    conditions: frozenset = frozenset()
+    minors: bool = False
+    review_due: bool = False
+
+
+def _applicable_record(facts, participant_id, day):
+    """Le consentement actif qui s'applique : celui de l'œuvre prime sur celui de l'atelier ; le plus récent gagne."""
+    candidates = [r for r in facts.records if r.participant_id == participant_id]
+    if not candidates:
+        return None
+    candidates.sort(key=lambda r: (r.work_id is not None, r.given_on, r.pk), reverse=True)
+    return candidates[0]
+
+
+def channel_status(facts, participants, withdrawals, channel, day):
+    """Ce que disent les consentements de `facts` pour `channel` au jour `day` (sans l'utilisateur)."""
+    if not facts.participant_ids:
+        if facts.declared:
+            return ChannelStatus(True, OK)
+        return ChannelStatus(channel == Channel.INTERNAL, OK if channel == Channel.INTERNAL else NO_PARTICIPANT)
+    conditions = set()
+    minors = False
+    review_due = False
+    for participant_id in sorted(facts.participant_ids):
+        record = _applicable_record(facts, participant_id, day)
+        if record is None or channel not in record.channels:
+            return ChannelStatus(False, MISSING)
+        if record.given_on > day:
+            return ChannelStatus(False, NOT_YET)
+        if record.expires_on and day >= record.expires_on:
+            return ChannelStatus(False, EXPIRED)
+        for w in withdrawals:
+            if (
+                w.participant_id == participant_id
+                and w.effective_on <= day
+                and (not w.work_ids or facts.pk in w.work_ids)
+                and (not w.channels or channel in w.channels)
+            ):
+                return ChannelStatus(False, WITHDRAWN)
+        person = participants.get(participant_id)
+        if person is None:
+            return ChannelStatus(False, MISSING)
+        if person.is_minor(day):
+            minors = True
+            if not (record.guardian_consent and record.child_assent):
+                return ChannelStatus(False, MINOR)
+        if record.review_on and record.review_on <= day:
+            review_due = True
+        conditions |= record.conditions
+    return ChannelStatus(True, OK, frozenset(conditions), minors, review_due)
+
+
+def _protected_orgs(facts, participants):
+    orgs = set()
+    if facts.partner_protected and facts.partner_id:
+        orgs.add(facts.partner_id)
+    for pid in facts.participant_ids:
+        person = participants.get(pid)
+        if person and person.partner_protected and person.partner_id:
+            orgs.add(person.partner_id)
+    return orgs
+
+
+def _variant_flags(variant):
+    return {flag for flag in MEDIA_CONDITIONS.values() if getattr(variant, flag, False)}
+
+
+def evaluate(ctx, facts, participants, withdrawals, channel, day, *, variant=None, with_labels=True):
+    channel = Channel(channel)
+    labels = (
+        tuple(labels_for(facts, participants, withdrawals, day, staff=ctx.staff or bool(ctx.org_ids)))
+        if with_labels
+        else ()
+    )
+
+    def refuse(code):
+        return Decision(False, REASONS[code], restricted=True, labels=labels)
+
+    if facts.trashed and not (channel == Channel.INTERNAL and ctx.staff):
+        return refuse(TRASHED)
+    protected = _protected_orgs(facts, participants)
+    if protected and not ctx.officer and not protected <= ctx.org_ids:
+        return refuse(PROTECTED)
+    if channel == Channel.INTERNAL:
+        if ctx.officer:
+            return Decision(True, restricted=True, labels=labels)
+        if not ctx.staff:
+            return refuse(STAFF_ONLY)
+    if channel in PARTNER_CHANNELS and not ctx.officer:
+        if not ctx.org_ids or (facts.partner_id and facts.partner_id not in ctx.org_ids):
+            return refuse(PARTNER_ONLY)
+
+    status = channel_status(facts, participants, withdrawals, channel, day)
+    if not status.ok:
+        return refuse(status.code)
+
+    required = frozenset(MEDIA_CONDITIONS[c] for c in status.conditions if c in MEDIA_CONDITIONS)
+    if required:
+        available = _variant_flags(variant) if variant is not None else set(facts.variant_flags)
+        if not required <= available:
+            return refuse(CONDITION)
+    restricted = bool(
+        channel not in PUBLIC_CHANNELS or status.conditions or status.minors or protected or facts.participant_ids == set() and not facts.declared
+    )
+    return Decision(
+        True,
+        restricted=restricted,
+        labels=labels,
+        hide_place="no_place_named" in status.conditions,
+        pseudonym_only="pseudonym_only" in status.conditions,
+        required_variant_flags=required,
+    )
+
+
+# --------------------------------------------------------------------------------------------------
+# Étiquettes (dans l'esprit des Local Contexts labels)
+
+LABEL_TEXTS = {
+    "verified": (_("Consentement vérifié"), "ok", True),
+    "no_person": (_("Aucune personne identifiable"), "ok", True),
+    "not_online": (_("Ne pas diffuser en ligne"), "stop", True),
+    "secured_only": (_("Projection sécurisée uniquement"), "warn", True),
+    "closed_only": (_("Projections fermées uniquement"), "warn", True),
+    "museum_only": (_("Exposition au musée uniquement"), "warn", True),
+    "no_broadcast": (_("Pas de télé, radio ni presse"), "warn", True),
+    "no_download": (_("Pas de téléchargement"), "warn", True),
+    "pseudonym_only": (_("Pseudonyme uniquement"), "warn", True),
+    "face_blurred": (_("Visage flouté obligatoire"), "warn", True),
+    "voice_altered": (_("Voix modifiée obligatoire"), "warn", True),
+    "no_place_named": (_("Aucun lieu nommé"), "warn", True),
+    "minor": (_("Personne mineure : accord du tuteur et assentiment"), "warn", False),
+    "internal_only": (_("Archive interne uniquement"), "stop", False),
+    "missing": (_("Consentement manquant"), "stop", False),
+    "expired": (_("Consentement expiré"), "stop", False),
+    "withdrawn": (_("Consentement retiré"), "stop", False),
+    "minor_incomplete": (_("Mineur·e : accord ou assentiment manquant"), "stop", False),
+    "protected": (_("Communauté protégée"), "stop", False),
+    "review_due": (_("Consentement à revoir"), "warn", False),
+    "trashed": (_("À la corbeille"), "stop", False),
+}
+
+
+def make_label(code):
+    text, tone, public = LABEL_TEXTS[code]
+    return Label(code, text, tone, public)
+
+
+def channel_map(facts, participants, withdrawals, day):
+    return {c: channel_status(facts, participants, withdrawals, c, day) for c in Channel}
+
+
+def labels_for(facts, participants, withdrawals, day, *, staff=False):
+    """Étiquettes d'une œuvre. Les étiquettes non publiques (retrait, mineur·e…) ne vont qu'à l'équipe."""
+    statuses = channel_map(facts, participants, withdrawals, day)
+    allowed = {c for c, s in statuses.items() if s.ok}
+    codes = []
+    if facts.trashed:
+        codes.append("trashed")
+    if _protected_orgs(facts, participants):
+        codes.append("protected")
+    if not facts.participant_ids:
+        codes.append("no_person" if facts.declared else "internal_only")
+    else:
+        failing = [s.code for s in statuses.values() if not s.ok]
+        if allowed - {Channel.INTERNAL}:
+            codes.append("verified")
+        for code in (WITHDRAWN, EXPIRED, MINOR, MISSING):
+            if code in failing and not (code == MISSING and allowed - {Channel.INTERNAL}):
+                codes.append(code)
+        if not allowed - {Channel.INTERNAL} and "withdrawn" not in codes and "expired" not in codes:
+            if "internal_only" not in codes and Channel.INTERNAL in allowed:
+                codes.append("internal_only")
+    public_allowed = allowed - {Channel.INTERNAL}
+    if public_allowed:
+        if Channel.WEBSITE not in allowed:
+            codes.append("not_online")
+        if public_allowed == {Channel.SECURED_EVENT}:
+            codes.append("secured_only")
+        elif public_allowed <= {Channel.CLOSED_SCREENING, Channel.SECURED_EVENT}:
+            codes.append("closed_only")
+        elif public_allowed == {Channel.MUSEUM}:
+            codes.append("museum_only")
+        elif Channel.WEBSITE in allowed and not allowed & {Channel.BROADCAST, Channel.PRESS_SOCIAL}:
+            codes.append("no_broadcast")
+        if Channel.FACILITATOR_DOWNLOAD not in allowed and Channel.WEBSITE in allowed:
+            codes.append("no_download")
+    elif facts.participant_ids and "not_online" not in codes:
+        codes.append("not_online")
+    conditions = set().union(*(s.conditions for s in statuses.values() if s.ok)) if allowed else set()
+    for cond in ("pseudonym_only", "face_blurred", "voice_altered", "no_place_named"):
+        if cond in conditions:
+            codes.append(cond)
+    if any(s.minors for s in statuses.values()):
+        codes.append("minor")
+    if any(s.review_due for s in statuses.values()):
+        codes.append("review_due")
+    labels = [make_label(c) for c in dict.fromkeys(codes)]
+    return [label for label in labels if staff or label.public]
+
+
+# --------------------------------------------------------------------------------------------------
+# Interface publique
+
+
+def _now(at):
+    return at or timezone.now()
 
 
 def decide(user, work, channel, *, variant=None, at=None):
-    """Décide si `user` peut obtenir `work` sur `channel` à l'instant `at`.
+    """Décide si `user` peut obtenir `work` sur `channel` à l'instant `at` (défaut : maintenant).
 
-    `variant` est l'objet réellement servi (rendu, extrait, piste…), pour les conditions qui dépendent
-    de lui (visage flouté…).
+    `variant` est l'objet réellement servi (rendu, extrait, piste…) : les conditions sur les médias
+    sont remplies seulement s'il porte le drapeau (`is_blurred`, `voice_altered`). Sans variante, on
+    décide pour la fiche / la page : il suffit qu'une variante conforme existe.
     """
     channel = Channel(channel)
-    if getattr(work, "trashed_at", None) and channel != Channel.INTERNAL:
-        return Decision(False, _("Cette œuvre est à la corbeille."))
-    if channel == Channel.INTERNAL:
-        if is_archive_staff(user):
-            return Decision(True, restricted=True)
-        return Decision(False, _("Réservé à l'équipe de l'archive."))
-    if channel == Channel.WEBSITE and work.cleared:
-        return Decision(True, restricted=False)
-    return Decision(False, _("Cette œuvre n'est pas disponible sur ce canal."))
+    if work is None or work.pk is None:
+        return Decision(False, REASONS[STAFF_ONLY])
+    day = _as_date(_now(at))
+    works, participants, withdrawals = load_facts([work.pk], at=day)
+    facts = works.get(work.pk)
+    if facts is None:
+        return Decision(False, REASONS[TRASHED])
+    return evaluate(user_context(user), facts, participants, withdrawals, channel, day, variant=variant)
 
 
 def visible_works(user, channel, queryset=None, *, at=None):
-    """Le sous-ensemble de `queryset` que `user` peut voir sur `channel` : doit concorder avec `decide`."""
+    """Le sous-ensemble de `queryset` que `user` peut voir sur `channel` : concorde avec `decide`.
+
+    Nombre de requêtes borné (indépendant du nombre d'œuvres) ; renvoie un queryset filtré.
+    """
     from media_library.models import Work
 
     qs = Work.objects.all() if queryset is None else queryset
     channel = Channel(channel)
-    if channel == Channel.INTERNAL:
-        return qs if is_archive_staff(user) else qs.none()
-    if channel == Channel.WEBSITE:
-        return qs.filter(cleared=True)
-    return qs.none()
+    ctx = user_context(user)
+    if not ctx.authenticated and channel in PARTNER_CHANNELS | {Channel.INTERNAL}:
+        return qs.none()
+    day = _as_date(_now(at))
+    works, participants, withdrawals = load_facts(qs.order_by().values("pk"), at=day)
+    allowed = [
+        pk
+        for pk, facts in works.items()
+        if evaluate(ctx, facts, participants, withdrawals, channel, day, with_labels=False).allowed
+    ]
+    return qs.filter(pk__in=allowed)
+
+
+def work_labels(works, *, user=None, at=None):
+    """{work_id: [Label]} pour une liste d'œuvres, en un nombre borné de requêtes (listes, admin)."""
+    ids = [w.pk if hasattr(w, "pk") else w for w in works]
+    day = _as_date(_now(at))
+    facts, participants, withdrawals = load_facts(ids, at=day)
+    ctx = user_context(user)
+    staff = ctx.staff or bool(ctx.org_ids)
+    return {pk: labels_for(f, participants, withdrawals, day, staff=staff) for pk, f in facts.items()}
+
+
+def channel_summary(work, *, at=None):
+    """{Channel: ChannelStatus} pour une œuvre, sans tenir compte de l'utilisateur (panneau d'admin)."""
+    day = _as_date(_now(at))
+    works, participants, withdrawals = load_facts([work.pk], at=day)
+    facts = works.get(work.pk)
+    if facts is None:
+        return {}
+    return channel_map(facts, participants, withdrawals, day)
+
+
+def admin_visible_works(user, queryset):
+    """Œuvres visibles dans les listes de l'administration pour `user`.
+
+    Responsables du consentement : toutes. Équipe de l'archive : toutes sauf les communautés protégées
+    dont elle n'est pas membre. Partenaires : les œuvres de leur organisation et celles qu'ils peuvent
+    utiliser sur un canal partenaire. Autres : aucune.
+    """
+    ctx = user_context(user)
+    if ctx.officer:
+        return queryset
+    day = _as_date(timezone.now())
+    works, participants, withdrawals = load_facts(queryset.order_by().values("pk"), at=day)
+    keep = []
+    for pk, facts in works.items():
+        protected = _protected_orgs(facts, participants)
+        if protected and not protected <= ctx.org_ids:
+            continue
+        if ctx.staff:
+            keep.append(pk)
+            continue
+        if facts.partner_id and facts.partner_id in ctx.org_ids:
+            keep.append(pk)
+            continue
+        if any(
+            evaluate(ctx, facts, participants, withdrawals, c, day, with_labels=False).allowed for c in PARTNER_CHANNELS
+        ):
+            keep.append(pk)
+    return queryset.filter(pk__in=keep)

@@ -8,7 +8,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from wagtail.search.backends import get_search_backend
 
-from consent.access import visible_works
+from consent.access import visible_works, work_labels
 from consent.channels import Channel
 
 from ..forms import WorkFilterForm
@@ -26,6 +26,10 @@ def work_list(request):
         works = get_search_backend().search(query, works)
     paginator = Paginator(works, 24)
     page = paginator.get_page(request.GET.get("page"))
+    # Étiquettes de consentement de toute la page en un nombre fixe de requêtes.
+    labels = work_labels(page.object_list, user=request.user)
+    for item in page.object_list:
+        item.consent_labels = labels.get(item.pk, [])
     params = request.GET.copy()
     params.pop("page", None)
     response = render(
@@ -45,6 +49,9 @@ def work_detail(request, pk, slug=None):
     if slug is not None and slug != work.slug:
         return redirect(work.get_absolute_url(), permanent=False)
     files = [f for f in work.files.all() if f.status != f.Status.FAILED]
+    if decision.required_variant_flags:
+        # Visage flouté / voix modifiée : l'original ne remplit pas la condition, on ne le montre pas.
+        files = [f for f in files if all(getattr(f, flag, False) for flag in decision.required_variant_flags)]
     response = render(
         request,
         "media_library/work_detail.html",

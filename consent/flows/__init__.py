@@ -1,0 +1,1 @@
+"""Cas d'usage du consentement : un module par cas (voir withdraw.py)."""

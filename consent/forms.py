@@ -1,0 +1,81 @@
+"""Formulaires de l'administration du consentement (messages en français)."""
+
+from pathlib import PurePath
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms import WagtailAdminModelForm
+
+from .channels import Channel
+from .models import today
+
+EVIDENCE_EXTENSIONS = {".pdf", ".jpg", ".jpeg", ".png", ".webp", ".mp3", ".m4a", ".ogg", ".opus", ".wav", ".aac"}
+EVIDENCE_MAX_SIZE = 200 * 1024 * 1024
+
+
+class ChannelsField(forms.MultipleChoiceField):
+    widget = forms.CheckboxSelectMultiple
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("choices", Channel.choices)
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+
+class ConsentRecordForm(WagtailAdminModelForm):
+    channels = ChannelsField(
+        label=_("Canaux accordés"), help_text=_("Un canal non coché est refusé : une réponse manquante vaut non.")
+    )
+
+    def clean_evidence_file(self):
+        upload = self.cleaned_data.get("evidence_file")
+        if upload and hasattr(upload, "size"):
+            ext = PurePath(upload.name).suffix.lower()
+            if ext not in EVIDENCE_EXTENSIONS:
+                raise ValidationError(
+                    _("Preuve refusée : formats acceptés PDF, image (JPEG, PNG, WebP) ou audio (MP3, M4A, OGG, WAV).")
+                )
+            if upload.size == 0:
+                raise ValidationError(_("Le fichier de preuve est vide."))
+            if upload.size > EVIDENCE_MAX_SIZE:
+                raise ValidationError(_("Le fichier de preuve dépasse 200 Mo."))
+            head = upload.read(16)
+            upload.seek(0)
+            if head.lstrip().lower().startswith((b"<", b"mz")):
+                raise ValidationError(_("Ce fichier n'est pas un document ou un enregistrement valide."))
+        return upload
+
+    def save(self, commit=True):
+        instance = super().save(commit=False)
+        if instance.pk is None and self.for_user is not None:
+            instance.recorded_by = self.for_user
+        if commit:
+            instance.save()
+            self.save_m2m()
+        return instance
+
+
+class WithdrawalForm(forms.Form):
+    channels = ChannelsField(
+        label=_("Canaux retirés"), help_text=_("Aucun canal coché : le retrait vaut pour tous les canaux.")
+    )
+    works = forms.ModelMultipleChoiceField(
+        queryset=None, required=False, widget=forms.CheckboxSelectMultiple, label=_("Œuvres concernées"),
+        help_text=_("Aucune œuvre cochée : le retrait vaut pour toutes ses œuvres."),
+    )
+    effective_on = forms.DateField(
+        label=_("Prend effet le"), initial=today, widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": _("Saisissez une date valide (jj/mm/aaaa).")},
+    )
+    reason = forms.CharField(label=_("Motif (interne)"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, works_queryset, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["works"].queryset = works_queryset
+
+    def clean_effective_on(self):
+        value = self.cleaned_data["effective_on"]
+        if value > today():
+            raise ValidationError(_("Un retrait ne peut pas être daté dans le futur : il prend effet aujourd'hui au plus tard."))
+        return value
