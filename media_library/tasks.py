@@ -1,23 +1,42 @@
 """Tâches de fond du fonds d'archives (API Django Tasks ; travailleur `db_worker`).
 
-Les arguments sont des clés primaires, jamais des objets. Chaque tâche peut être rejouée sans dégât.
+Les arguments sont des clés primaires, jamais des objets. Chaque tâche peut être rejouée sans dégât :
+un travail déjà pris ou terminé n'est pas refait (voir media_library.processing.jobs.claim).
 """
 
 import logging
 
-from django.db import transaction
 from django_tasks import task
 
 logger = logging.getLogger(__name__)
 
 
 def enqueue_processing(media_file_pk):
-    """Point d'entrée unique après l'arrivée d'un original (appelé dans transaction.on_commit)."""
-    process_media_file.enqueue(media_file_pk)
+    """Point d'entrée unique après l'arrivée d'un original (appelé dans transaction.on_commit).
+
+    Crée un travail de rendus visible dans l'administration (« en attente ») et le met en file.
+    """
+    from .models import MediaFile
+    from .services.processing import request_renditions
+
+    media = MediaFile.objects.filter(pk=media_file_pk).first()
+    if media is None:
+        return None
+    return request_renditions(media)
+
+
+@task(queue_name="media")
+def run_processing_job(job_pk):
+    """Exécute un travail de rendus ou d'extrait (ProcessingJob)."""
+    from .processing.jobs import run_job
+
+    job = run_job(job_pk)
+    return job.status if job else None
 
 
 @task(queue_name="media")
 def process_media_file(media_file_pk):
+    """Compatibilité : vérifie un original et fabrique tous ses rendus, dans la tâche elle-même."""
     from .services.processing import process_original
 
     return process_original(media_file_pk)

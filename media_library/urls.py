@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import public, serve
+from .views import public, renditions, serve
 
 app_name = "media_library"
 
@@ -11,4 +11,5 @@ urlpatterns = [
     # La porte : tous les fichiers d'œuvres.
     path("fichiers/<str:channel>/original/<uuid:uuid>/<str:filename>", serve.serve_original, name="serve_original"),
     path("fichiers/<str:channel>/image/<int:pk>/<str:filename>", serve.serve_image_rendition, name="serve_image_rendition"),
+    path("fichiers/<str:channel>/rendu/<uuid:uuid>/<str:filename>", renditions.serve_rendition, name="serve_rendition"),
 ]

@@ -1,0 +1,124 @@
+"""Lancer ffmpeg (binaire d'imageio-ffmpeg) et suivre sa progression.
+
+Les commandes sont construites avec ffmpeg-python ; on les exécute nous-mêmes pour lire
+`-progress pipe:1` (out_time_us comparé à la durée attendue) ligne par ligne, sans jamais charger le
+média en mémoire : ffmpeg lit l'original par son chemin et écrit dans un fichier temporaire.
+"""
+
+import collections
+import ctypes
+import logging
+import signal
+import subprocess
+import threading
+import time
+
+from django.utils.translation import gettext as _
+
+logger = logging.getLogger(__name__)
+
+GLOBAL_ARGS = ("-hide_banner", "-nostdin", "-nostats", "-loglevel", "error", "-progress", "pipe:1")
+
+
+class ProcessingError(Exception):
+    """Un échec de traitement, avec un message clair en français pour l'équipe."""
+
+
+def ffmpeg_exe():
+    import imageio_ffmpeg
+
+    return imageio_ffmpeg.get_ffmpeg_exe()
+
+
+def compile_command(stream):
+    """Transforme un graphe ffmpeg-python en liste d'arguments (binaire imageio-ffmpeg, suivi de progression)."""
+    return [ffmpeg_exe(), *GLOBAL_ARGS, *stream.get_args(overwrite_output=True)]
+
+
+def _die_with_parent():
+    """Dans l'enfant : ffmpeg meurt si le travailleur meurt (Linux), au lieu d'encoder pour rien."""
+    try:
+        libc = ctypes.CDLL("libc.so.6", use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except Exception:  # noqa: BLE001 - non Linux : sans effet
+        pass
+
+
+def parse_progress_line(line, duration):
+    """Renvoie la fraction (0..1) si la ligne de `-progress` porte un instant, sinon None."""
+    key, _sep, value = line.strip().partition("=")
+    if not duration or duration <= 0:
+        return None
+    seconds = None
+    if key == "out_time_us" and value.strip().lstrip("-").isdigit():
+        seconds = int(value) / 1_000_000
+    elif key == "out_time" and value and value != "N/A":
+        try:
+            h, m, s = value.split(":")
+            seconds = int(h) * 3600 + int(m) * 60 + float(s)
+        except ValueError:
+            return None
+    if seconds is None:
+        return None
+    return max(0.0, min(1.0, seconds / duration))
+
+
+def run(cmd, *, duration=None, on_progress=None, label=""):
+    """Exécute ffmpeg. `on_progress(fraction)` est appelé au fil de l'encodage. Renvoie la fin de stderr.
+
+    Lève ProcessingError (message en français, avec les dernières lignes de ffmpeg) en cas d'échec.
+    """
+    logger.debug("ffmpeg : %s", " ".join(map(str, cmd)))
+    tail = collections.deque(maxlen=20)
+    proc = subprocess.Popen(
+        [str(c) for c in cmd],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        errors="replace",
+        preexec_fn=_die_with_parent,  # noqa: PLW1509 - aucun fil d'exécution n'est lancé avant
+    )
+
+    def _read_stderr():
+        for err_line in proc.stderr:
+            if err_line.strip():
+                tail.append(err_line.rstrip())
+
+    reader = threading.Thread(target=_read_stderr, daemon=True)
+    reader.start()
+    try:
+        for line in proc.stdout:
+            fraction = parse_progress_line(line, duration)
+            if fraction is not None and on_progress:
+                on_progress(fraction)
+        proc.wait()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        reader.join(timeout=5)
+    if proc.returncode != 0:
+        detail = " | ".join(list(tail)[-3:]) or _("aucun détail")
+        raise ProcessingError(
+            _("ffmpeg a échoué (%(label)s, code %(code)s) : %(detail)s")
+            % {"label": label or _("encodage"), "code": proc.returncode, "detail": detail[:500]}
+        )
+    if on_progress:
+        on_progress(1.0)
+    return "\n".join(tail)
+
+
+class Throttle:
+    """Appelle `callback` au plus une fois par `interval` secondes (et toujours à 100 %)."""
+
+    def __init__(self, callback, interval=1.0):
+        self.callback = callback
+        self.interval = interval
+        self.last = 0.0
+
+    def __call__(self, value):
+        now = time.monotonic()
+        if value >= 1.0 or now - self.last >= self.interval:
+            self.last = now
+            self.callback(value)

@@ -1,0 +1,435 @@
+"""Exécuter un travail de fond (ProcessingJob) : rendus d'un original, ou extrait d'un chapitre.
+
+Garanties :
+- l'original n'est jamais modifié : ffmpeg le lit par son chemin (ou une copie locale pour S3) ;
+- chaque rendu est encodé dans un dossier temporaire hors du stockage, puis enregistré sous un nom
+  neuf, puis la ligne en base est remplacée dans une transaction ; l'ancien fichier n'est supprimé
+  qu'après la validation. Un travailleur tué en cours d'encodage ne laisse donc aucun fichier visible ;
+- un travail relancé ne crée aucun doublon (contrainte d'unicité, rendus à jour sautés) ;
+- un travail « en cours » sans signe de vie depuis PAROLES_JOB_STALE_MINUTES est relancé (au plus
+  PAROLES_JOB_MAX_ATTEMPTS fois), puis marqué en échec avec la raison.
+"""
+
+import logging
+import shutil
+import tempfile
+import time
+from contextlib import contextmanager
+from datetime import timedelta
+from pathlib import Path
+
+from django.conf import settings
+from django.core.files import File
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from ..models import Chapter, MediaFile, MediaType, ProcessingJob, Rendition, RenditionKind, rendition_upload_to
+from . import presets, steps
+from .ffmpeg import ProcessingError, Throttle
+
+logger = logging.getLogger(__name__)
+
+TMP_PREFIX = "paroles-rendu-"
+
+
+def stale_after():
+    return timedelta(minutes=getattr(settings, "PAROLES_JOB_STALE_MINUTES", 10))
+
+
+def max_attempts():
+    return getattr(settings, "PAROLES_JOB_MAX_ATTEMPTS", 3)
+
+
+def tmp_root():
+    root = getattr(settings, "PAROLES_PROCESSING_TMP", None)
+    if root:
+        Path(root).mkdir(parents=True, exist_ok=True)
+    return root
+
+
+@contextmanager
+def workdir():
+    path = Path(tempfile.mkdtemp(prefix=TMP_PREFIX, dir=tmp_root()))
+    try:
+        yield path
+    finally:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+@contextmanager
+def local_source(media, directory):
+    """Chemin local lisible de l'original, sans jamais l'ouvrir en écriture."""
+    try:
+        path = Path(media.file.path)
+    except NotImplementedError:
+        path = None
+    if path is not None:
+        if not path.exists():
+            raise ProcessingError(_("L'original est introuvable dans le stockage (%(name)s).") % {"name": media.file.name})
+        yield path
+        return
+    # Stockage objet : copie locale par blocs dans le dossier temporaire du travail.
+    copy = Path(directory) / f"source{Path(media.file.name).suffix}"
+    with media.file.open("rb") as src, open(copy, "wb") as dst:
+        shutil.copyfileobj(src, dst, 1024 * 1024)
+    yield copy
+
+
+# --- Publication atomique --------------------------------------------------------------------------
+
+
+def publish_rendition(media, preset, output, *, chapter=None):
+    """Range le fichier produit sous un nom neuf et remplace la ligne du rendu en une transaction.
+
+    L'ancien fichier n'est supprimé qu'une fois la transaction validée. Renvoie le Rendition.
+    """
+    probe = Rendition(media_file=media, kind=preset.kind)
+    name = rendition_upload_to(probe, f"x{preset.ext}")
+    with open(output.path, "rb") as fh:
+        stored = default_storage.save(name, File(fh))
+    size = default_storage.size(stored)
+    fields = {
+        "settings_hash": preset.settings_hash,
+        "mime_type": preset.mime_type,
+        "size": size,
+        "duration": output.duration,
+        "width": output.width,
+        "height": output.height,
+        "meta": output.meta,
+        "created_at": timezone.now(),
+    }
+    old_name = None
+    try:
+        with transaction.atomic():
+            existing = (
+                Rendition.objects.select_for_update()
+                .filter(media_file=media, kind=preset.kind, chapter=chapter)
+                .first()
+            )
+            if existing is None:
+                try:
+                    with transaction.atomic():
+                        rendition = Rendition.objects.create(
+                            media_file=media, chapter=chapter, kind=preset.kind, file=stored, **fields
+                        )
+                except IntegrityError:
+                    # Un autre travailleur vient de créer la ligne : on la remplace.
+                    existing = Rendition.objects.select_for_update().get(
+                        media_file=media, kind=preset.kind, chapter=chapter
+                    )
+            if existing is not None:
+                old_name = existing.file.name
+                for key, value in fields.items():
+                    setattr(existing, key, value)
+                existing.file.name = stored
+                existing.save()
+                rendition = existing
+    except BaseException:
+        default_storage.delete(stored)
+        raise
+    if old_name and old_name != stored:
+        transaction.on_commit(lambda: default_storage.delete(old_name))
+    return rendition
+
+
+def is_up_to_date(media, preset, chapter=None):
+    rendition = Rendition.objects.filter(media_file=media, kind=preset.kind, chapter=chapter).first()
+    return bool(
+        rendition
+        and rendition.settings_hash == preset.settings_hash
+        and rendition.file.name
+        and default_storage.exists(rendition.file.name)
+    )
+
+
+# --- Progression -----------------------------------------------------------------------------------
+
+
+class Reporter:
+    """Tient le pourcentage du travail (pondéré par étape) et le signe de vie en base, sans excès d'écritures."""
+
+    def __init__(self, job, kinds, callback=None, interval=1.0):
+        self.job_pk = job.pk
+        weights = [presets.WEIGHTS.get(k, 5) for k in kinds]
+        total = sum(weights) or 1
+        self.spans = {}
+        acc = 0
+        for kind, weight in zip(kinds, weights):
+            self.spans[kind] = (acc / total, weight / total)
+            acc += weight
+        self.callback = callback
+        self.current = (0.0, 0.0)
+        self.step = ""
+        self.value = 0.0
+        self._write = Throttle(self._save, interval)
+
+    def start(self, kind, label):
+        self.current = self.spans.get(kind, (self.value, 0.0))
+        self.step = label
+        self.update(0.0, force=True)
+
+    def update(self, fraction, force=False):
+        base, span = self.current
+        self.value = min(100.0, round((base + span * fraction) * 100, 1))
+        if self.callback:
+            self.callback(self.value, self.step)
+        if force:
+            self._save(self.value)
+        else:
+            self._write(fraction)
+
+    def _save(self, _fraction):
+        ProcessingJob.objects.filter(pk=self.job_pk).update(
+            progress=self.value, step=self.step[:120], heartbeat_at=timezone.now()
+        )
+
+
+# --- Exécution -------------------------------------------------------------------------------------
+
+
+STEP_LABELS = {
+    "verify": gettext_lazy("vérification de l'original"),
+    "image": gettext_lazy("rendus d'image"),
+}
+
+
+def step_label(kind):
+    if kind in STEP_LABELS:
+        return str(STEP_LABELS[kind])
+    return str(RenditionKind(kind).label) if kind in RenditionKind.values else kind
+
+
+def planned_kinds(job):
+    media = job.media_file
+    if job.kind == ProcessingJob.Kind.CLIP:
+        return ["clip_phone", "clip_web"]
+    available = presets.kinds_for(media.media_type)
+    if job.rendition_kinds:
+        return [k for k in available if k in job.rendition_kinds]
+    return available
+
+
+def claim(job_pk):
+    """Passe le travail de « en attente » à « en cours » ; faux si un autre l'a déjà pris ou s'il est fini."""
+    now = timezone.now()
+    return bool(
+        ProcessingJob.objects.filter(pk=job_pk, status=ProcessingJob.Status.QUEUED).update(
+            status=ProcessingJob.Status.RUNNING,
+            started_at=now,
+            heartbeat_at=now,
+            finished_at=None,
+            attempts=F("attempts") + 1,
+            error="",
+            progress=0,
+        )
+    )
+
+
+def finish(job_pk, status, error=""):
+    values = {"status": status, "finished_at": timezone.now(), "error": error, "heartbeat_at": timezone.now()}
+    if status == ProcessingJob.Status.DONE:
+        values.update(progress=100, step="")
+    ProcessingJob.objects.filter(pk=job_pk).update(**values)
+
+
+def run_job(job_pk, *, on_progress=None):
+    """Exécute le travail `job_pk` s'il est en attente. Sans effet s'il est déjà pris ou terminé.
+
+    `on_progress(pourcentage, étape)` permet à une commande d'afficher une barre de progression.
+    Renvoie le ProcessingJob à jour.
+    """
+    sweep_stale_jobs(exclude=job_pk)
+    if not claim(job_pk):
+        return ProcessingJob.objects.filter(pk=job_pk).first()
+    job = ProcessingJob.objects.select_related("media_file__work", "chapter").get(pk=job_pk)
+    try:
+        _execute(job, on_progress)
+    except ProcessingError as exc:
+        logger.warning("Travail %s en échec : %s", job.pk, exc)
+        if isinstance(exc, steps.DamagedSourceError):
+            MediaFile.objects.filter(pk=job.media_file_id).update(status=MediaFile.Status.FAILED, error=str(exc))
+        finish(job.pk, ProcessingJob.Status.FAILED, str(exc))
+    except (KeyboardInterrupt, SystemExit):
+        # Arrêt du travailleur : le travail repart en attente et sera repris.
+        ProcessingJob.objects.filter(pk=job.pk).update(
+            status=ProcessingJob.Status.QUEUED, step=_("interrompu : arrêt du travailleur")
+        )
+        enqueue_job(job.pk)
+        raise
+    except Exception as exc:  # noqa: BLE001 - l'équipe doit voir la raison dans l'administration
+        logger.exception("Travail %s : erreur inattendue", job.pk)
+        finish(job.pk, ProcessingJob.Status.FAILED,
+               _("Erreur inattendue : %(err)s") % {"err": f"{type(exc).__name__}: {exc}"[:500]})
+    else:
+        finish(job.pk, ProcessingJob.Status.DONE)
+    job.refresh_from_db()
+    return job
+
+
+def _execute(job, on_progress):
+    media = job.media_file
+    kinds = planned_kinds(job)
+    time_based = media.media_type in (MediaType.VIDEO, MediaType.AUDIO)
+    verify = job.kind == ProcessingJob.Kind.RENDITIONS and time_based and not job.rendition_kinds
+    image = job.kind == ProcessingJob.Kind.RENDITIONS and media.media_type == MediaType.IMAGE
+    plan = (["verify"] if verify else []) + (["image"] if image else []) + kinds
+    reporter = Reporter(job, plan, on_progress)
+
+    if verify:
+        reporter.start("verify", step_label("verify"))
+        _verify(media)
+    if image:
+        reporter.start("image", step_label("image"))
+        from .images import ensure_image_renditions
+
+        ensure_image_renditions(media, force=job.force)
+
+    chapter = job.chapter
+    if job.kind == ProcessingJob.Kind.CLIP:
+        if chapter is None:
+            raise ProcessingError(_("Le chapitre de cet extrait n'existe plus."))
+        if media.duration and chapter.end > media.duration + 0.05:
+            raise ProcessingError(_("Le chapitre dépasse la durée du média : corrigez sa fin."))
+    made = []
+    with workdir() as tmp:
+        if not kinds:
+            return
+        with local_source(media, tmp) as src:
+            for kind in kinds:
+                preset = presets.get_preset(kind, media.media_type)
+                if preset is None:
+                    continue
+                reporter.start(kind, step_label(kind))
+                if not job.force and is_up_to_date(media, preset, chapter):
+                    continue
+                func = steps.STEPS[kind]
+                window = {}
+                if chapter is not None:
+                    window = {"start": chapter.start, "end": chapter.end}
+                output = func(preset, src, tmp, duration=media.duration, on_progress=reporter.update,
+                              label=step_label(kind), **window)
+                made.append(publish_rendition(media, preset, output, chapter=chapter))
+                output.path.unlink(missing_ok=True)
+    if job.kind == ProcessingJob.Kind.CLIP:
+        from .clips import clip_ready
+
+        clip_ready.send(sender=Chapter, chapter=chapter, renditions=made)
+
+
+def _verify(media):
+    from ..services.processing import verify_stream
+
+    try:
+        with media.file.open("rb"):
+            pass
+        path = media.file.path
+    except NotImplementedError:
+        return
+    except FileNotFoundError as exc:
+        raise ProcessingError(_("L'original est introuvable dans le stockage.")) from exc
+    try:
+        packets = verify_stream(path)
+    except Exception as exc:  # noqa: BLE001
+        raise steps.DamagedSourceError(
+            _("Flux illisible en cours de lecture : %(err)s") % {"err": str(exc)[:300]}
+        ) from exc
+    if packets == 0:
+        raise steps.DamagedSourceError(_("Aucune donnée audio ou vidéo lisible."))
+    MediaFile.objects.filter(pk=media.pk).update(status=MediaFile.Status.READY, error="")
+
+
+# --- File d'attente, reprise -----------------------------------------------------------------------
+
+
+def enqueue_job(job_pk):
+    from ..tasks import run_processing_job
+
+    result = run_processing_job.enqueue(job_pk)
+    ProcessingJob.objects.filter(pk=job_pk).update(task_result_id=str(getattr(result, "id", ""))[:64])
+    return result
+
+
+def sweep_stale_jobs(*, exclude=None, now=None):
+    """Relance (ou marque en échec) les travaux « en cours » sans signe de vie : un travailleur tué.
+
+    Supprime aussi les dossiers temporaires abandonnés et les fichiers de rendus orphelins.
+    Renvoie (relancés, échoués).
+    """
+    now = now or timezone.now()
+    cutoff = now - stale_after()
+    stale = ProcessingJob.objects.filter(status=ProcessingJob.Status.RUNNING).filter(
+        Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, started_at__lt=cutoff)
+        | Q(heartbeat_at__isnull=True, started_at__isnull=True)
+    )
+    if exclude:
+        stale = stale.exclude(pk=exclude)
+    requeued = failed = 0
+    for job in stale:
+        last = job.heartbeat_at or job.started_at
+        if job.attempts >= max_attempts():
+            reason = _(
+                "Le travail s'est interrompu à %(pct)s %% (travailleur arrêté ou tué) ; aucun signe de vie depuis "
+                "%(since)s, après %(n)s tentatives. Relancez-le une fois la cause trouvée."
+            ) % {"pct": int(job.progress), "since": timezone.localtime(last).strftime("%d/%m/%Y %H:%M") if last else "?",
+                 "n": job.attempts}
+            updated = ProcessingJob.objects.filter(pk=job.pk, status=ProcessingJob.Status.RUNNING).update(
+                status=ProcessingJob.Status.FAILED, error=reason, finished_at=now
+            )
+            failed += updated
+        else:
+            updated = ProcessingJob.objects.filter(pk=job.pk, status=ProcessingJob.Status.RUNNING).update(
+                status=ProcessingJob.Status.QUEUED,
+                step=_("relancé après une interruption (tentative %(n)s)") % {"n": job.attempts + 1},
+            )
+            if updated:
+                requeued += 1
+                transaction.on_commit(lambda pk=job.pk: enqueue_job(pk))
+    _clean_tmp(cutoff)
+    return requeued, failed
+
+
+def _clean_tmp(cutoff):
+    root = Path(tmp_root() or tempfile.gettempdir())
+    limit = cutoff.timestamp()
+    for path in root.glob(f"{TMP_PREFIX}*"):
+        try:
+            if path.is_dir() and path.stat().st_mtime < limit:
+                shutil.rmtree(path, ignore_errors=True)
+        except OSError:
+            continue
+
+
+def sweep_orphan_files(min_age_seconds=3600):
+    """Supprime les fichiers de `renditions/` qu'aucune ligne ne référence (copie interrompue).
+
+    Ils ne sont jamais servis (la porte ne sert que des lignes en base) ; on les retire pour la place.
+    Renvoie le nombre de fichiers supprimés.
+    """
+    known = set(Rendition.objects.values_list("file", flat=True))
+    removed = 0
+    try:
+        dirs, _files = default_storage.listdir("renditions")
+    except (FileNotFoundError, NotImplementedError, OSError):
+        return 0
+    now = time.time()
+    for directory in dirs:
+        try:
+            _sub, files = default_storage.listdir(f"renditions/{directory}")
+        except (FileNotFoundError, OSError):
+            continue
+        for name in files:
+            key = f"renditions/{directory}/{name}"
+            if key in known:
+                continue
+            try:
+                age = now - default_storage.get_modified_time(key).timestamp()
+            except (NotImplementedError, OSError):
+                age = min_age_seconds
+            if age >= min_age_seconds:
+                default_storage.delete(key)
+                removed += 1
+    return removed

@@ -1,0 +1,47 @@
+"""Gabarits : rendus d'un fichier (vidéo web, téléphone, affiche…), toujours servis par la porte."""
+
+from django import template
+
+from ..models import format_timecode
+from ..processing.presets import IMAGE_FILTERS
+
+register = template.Library()
+
+
+@register.simple_tag
+def media_renditions(media_file):
+    """{% media_renditions file as r %} → r.web, r.phone, r.audio, r.poster, r.thumbs, r.waveform, r.pdf_cover."""
+    if media_file is None:
+        return {}
+    return {r.kind: r for r in media_file.renditions.all() if r.chapter_id is None}
+
+
+@register.filter
+def rendition_url(rendition, channel=None):
+    if not rendition:
+        return ""
+    return rendition.get_serve_url(channel or "website")
+
+
+@register.simple_tag
+def image_version(media_file, name="medium"):
+    """Rendu Wagtail nommé (« large », « medium », « small ») de l'image d'un fichier, ou None."""
+    image = getattr(media_file, "image", None)
+    if image is None:
+        return None
+    try:
+        return image.get_rendition(IMAGE_FILTERS[name])
+    except Exception:  # noqa: BLE001 - un rendu manquant ne casse pas la page
+        return None
+
+
+@register.filter
+def image_version_url(rendition, channel=None):
+    if not rendition:
+        return ""
+    return rendition.get_serve_url(channel or "website")
+
+
+@register.filter
+def timecode(seconds):
+    return format_timecode(seconds)
