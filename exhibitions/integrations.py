@@ -1,0 +1,160 @@
+"""Ce que les expositions et la boîte à outils lisent des autres applications, en lot.
+
+Chaque fonction prend une liste d'œuvres et fait un nombre fixe de requêtes (jamais une par œuvre),
+pour que les pages restent bornées quel que soit le nombre d'œuvres. Si une application n'a pas
+encore le modèle attendu, la fonction se replie proprement (liste vide, fichier original).
+"""
+
+from collections import defaultdict
+
+from django.apps import apps
+from django.db.models import Prefetch
+
+from consent import access
+from consent.channels import Channel
+
+
+def _model(label):
+    try:
+        return apps.get_model(label)
+    except (LookupError, ValueError):
+        return None
+
+
+# --- Consentement : une décision par œuvre, en lot -------------------------------------------------
+
+
+def decide_many(user, works, channel, *, at=None):
+    """{work_pk: Decision} : la même évaluation que `consent.access.decide`, chargée en une fois.
+
+    Utilise `access.decide_many` s'il existe ; sinon les briques publiques de `consent.access`
+    (`load_facts` puis `evaluate`, celles que `decide` appelle) ; en dernier recours `decide` par œuvre.
+    """
+    works = [w for w in works if w is not None and w.pk is not None]
+    if not works:
+        return {}
+    if hasattr(access, "decide_many"):
+        return access.decide_many(user, works, channel, at=at)
+    if all(hasattr(access, name) for name in ("load_facts", "evaluate", "user_context", "_as_date", "_now")):
+        channel = Channel(channel)
+        day = access._as_date(access._now(at))
+        facts, participants, withdrawals = access.load_facts([w.pk for w in works], at=day)
+        ctx = access.user_context(user)
+        result = {}
+        for work in works:
+            f = facts.get(work.pk)
+            if f is None:
+                result[work.pk] = access.decide(user, work, channel, at=at)
+            else:
+                result[work.pk] = access.evaluate(ctx, f, participants, withdrawals, channel, day)
+        return result
+    return {w.pk: access.decide(user, w, channel, at=at) for w in works}
+
+
+def pseudonyms(works):
+    """{work_pk: "Awa, Fanta"} : les pseudonymes publics des auteur·es (jamais un nom légal)."""
+    Participation = _model("consent.Participation")
+    ids = [w.pk for w in works if w is not None]
+    result = defaultdict(list)
+    if Participation is None or not ids:
+        return {}
+    qs = Participation.objects.filter(work_id__in=ids).select_related("participant").order_by("participant__pseudonym")
+    roles = {"author", "auteur"}
+    for p in qs:
+        if getattr(p, "role", "author") in roles or not roles:
+            name = p.participant.pseudonym
+            if name and name not in result[p.work_id]:
+                result[p.work_id].append(name)
+    return {k: ", ".join(v) for k, v in result.items()}
+
+
+# --- Fichiers, rendus, chapitres, sous-titres ------------------------------------------------------
+
+
+def prefetch_works(work_ids):
+    """Les œuvres avec leurs fichiers, rendus, chapitres et images (requêtes en nombre fixe)."""
+    from media_library.models import MediaFile, Work
+
+    Rendition = _model("media_library.Rendition")
+    Chapter = _model("media_library.Chapter")
+    files_qs = MediaFile.objects.exclude(status=MediaFile.Status.FAILED).select_related("image")
+    prefetches = [Prefetch("files", queryset=files_qs)]
+    if Rendition is not None:
+        prefetches.append(
+            Prefetch("files__renditions", queryset=Rendition.objects.filter(chapter__isnull=True).order_by("kind"))
+        )
+    if Chapter is not None:
+        prefetches.append(Prefetch("chapters", queryset=Chapter.objects.order_by("start", "pk")))
+    works = Work.objects.filter(pk__in=set(work_ids)).select_related("project", "partner").prefetch_related(*prefetches)
+    return {w.pk: w for w in works}
+
+
+def subtitle_tracks(works):
+    """{work_pk: [SubtitleTrack publiées]} (pistes approuvées avec un WebVTT)."""
+    SubtitleTrack = _model("transcription.SubtitleTrack")
+    ids = [w.pk for w in works]
+    if SubtitleTrack is None or not ids:
+        return {}
+    result = defaultdict(list)
+    qs = SubtitleTrack.objects.filter(work_id__in=ids, status="approved").exclude(vtt_file="").select_related("work")
+    for track in qs.order_by("language"):
+        result[track.work_id].append(track)
+    return result
+
+
+def subtitled_phone_versions(works):
+    """{(work_pk, langue): SubtitledRendition prête} : versions téléphone aux sous-titres incrustés."""
+    SubtitledRendition = _model("transcription.SubtitledRendition")
+    ids = [w.pk for w in works]
+    if SubtitledRendition is None or not ids:
+        return {}
+    result = {}
+    qs = (
+        SubtitledRendition.objects.filter(track__work_id__in=ids, status="ready")
+        .exclude(file="")
+        .select_related("track", "track__work", "media_file")
+        .order_by("-created_at")
+    )
+    for rendition in qs:
+        if getattr(rendition, "is_current", True):
+            result.setdefault((rendition.track.work_id, rendition.track.language), rendition)
+    return result
+
+
+def transcripts(works):
+    """{work_pk: texte} : la transcription lisible (piste française approuvée), pour les audios."""
+    Cue = _model("transcription.Cue")
+    ids = [w.pk for w in works]
+    if Cue is None or not ids:
+        return {}
+    result = defaultdict(list)
+    qs = Cue.objects.filter(track__work_id__in=ids, track__status="approved", track__language="fr")
+    for work_id, text in qs.order_by("track__work_id", "start_ms").values_list("track__work_id", "text"):
+        result[work_id].append(text)
+    return {k: " ".join(v) for k, v in result.items()}
+
+
+def playable(work):
+    for media in work.files.all():
+        if media.media_type in ("video", "audio"):
+            return media
+    return None
+
+
+def image_file(work):
+    for media in work.files.all():
+        if media.media_type == "image" and media.image_id:
+            return media
+    return None
+
+
+def rendition(media, kind, required_flags=frozenset()):
+    """Le rendu `kind` d'un fichier (préchargé), s'il porte les drapeaux exigés par le consentement."""
+    if media is None or not hasattr(media, "get_rendition"):
+        return None
+    r = media.get_rendition(kind)
+    if r is None or not r.file:
+        return None
+    if any(not getattr(r, flag, False) for flag in required_flags):
+        return None
+    return r
