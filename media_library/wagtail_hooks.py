@@ -8,7 +8,10 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from .models import ContentWarning, Language, PartnerOrganisation, Project, Series, Theme, Work, Workshop
 from .panels import WorkFilesPanel
+from .processing.panels import WorkProcessingPanel
 from .views import admin as admin_views
+from .views import chapters as chapter_views
+from .views import jobs as job_views
 
 
 class WorkViewSet(SnippetViewSet):
@@ -45,6 +48,7 @@ class WorkViewSet(SnippetViewSet):
                         heading=_("Paroles de l'auteur·e (Photo Voice, body map)"),
                     ),
                     WorkFilesPanel(heading=_("Fichiers")),
+                    WorkProcessingPanel(heading=_("Rendus, chapitres et travaux de fond")),
                 ],
                 heading=_("Œuvre"),
             ),
@@ -150,4 +154,29 @@ def register_admin_urls():
             admin_views.upload_file,
             name="media_library_upload_file",
         ),
+        # Rendus, travaux de fond, chapitres (media_library.views.jobs / chapters).
+        path("archives/travaux/", job_views.job_list, name="media_library_jobs"),
+        path("archives/travaux/etat/", job_views.job_status, name="media_library_job_status"),
+        path("archives/travaux/<int:pk>/relancer/", job_views.job_retry, name="media_library_job_retry"),
+        path("archives/oeuvres/<int:pk>/rendus/", job_views.work_renditions, name="media_library_work_renditions"),
+        path("archives/oeuvres/<int:pk>/rendus/refaire/", job_views.work_renditions_rebuild,
+             name="media_library_work_renditions_rebuild"),
+        path("archives/oeuvres/<int:pk>/chapitres/", chapter_views.chapter_editor, name="media_library_chapters"),
+        path("archives/oeuvres/<int:pk>/chapitres/<int:chapter_pk>/", chapter_views.chapter_editor,
+             name="media_library_chapter_edit"),
+        path("archives/oeuvres/<int:pk>/chapitres/<int:chapter_pk>/supprimer/", chapter_views.chapter_delete,
+             name="media_library_chapter_delete"),
+        path("archives/oeuvres/<int:pk>/chapitres/<int:chapter_pk>/extrait/", chapter_views.chapter_clip,
+             name="media_library_chapter_clip"),
     ]
+
+
+@hooks.register("register_admin_menu_item")
+def register_jobs_menu_item():
+    from wagtail.admin.menu import MenuItem
+
+    class JobsMenuItem(MenuItem):
+        def is_shown(self, request):
+            return request.user.has_perm("media_library.change_work")
+
+    return JobsMenuItem(_("Travaux de fond"), reverse("media_library_jobs"), icon_name="cogs", order=160)

@@ -81,11 +81,6 @@ def retry_job(job, *, user=None):
     )
     if not updated:
         raise ValueError(_("Seul un travail en échec peut être relancé."))
-    if job.kind == ProcessingJob.Kind.RENDITIONS:
-        # L'original a peut-être été marqué en échec par ce travail : la vérification sera refaite.
-        MediaFile.objects.filter(pk=job.media_file_id, status=MediaFile.Status.FAILED).update(
-            status=MediaFile.Status.PROCESSING
-        )
     _enqueue_on_commit(job.pk)
     job.refresh_from_db()
     return job

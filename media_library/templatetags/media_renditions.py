@@ -45,3 +45,8 @@ def image_version_url(rendition, channel=None):
 @register.filter
 def timecode(seconds):
     return format_timecode(seconds)
+
+
+@register.filter
+def get_item(mapping, key):
+    return mapping.get(key) if mapping else None
