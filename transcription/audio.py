@@ -120,3 +120,19 @@ def stream_chunks(path, chunk_seconds=600):
             proc.kill()
             proc.wait()
         errors.close()
+
+
+def probe_duration(path):
+    """Durée en secondes (PyAV, en-tête seulement), ou None."""
+    try:
+        import av
+
+        with av.open(str(path), metadata_errors="ignore") as container:
+            if container.duration:
+                return container.duration / 1_000_000
+            stream = next((s for s in container.streams if s.type == "audio"), None)
+            if stream is not None and stream.duration and stream.time_base:
+                return float(stream.duration * stream.time_base)
+    except Exception:  # noqa: BLE001
+        return None
+    return None

@@ -375,6 +375,13 @@ class _Group:
         return self.words[-1].end
 
 
+def fits(text, language="fr"):
+    """Vrai si `text` tient en deux lignes de 42 caractères sans couper après un article."""
+    lines = wrap(text, language).split("\n")
+    return len(lines) <= MAX_LINES and all(len(line) <= MAX_LINE for line in lines) and not any(
+        ends_with_article(line, language) for line in lines[:-1])
+
+
 def build_cues(words, language="fr", max_chars=MAX_LINE * MAX_LINES, max_duration=MAX_DURATION, pause=0.8):
     """Regroupe des mots horodatés en répliques qui respectent au mieux les normes."""
     groups = []
@@ -387,7 +394,7 @@ def build_cues(words, language="fr", max_chars=MAX_LINE * MAX_LINES, max_duratio
         if current.words and not joins:
             candidate = f"{current.text} {token}"
             gap = word.start - current.end
-            too_long = len(candidate) > max_chars
+            too_long = len(candidate) > max_chars or not fits(candidate, language)
             too_slow = word.end - current.start > max_duration
             # Coupure naturelle : fin de phrase déjà assez longue, ou pause.
             natural = gap >= pause or (current.text.endswith(SENTENCE_END) and len(current.text) >= 20)
