@@ -65,11 +65,39 @@ def work(db, project):
     return WorkFactory(project=project, title_fr="Capsule d'essai")
 
 
+def make_public(work):
+    """Rend une œuvre publique par la voie réelle : une déclaration « aucune personne identifiable »."""
+    from consent.models import NoIdentifiablePersonDeclaration
+
+    NoIdentifiablePersonDeclaration.objects.create(work=work, note="tests")
+    return work
+
+
+def make_private(work):
+    """Révoque les déclarations : l'œuvre redevient interne."""
+    import datetime as dt
+
+    from consent.models import NoIdentifiablePersonDeclaration
+
+    NoIdentifiablePersonDeclaration.objects.filter(work=work).update(revoked_on=dt.date.today())
+    return work
+
+
+@pytest.fixture
+def publish():
+    return make_public
+
+
+@pytest.fixture
+def unpublish():
+    return make_private
+
+
 @pytest.fixture
 def cleared_work(db, project):
     from media_library.tests.factories import WorkFactory
 
-    return WorkFactory(project=project, title_fr="Capsule publique", cleared=True)
+    return make_public(WorkFactory(project=project, title_fr="Capsule publique"))
 
 
 @pytest.fixture

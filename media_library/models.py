@@ -35,7 +35,7 @@ class NamedModel(models.Model):
 
     def save(self, *args, **kwargs):
         if not self.slug:
-            self.slug = slugify(self.name, allow_unicode=True)[:200] or uuid.uuid4().hex[:12]
+            self.slug = slugify(self.name)[:200] or uuid.uuid4().hex[:12]
         super().save(*args, **kwargs)
 
 
@@ -256,6 +256,7 @@ class Work(index.Indexed, ClusterableModel):
         index.FilterField("series"),
         index.FilterField("partner"),
         index.FilterField("cleared"),
+        index.FilterField("trashed_at"),
         index.RelatedFields("themes", [index.SearchField("name")]),
         index.RelatedFields("series", [index.SearchField("name")]),
         index.RelatedFields("workshop", [index.SearchField("name"), index.SearchField("place")]),

@@ -30,7 +30,6 @@ class WorkViewSet(SnippetViewSet):
         "updated_at",
     ]
     list_filter = ["kind", "project", "series", "themes", "partner", "spoken_languages", "workshop", "cleared"]
-    search_fields = ["title_fr", "title_bm", "description_fr", "description_bm", "words_verbatim"]
     list_per_page = 50
     ordering = ["-created_at"]
     copy_view_enabled = False

@@ -10,7 +10,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def catalogue(project):
+def catalogue(project, publish):
     theme = Theme.objects.create(name="Hygiène menstruelle")
     series = SeriesFactory(name="Capsules VBG")
     partner = PartnerFactory(name="ARACEM")
@@ -18,12 +18,15 @@ def catalogue(project):
     a = WorkFactory(project=project, title_fr="Capsule règles", kind="capsule", series=series, partner=partner, cleared=True)
     a.themes.add(theme)
     a.spoken_languages.add(bm)
+    a.save()  # relations « parentales » (modelcluster) : enregistrées avec l'œuvre
     b = WorkFactory(project=project, title_fr="Film r/Egard", kind="film", cleared=True)
     hidden = WorkFactory(project=project, title_fr="Oeuvre non validee", kind="capsule", cleared=False)
+    publish(a)
+    publish(b)
     return {"a": a, "b": b, "hidden": hidden, "theme": theme, "series": series, "partner": partner}
 
 
-def test_listing_shows_only_cleared_works(client, catalogue):
+def test_listing_shows_only_allowed_works(client, catalogue):
     html = client.get("/archives/").content.decode()
     assert "Capsule règles" in html and "Film r/Egard" in html
     assert "Oeuvre non validee" not in html
@@ -61,9 +64,9 @@ def test_detail_page_and_hidden_work_404(client, catalogue, small_video):
     assert client.get(catalogue["hidden"].get_absolute_url()).status_code == 404
 
 
-def test_photovoice_words_kept_verbatim(client, project):
+def test_photovoice_words_kept_verbatim(client, project, publish):
     words = "moi je veut aller a lecole.\nla tente il fait trop chaud"
-    w = WorkFactory(project=project, kind="photovoice", title_fr="La tente", words_verbatim=words, cleared=True)
+    w = publish(WorkFactory(project=project, kind="photovoice", title_fr="La tente", words_verbatim=words))
     html = client.get(w.get_absolute_url()).content.decode()
     assert "moi je veut aller a lecole." in html and "la tente il fait trop chaud" in html
 

@@ -80,12 +80,10 @@ def test_revalidation_also_goes_through_the_check(client, private_video):
     assert r.status_code == 404
 
 
-def test_access_decided_on_every_request(client, public_video):
+def test_access_decided_on_every_request(client, public_video, unpublish):
     url = public_video.get_serve_url("website")
     assert client.get(url).status_code == 200
-    work = public_video.work
-    work.cleared = False
-    work.save()
+    unpublish(public_video.work)
     assert client.get(url).status_code == 404
 
 

@@ -4,6 +4,7 @@ Chaque œuvre montrée passe par la fonction d'accès (canal « site web public 
 """
 
 from django.core.paginator import Paginator
+from django.db.models import Case, IntegerField, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from wagtail.search.backends import get_search_backend
@@ -22,8 +23,11 @@ def work_list(request):
     works = form.filter(works) if form.is_bound else works
     query = form.cleaned_data.get("q") if form.is_bound and form.is_valid() else ""
     if query:
-        # La recherche porte uniquement sur les œuvres déjà autorisées.
-        works = get_search_backend().search(query, works)
+        # On cherche dans l'index, puis on ne garde que les œuvres déjà autorisées (et filtrées),
+        # dans l'ordre de pertinence.
+        hits = [hit.pk for hit in get_search_backend().search(query, Work.objects.all())[:500]]
+        order = Case(*[When(pk=pk, then=pos) for pos, pk in enumerate(hits)], output_field=IntegerField())
+        works = works.filter(pk__in=hits).order_by(order) if hits else works.none()
     paginator = Paginator(works, 24)
     page = paginator.get_page(request.GET.get("page"))
     # Étiquettes de consentement de toute la page en un nombre fixe de requêtes.

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "wagtail.sites",
     "wagtail.users",
     "wagtail.snippets",
+    "wagtail.documents",  # requis par l'admin ; ses URL publiques ne sont PAS routées
     "wagtail.images",
     "wagtail.search",
     "wagtail.admin",
@@ -261,7 +262,9 @@ MIDDLEWARE.insert(
     MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
     "django_otp.middleware.OTPMiddleware",
 )
-MIDDLEWARE.insert(MIDDLEWARE.index("django_otp.middleware.OTPMiddleware") + 1, "paroles.security.AdminSecurityMiddleware")
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.messages.middleware.MessageMiddleware") + 1, "paroles.security.AdminSecurityMiddleware"
+)
 MIDDLEWARE.append("axes.middleware.AxesMiddleware")  # en dernier, comme le veut django-axes
 
 AUTHENTICATION_BACKENDS = [
