@@ -46,3 +46,19 @@ def trash_instead_of_delete(request, instances):
     if instances and all(isinstance(obj, Work) for obj in instances):
         return trash_views.confirm_trash(request, instances)
     return None
+
+
+@hooks.register("construct_admin_api")
+def register_empty_documents_endpoint(router):
+    """Wagtail 8 lit `wagtailadmin_api:documents:listing` sur chaque page d'administration, même sans
+    wagtail.documents (que nous n'installons pas : tout fichier passe par la porte). Sans ce point
+    d'accès, toute l'administration (y compris la connexion) échoue. Il ne renvoie jamais rien."""
+    if "documents" in router._endpoints:
+        return
+    from wagtail.admin.api.views import PagesAdminAPIViewSet
+
+    class NoDocumentsAPIViewSet(PagesAdminAPIViewSet):
+        def get_queryset(self):
+            return super().get_queryset().none()
+
+    router.register_endpoint("documents", NoDocumentsAPIViewSet)
