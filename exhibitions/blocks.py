@@ -87,6 +87,10 @@ class WorkBlock(AltTextMixin, blocks.StructBlock):
         help_text=_("Obligatoire si l'œuvre est une image."),
     )
     alt_bm = blocks.CharBlock(label=_("texte alternatif (bambara)"), required=False, max_length=255)
+    author = blocks.CharBlock(
+        label=_("auteur·e (pseudonyme)"), required=False, max_length=120,
+        help_text=_("Utilisé si aucun·e auteur·e n'est enregistré·e au consentement. Jamais un nom légal."),
+    )
     show_chapters = blocks.BooleanBlock(label=_("afficher les chapitres"), required=False, default=True)
     show_transcript = blocks.BooleanBlock(label=_("afficher la transcription"), required=False, default=True)
 
@@ -115,6 +119,10 @@ class PhotoVoiceBlock(AltTextMixin, blocks.StructBlock):
     words_verbatim = blocks.TextBlock(
         label=_("mots de l'enfant, tels quels"), required=False,
         help_text=_("Laissez vide pour reprendre les mots enregistrés sur l'œuvre. Ne corrigez jamais ce texte."),
+    )
+    author = blocks.CharBlock(
+        label=_("auteur·e (pseudonyme)"), required=False, max_length=120,
+        help_text=_("Utilisé si aucun·e auteur·e n'est enregistré·e au consentement. Jamais un nom légal."),
     )
     words_bm = blocks.TextBlock(label=_("traduction en bambara"), required=False)
 
@@ -169,6 +177,10 @@ class BodyMapBlock(AltTextMixin, blocks.StructBlock):
     image = ImageChooserBlock(label=_("image"), required=False, help_text=_("Laissez vide pour l'image de l'œuvre."))
     alt_fr = blocks.CharBlock(label=_("texte alternatif (français)"), max_length=255)
     alt_bm = blocks.CharBlock(label=_("texte alternatif (bambara)"), required=False, max_length=255)
+    author = blocks.CharBlock(
+        label=_("auteur·e (pseudonyme)"), required=False, max_length=120,
+        help_text=_("Utilisé si aucun·e auteur·e n'est enregistré·e au consentement. Jamais un nom légal."),
+    )
     intro_fr = blocks.TextBlock(label=_("présentation (français)"), required=False)
     intro_bm = blocks.TextBlock(label=_("présentation (bambara)"), required=False)
     details = blocks.ListBlock(BodyMapDetailBlock(), label=_("détails numérotés"), default=[])

@@ -94,3 +94,12 @@ def exhibitions_to_review(request, panels):
     items = live_exhibitions_with_problems()
     if items:
         panels.append(ExhibitionsToReviewPanel(items))
+
+
+@hooks.register("register_log_actions")
+def register_log_actions(actions):
+    actions.register_action(
+        "exhibitions.publish_blocked",
+        _("Publication refusée (consentement)"),
+        _("Publication programmée annulée : une œuvre n'a pas le consentement nécessaire"),
+    )

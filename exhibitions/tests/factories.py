@@ -64,12 +64,11 @@ def work_with_file(tmp_path, kind=WorkKind.BODY_MAP, channels=("website", "museu
     if media.media_type == "image":
         attach_image(media)
     participant = make_participant(pseudonym, partner=partner)
+    from consent.models import Participation
+
+    Participation.objects.get_or_create(participant=participant, work=work, role="author")
     if channels:
         grant(work, channels=list(channels), participant=participant)
-    else:
-        from consent.models import Participation
-
-        Participation.objects.get_or_create(participant=participant, work=work)
     return work
 
 
@@ -96,7 +95,7 @@ def exhibition(works, kind="online", title="Nos corps, nos chemins", publish=Fal
                                                "content": content}})
     page = ExhibitionPage(title=title, slug=kwargs.pop("slug", None) or f"expo-{ExhibitionPage.objects.count() + 1}",
                           kind=kind, venue="Musée du District de Bamako", start_date=datetime.date(2023, 3, 1),
-                          body=body, **kwargs)
+                          body=body, live=False, **kwargs)
     index_page().add_child(instance=page)
     page.save_revision()
     if publish:
