@@ -14,12 +14,15 @@ est idempotente : une œuvre est retrouvée par son `external_id`, un fichier pa
 """
 
 import datetime
+import os
 import json
 import math
 import random
 import secrets
+import threading
 import subprocess
 import tempfile
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -664,7 +667,7 @@ def font(size, style="sans"):
     """Une police TrueType du système si elle existe, sinon la police vectorielle intégrée à Pillow."""
     from PIL import ImageFont
 
-    key = (size, style)
+    key = (size, style, threading.get_ident())  # une police par fil : FreeType n'est pas partagé
     if key not in _font_cache:
         for rel in FONT_FILES[style]:
             path = Path("/usr/share/fonts/truetype") / rel
@@ -703,7 +706,6 @@ def paper_texture(size, base, sigma=18, seed=0):
     """Un fond de toile ou de papier : une couleur unie et un grain de bruit gaussien."""
     from PIL import Image
 
-    random.seed(seed)
     noise = Image.effect_noise(size, sigma).convert("RGB")
     plain = Image.new("RGB", size, base)
     return Image.blend(plain, noise, 0.12)
@@ -1608,7 +1610,7 @@ def build_work(spec, ctx, created_at):
     return work, True
 
 
-def attach_files(work, paths, ctx, user=None):
+def attach_files(work, paths, user=None):
     """Ingère les fichiers d'une œuvre, sauf ceux déjà présents (même empreinte)."""
     added = 0
     for order, path in enumerate(paths):
@@ -1620,8 +1622,7 @@ def attach_files(work, paths, ctx, user=None):
                     f"Le fichier de démonstration {path.name} appartient déjà à l'œuvre n° {existing.work_id}."
                 )
             continue
-        media = ingest_file(work, path, original_filename=path.name, user=user, sha256=digest, sort_order=order)
-        ctx.setdefault("stored_files", []).append(media.file.name)
+        ingest_file(work, path, original_filename=path.name, user=user, sha256=digest, sort_order=order)
         added += 1
     return added
 
@@ -1647,12 +1648,19 @@ def build(ctx):
     with tempfile.TemporaryDirectory(prefix="paroles-demo-") as tmpdir:
         tmp = Path(tmpdir)
         generated = {}
-        # 2. Fabrication des médias, hors transaction (rien n'est écrit en base pendant l'encodage).
-        for spec in tqdm(todo, desc="Médias de démonstration", unit="œuvre", file=ctx.get("progress_file"),
-                         disable=not todo):
-            work_tmp = tmp / spec.key
-            work_tmp.mkdir()
-            generated[spec.key] = make_media(spec, work_tmp, settings, manifest)
+        # 2. Fabrication des médias, avant toute écriture en base. ffmpeg et Pillow travaillent hors du
+        # verrou de Python : un fil par cœur suffit à occuper la machine.
+        for spec in todo:
+            (tmp / spec.key).mkdir()
+        workers = max(1, min(4, os.cpu_count() or 1))
+        with ThreadPoolExecutor(max_workers=workers) as pool, tqdm(
+            total=len(todo), desc="Médias de démonstration", unit="œuvre", file=ctx.get("progress_file"),
+            disable=not todo,
+        ) as bar:
+            futures = {pool.submit(make_media, spec, tmp / spec.key, settings, manifest): spec for spec in todo}
+            for future in as_completed(futures):
+                generated[futures[future].key] = future.result()  # une erreur de fabrication remonte ici
+                bar.update(1)
 
         # 3. Le catalogue et les fichiers, en une transaction.
         with transaction.atomic():
@@ -1666,7 +1674,7 @@ def build(ctx):
                 work, created = build_work(spec, ctx, now - datetime.timedelta(minutes=index))
                 created_works += created
                 if spec.key in generated:
-                    files_added += attach_files(work, generated[spec.key], ctx, user=curator)
+                    files_added += attach_files(work, generated[spec.key], user=curator)
                 ctx["works"][spec.key] = work
             from wagtail.search import index as search_index
 

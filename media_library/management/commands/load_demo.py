@@ -7,6 +7,7 @@ dans le stockage privé pendant ce passage sont retirés). Une deuxième exécut
 """
 
 import importlib
+import logging
 import importlib.util
 import sys
 import time
@@ -14,9 +15,10 @@ import time
 from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.db.models.signals import post_save
 from django.utils.translation import gettext as _
 
-from media_library.models import Work
+from media_library.models import MediaFile, Work
 
 DEMO_APPS = ["media_library", "consent", "transcription", "exhibitions", "communication"]
 
@@ -59,41 +61,51 @@ class Command(BaseCommand):
             "stdout": self.stdout,
             "quick": quick,
             "progress_file": sys.stderr,
-            "stored_files": [],
         }
         modules = demo_modules()
+        stored = []
+
+        def remember_stored_file(sender, instance, created, **kwargs):
+            if created and instance.file:
+                stored.append(instance.file.name)
+
+        # Les originaux rangés pendant ce passage, pour les retirer si la transaction est annulée.
+        post_save.connect(remember_stored_file, sender=MediaFile, weak=False, dispatch_uid="load_demo_stored")
+        ingest_logger = logging.getLogger("media_library.services.ingest")
+        previous_level = ingest_logger.level
+        ingest_logger.setLevel(logging.WARNING)  # une ligne par fichier noierait la progression
         try:
             with transaction.atomic():
                 for index, (app, module) in enumerate(modules, start=1):
-                    step_start = time.monotonic()
-                    self.stdout.write(
-                        _("[%(i)d/%(n)d] Démonstration de %(app)s…") % {"i": index, "n": len(modules), "app": app}
-                    )
-                    build = getattr(module, "build", None)
-                    if build is None:
-                        raise CommandError(_("%(module)s n'a pas de fonction build(ctx).") % {"module": module.__name__})
-                    try:
-                        build(ctx)
-                    except CommandError:
-                        raise
-                    except Exception as exc:
-                        raise CommandError(
-                            _("La démonstration de %(app)s a échoué : %(err)s") % {"app": app, "err": exc}
-                        ) from exc
-                    self.stdout.write(
-                        _("      terminé en %(s).1f s") % {"s": time.monotonic() - step_start}
-                    )
+                    self.run_app(index, len(modules), app, module, ctx)
         except BaseException:
             # Rien à moitié : la base est revenue en arrière, on retire les fichiers rangés entre-temps.
-            for name in ctx.get("stored_files", []):
+            for name in stored:
                 try:
                     default_storage.delete(name)
                 except Exception:  # noqa: BLE001 - le nettoyage ne doit pas masquer l'erreur d'origine
                     pass
             raise
+        finally:
+            post_save.disconnect(sender=MediaFile, dispatch_uid="load_demo_stored")
+            ingest_logger.setLevel(previous_level)
         self.stdout.write(
             self.style.SUCCESS(
                 _("Archive de démonstration prête : %(works)d œuvres, %(projects)d projets (%(s).0f s).")
                 % {"works": len(ctx["works"]), "projects": len(ctx["projects"]), "s": time.monotonic() - started}
             )
         )
+
+    def run_app(self, index, total, app, module, ctx):
+        step_start = time.monotonic()
+        self.stdout.write(_("[%(i)d/%(n)d] Démonstration de %(app)s…") % {"i": index, "n": total, "app": app})
+        build = getattr(module, "build", None)
+        if build is None:
+            raise CommandError(_("%(module)s n'a pas de fonction build(ctx).") % {"module": module.__name__})
+        try:
+            build(ctx)
+        except CommandError:
+            raise
+        except Exception as exc:
+            raise CommandError(_("La démonstration de %(app)s a échoué : %(err)s") % {"app": app, "err": exc}) from exc
+        self.stdout.write(_("      terminé en %(s).1f s") % {"s": time.monotonic() - step_start})
