@@ -401,6 +401,10 @@ def _protected_orgs(facts, participants):
 
 
 def _variant_flags(variant):
+    """Drapeaux portés par l'objet servi. Un objet sans image ni voix (piste de sous-titres, transcription)
+    déclare `consent_no_face_or_voice = True` : les conditions visage/voix ne le concernent pas."""
+    if getattr(variant, "consent_no_face_or_voice", False):
+        return set(MEDIA_CONDITIONS.values())
     return {flag for flag in MEDIA_CONDITIONS.values() if getattr(variant, flag, False)}
 
 

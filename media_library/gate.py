@@ -157,7 +157,8 @@ def serve_gated(
         return HttpResponse(status=405, headers={"Allow": "GET, HEAD"})
     obj = obj if obj is not None else fieldfile.instance
     if work is not None:
-        decision = check_access(request, work, channel, variant=variant)
+        # L'objet servi EST la variante : un original n'est pas flouté, même si un rendu flouté existe.
+        decision = check_access(request, work, channel, variant=variant if variant is not None else obj)
         if not decision.allowed:
             return _refuse(request, work, obj, channel, purpose, decision)
     else:
