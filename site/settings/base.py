@@ -242,7 +242,11 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("PAROLES_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # Une ligne par tâche lancée/réussie noierait la console de `make run` : seulement les échecs.
+        "django_tasks": {"level": env("PAROLES_TASKS_LOG_LEVEL", "WARNING")},
+    },
 }
 
 WAGTAILIMAGES_IMAGE_MODEL = "media_library.ArchiveImage"
