@@ -920,11 +920,11 @@ def draw_photo(path, scene, seed, size=(1600, 1200)):
         draw.ellipse((w * 0.56, h * 0.84, w * 0.9, h * 0.92), fill=(120, 100, 80))
         colours = [(240, 200, 30), (30, 110, 200), (40, 160, 80), (230, 90, 40), (240, 200, 30), (200, 40, 60)]
         for i, c in enumerate(colours):  # la file de bidons
-            x = w * 0.55 - i * 120
+            x = w * 0.58 - i * 95
             draw.rounded_rectangle((x - 45, h * 0.7, x + 45, h * 0.86), radius=14, fill=c, outline=(60, 60, 60))
             draw.rectangle((x - 12, h * 0.68, x + 12, h * 0.7), fill=(50, 50, 50))
         for i, c in enumerate([(200, 60, 120), (60, 160, 170), (220, 160, 40)]):
-            child(draw, w * 0.2 + i * 150, h * 0.86, 330 - i * 30, c)
+            child(draw, w * 0.08 + i * 130, h * 0.9, 330 - i * 30, c)
     elif scene == "tent":
         sky_and_ground(draw, w, h, int(h * 0.38), sky=((110, 120, 135), (175, 175, 170)), ground=(120, 100, 80))
         draw.polygon([(w * 0.12, h * 0.78), (w * 0.5, h * 0.2), (w * 0.9, h * 0.78)], fill=(215, 220, 225),
@@ -1112,12 +1112,13 @@ def title_card(path, size, *, title, subtitle="", kicker="", lower="", motif="fi
         sub_font = font(int(34 * k), "hand")
         draw_lines(draw, (left, y + int(12 * k)), wrap(draw, subtitle, sub_font, w * 0.5), sub_font,
                    (250, 225, 170, 255), stroke=max(1, int(2 * k)), stroke_fill=(0, 0, 0, 200))
-    if lower:  # bandeau du bas : qui parle
+    if lower:  # bandeau : qui parle (au-dessus de la zone des sous-titres incrustés)
         box_h = int(64 * k)
-        draw.rectangle((0, h - box_h - int(40 * k), w * 0.62, h - int(40 * k)), fill=(15, 10, 8, 200))
-        draw.rectangle((0, h - box_h - int(40 * k), int(10 * k), h - int(40 * k)), fill=accent + (255,))
-        draw.text((left - int(30 * k), h - int(40 * k) - box_h // 2), lower, font=font(int(28 * k)),
-                  fill=(255, 255, 255, 255), anchor="lm")
+        top = int(h * 0.62)
+        draw.rectangle((0, top, w * 0.62, top + box_h), fill=(15, 10, 8, 200))
+        draw.rectangle((0, top, int(10 * k), top + box_h), fill=accent + (255,))
+        draw.text((left - int(30 * k), top + box_h // 2), lower, font=font(int(28 * k)), fill=(255, 255, 255, 255),
+                  anchor="lm")
     img.save(path, "PNG")
     return path
 
