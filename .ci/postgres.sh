@@ -1,12 +1,23 @@
 #!/usr/bin/env bash
-# Démarre un PostgreSQL local (paquets Debian) et relance la suite dessus.
+# Démarre un PostgreSQL jetable (paquets Debian) sur 127.0.0.1:55432 et relance la suite dessus
+# (sans les tests navigateur ni Whisper, déjà passés sur SQLite), y compris les tests @postgres
+# (deux travailleurs de tâches concurrents, travailleur tué).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PGBIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
 PGDATA=$(mktemp -d /tmp/paroles-pg.XXXXXX)
-chown postgres "$PGDATA"
-runuser -u postgres -- "$PGBIN/initdb" -D "$PGDATA" -A trust -U postgres >/dev/null
-runuser -u postgres -- "$PGBIN/pg_ctl" -D "$PGDATA" -o "-p 55432 -k /tmp -c listen_addresses=127.0.0.1" -w start >/dev/null
-trap 'runuser -u postgres -- "$PGBIN/pg_ctl" -D "$PGDATA" -m fast stop >/dev/null || true' EXIT
+PGSOCK=$(mktemp -d /tmp/paroles-pgsock.XXXXXX)
+as_postgres() {
+  if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+if [ "$(id -u)" = 0 ]; then chown postgres "$PGDATA" "$PGSOCK"; fi
+as_postgres "$PGBIN/initdb" -D "$PGDATA" -A trust -U postgres -E UTF8 --locale=C.UTF-8 >/dev/null
+# Réglages de vitesse pour une base jetable (jamais en production).
+as_postgres "$PGBIN/pg_ctl" -D "$PGDATA" -l "$PGDATA/server.log" \
+  -o "-p 55432 -k $PGSOCK -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=100" \
+  -w start >/dev/null
+trap 'as_postgres "$PGBIN/pg_ctl" -D "$PGDATA" -m fast stop >/dev/null 2>&1 || true; rm -rf "$PGDATA" "$PGSOCK"' EXIT
 export DATABASE_URL="postgres://postgres@127.0.0.1:55432/paroles"
-.venv/bin/python -m pytest -q -p no:cacheprovider -m "not browser and not whisper"
+# pytest-django crée et détruit test_paroles ; la base « paroles » sert de base de connexion.
+as_postgres "$PGBIN/createdb" -h 127.0.0.1 -p 55432 -U postgres paroles
+.venv/bin/python -m pytest -q -p no:cacheprovider --durations=10 -m "not browser and not whisper" "$@"
