@@ -37,3 +37,4 @@ def whisper_model():
     from transcription.models_store import ensure_base_model, load_model
 
     return load_model(ensure_base_model())
+

@@ -1,0 +1,119 @@
+"""Chaque surface publique des sous-titres passe par la porte et par la décision d'accès."""
+
+import pytest
+
+from media_library.services.ingest import ingest_file
+from transcription.models import SubtitleTrack
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def participant(db):
+    from consent.testing import make_participant
+
+    return make_participant("Awa")
+
+
+def withdraw(participant):
+    from consent.testing import withdraw_all
+
+    withdraw_all(participant)
+
+
+@pytest.fixture
+def public_video(project, small_video, participant):
+    """Une capsule qu'Awa, seule personne filmée, autorise sur tous les canaux."""
+    from consent.testing import grant
+    from media_library.tests.factories import WorkFactory
+
+    work = WorkFactory(project=project, kind="capsule", title_fr="Capsule publique")
+    grant(work, participant=participant)
+    ingest_file(work, small_video, original_filename="capsule.mp4")
+    return work
+
+
+def test_approved_track_served_through_gate(client, public_video, make_track):
+    from media_library.signals import file_served
+
+    track = make_track(public_video, approve=True)
+    served = []
+    def listener(sender, purpose, work, **kw):
+        served.append((purpose, work.pk))
+    file_served.connect(listener)
+    try:
+        response = client.get(track.get_serve_url("website"))
+    finally:
+        file_served.disconnect(listener)
+    assert response.status_code == 200, response.content
+    assert response["Content-Type"].startswith("text/vtt")
+    body = b"".join(response.streaming_content).decode()
+    assert body.startswith("WEBVTT") and "Aminata parle de la route." in body
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert served == [("piste:fr", public_video.pk)]
+    srt = client.get(track.get_serve_url("website", "srt"))
+    assert srt.status_code == 200 and b"00:00:03,000 --> 00:00:06,000" in b"".join(srt.streaming_content)
+
+
+def test_track_refused_when_consent_does_not_allow(client, public_video, make_track, participant):
+    track = make_track(public_video, approve=True)
+    assert client.get(track.get_serve_url("website")).status_code == 200
+    withdraw(participant)  # Awa retire son consentement
+    response = client.get(track.get_serve_url("website"))
+    assert response.status_code == 404
+    from media_library.models import ServedFile
+
+    assert ServedFile.objects.filter(allowed=False, purpose="piste:fr").exists()
+
+
+def test_unapproved_track_is_not_public(client, admin_client, public_video, make_track):
+    track = make_track(public_video)
+    assert client.get(track.get_serve_url("website")).status_code == 404
+    assert admin_client.get(track.get_serve_url("internal")).status_code == 404
+    track.approve()
+    track.send_to_review()
+    assert not SubtitleTrack.objects.get(pk=track.pk).vtt_file
+    assert client.get(track.get_serve_url("website")).status_code == 404
+
+
+def test_wrong_filename_or_channel_is_404(client, public_video, make_track):
+    track = make_track(public_video, approve=True)
+    url = track.get_serve_url("website")
+    assert client.get(url.replace(".fr.vtt", ".fr.txt")).status_code == 404
+    assert client.get(url.replace("/website/", "/nimportequoi/")).status_code == 404
+
+
+def test_work_page_offers_tracks_and_interactive_transcript(client, public_video, make_track):
+    track = make_track(public_video, approve=True)
+    make_track(public_video, "bm", approve=False)
+    html = client.get(public_video.get_absolute_url()).content.decode()
+    assert f'src="{track.get_serve_url("website")}"' in html
+    assert 'srclang="fr"' in html and 'srclang="bm"' not in html
+    assert "data-transcript" in html and 'data-start="3.000"' in html
+    assert "transcription/js/transcript.js" in html
+
+
+def test_page_hidden_when_not_allowed(client, public_video, make_track, participant):
+    make_track(public_video, approve=True)
+    withdraw(participant)
+    assert client.get(public_video.get_absolute_url()).status_code == 404
+
+
+def test_subtitled_rendition_goes_through_gate(client, public_video, make_track, participant):
+    from django.core.files.base import ContentFile
+
+    from transcription.models import SubtitledRendition
+
+    track = make_track(public_video, approve=True)
+    rendition = SubtitledRendition.objects.create(track=track, media_file=public_video.files.first(),
+                                                  status="ready", track_approved_at=track.approved_at)
+    rendition.file.save("x.mp4", ContentFile(b"\x00\x00\x00\x18ftypmp42"), save=True)
+    assert client.get(rendition.get_serve_url("website")).status_code == 200
+    track.send_to_review()  # une piste retirée : sa version incrustée n'est plus servie
+    assert client.get(rendition.get_serve_url("website")).status_code == 404
+    track.approve()
+    rendition.track_approved_at = track.approved_at
+    rendition.save()
+    assert client.get(rendition.get_serve_url("website")).status_code == 200
+    withdraw(participant)
+    assert client.get(rendition.get_serve_url("website")).status_code == 404
