@@ -182,7 +182,7 @@ class SensitiveAttributesViewSet(ModelViewSet):
 
 class ConsentRecordCreateView(generic.CreateView):
     def get_initial_form_instance(self):
-        instance = super().get_initial_form_instance()
+        instance = super().get_initial_form_instance() or self.model()
         work_id = self.request.GET.get("work")
         if work_id and work_id.isdigit():
             instance.work_id = int(work_id)
@@ -283,7 +283,7 @@ class WithdrawalViewSet(ModelViewSet):
 
 class DeclarationCreateView(generic.CreateView):
     def get_initial_form_instance(self):
-        instance = super().get_initial_form_instance()
+        instance = super().get_initial_form_instance() or self.model()
         work_id = self.request.GET.get("work")
         if work_id and work_id.isdigit():
             instance.work_id = int(work_id)

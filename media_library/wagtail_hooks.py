@@ -6,6 +6,10 @@ from wagtail.admin.ui.tables import BooleanColumn, Column
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from consent.access import admin_visible_works
+from consent.admin_columns import ConsentLabelsColumn
+from consent.panels import ConsentPanel
+
 from .models import ContentWarning, Language, PartnerOrganisation, Project, Series, Theme, Work, Workshop
 from .panels import WorkFilesPanel
 from .processing.panels import WorkProcessingPanel
@@ -26,7 +30,7 @@ class WorkViewSet(SnippetViewSet):
         "project",
         "series",
         "partner",
-        BooleanColumn("cleared", label=_("Validée")),
+        ConsentLabelsColumn(),
         "updated_at",
     ]
     list_filter = ["kind", "project", "series", "themes", "partner", "spoken_languages", "workshop", "cleared"]
@@ -66,11 +70,13 @@ class WorkViewSet(SnippetViewSet):
                 [FieldPanel("licence"), FieldPanel("usage_note"), FieldPanel("cleared"), FieldPanel("external_id")],
                 heading=_("Droits et diffusion"),
             ),
+            ObjectList([ConsentPanel()], heading=_("Consentement")),
         ]
     )
 
     def get_queryset(self, request):
-        return Work.objects.select_related("project", "series", "partner")
+        # Consentement : chacun ne voit que les œuvres que son rôle et son organisation permettent.
+        return admin_visible_works(request.user, Work.objects.select_related("project", "series", "partner"))
 
 
 class TaxonomyViewSet(SnippetViewSet):
