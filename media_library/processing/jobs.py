@@ -208,6 +208,8 @@ def planned_kinds(job):
     if job.kind == ProcessingJob.Kind.CLIP:
         return ["clip_phone", "clip_web"]
     available = presets.kinds_for(media.media_type)
+    if media.media_type == MediaType.VIDEO and not media.audio_codec:
+        available = [k for k in available if k != "audio"]  # vidéo muette : pas de rendu audio seul
     if job.rendition_kinds:
         return [k for k in available if k in job.rendition_kinds]
     return available

@@ -53,7 +53,8 @@ IMAGE_FILTERS = {
 }
 
 # Ordre de fabrication et poids dans le pourcentage affiché.
-ORDER = ["poster", "thumbs", "waveform", "pdf_cover", "audio", "phone", "web", "clip_phone", "clip_web"]
+# Les encodages d'abord : ils lisent tout le flux et révèlent un original endommagé avec un message clair.
+ORDER = ["phone", "web", "audio", "waveform", "poster", "thumbs", "pdf_cover", "clip_phone", "clip_web"]
 WEIGHTS = {"web": 45, "phone": 35, "audio": 8, "poster": 2, "thumbs": 5, "waveform": 8, "pdf_cover": 3,
            "clip_web": 55, "clip_phone": 45}
 

@@ -136,14 +136,29 @@ def poster(preset, src, workdir, *, duration, on_progress=None, **_kw):
     opts = preset.options
     at = min(max(1.0, (duration or 0) * opts["at"]), (duration or 0) / 2) if duration else 0
     dst = Path(workdir) / f"poster{preset.ext}"
-    stream = ffmpeg_lib.input(str(src), ss=f"{at:.3f}").output(
-        str(dst), vframes=1, vf=scale_filter(opts["max_w"], opts["max_h"]).replace(",format=yuv420p", ""),
-        **{"q:v": opts["qscale"], "map_metadata": -1},
-    )
-    ffmpeg.run(ffmpeg.compile_command(stream), duration=None, on_progress=on_progress, label=_("affiche"))
-    if not dst.exists() or dst.stat().st_size == 0:
-        raise DamagedSourceError(_("Impossible d'extraire une image de la vidéo à %(t)s : l'original est peut-être "
-                                   "endommagé.") % {"t": fmt_time(at)})
+
+    def grab(when):
+        stream = ffmpeg_lib.input(str(src), ss=f"{when:.3f}").output(
+            str(dst), vframes=1, vf=scale_filter(opts["max_w"], opts["max_h"]).replace(",format=yuv420p", ""),
+            **{"q:v": opts["qscale"], "map_metadata": -1},
+        )
+        ffmpeg.run(ffmpeg.compile_command(stream), duration=None, on_progress=on_progress, label=_("affiche"))
+        return dst.exists() and dst.stat().st_size > 0
+
+    ok = False
+    for when in (at, 0.0):
+        try:
+            ok = grab(when)
+        except ProcessingError:
+            ok = False
+        if ok:
+            at = when
+            break
+    if not ok:
+        raise DamagedSourceError(
+            _("Impossible d'extraire une image de la vidéo (affiche) : l'original est probablement endommagé ; "
+              "il est conservé tel quel.")
+        )
     from PIL import Image
 
     with Image.open(dst) as img:
@@ -151,12 +166,15 @@ def poster(preset, src, workdir, *, duration, on_progress=None, **_kw):
     return Output(dst, width=width, height=height, meta={"at": round(at, 3)})
 
 
-def thumbs_command(src, dst, opts, duration):
+def thumbs_command(src, dst, opts, duration, *, keyframes=False):
     count = max(1, int(opts["count"]))
     w, h = int(opts["w"]), int(opts["h"])
-    times = [round((i + 0.5) * duration / count, 3) for i in range(count)]
+    # Le flux vidéo finit souvent un peu avant la durée du conteneur : on garde une marge à la fin.
+    usable = max(duration - 1.0, duration * 0.5)
+    times = [round((i + 0.5) * usable / count, 3) for i in range(count)]
+    extra = {"noaccurate_seek": None} if keyframes else {}
     streams = [
-        ffmpeg_lib.input(str(src), ss=f"{t:.3f}")
+        ffmpeg_lib.input(str(src), ss=f"{t:.3f}", **extra)
         .video.filter("scale", w, h, force_original_aspect_ratio="decrease")
         .filter("pad", w, h, "(ow-iw)/2", "(oh-ih)/2")
         .filter("trim", end_frame=1)
@@ -172,7 +190,19 @@ def thumbs(preset, src, workdir, *, duration, on_progress=None, **_kw):
     opts = preset.options
     dst = Path(workdir) / f"thumbs{preset.ext}"
     cmd, times = thumbs_command(src, dst, opts, duration or 1)
-    ffmpeg.run(cmd, duration=None, on_progress=on_progress, label=_("vignettes"))
+    try:
+        ffmpeg.run(cmd, duration=None, on_progress=on_progress, label=_("vignettes"))
+    except ProcessingError:
+        # Une recherche précise n'a trouvé aucune image (fin de flux, images clés rares) : on se
+        # contente de l'image clé la plus proche, toujours présente.
+        cmd, times = thumbs_command(src, dst, opts, duration or 1, keyframes=True)
+        try:
+            ffmpeg.run(cmd, duration=None, on_progress=on_progress, label=_("vignettes"))
+        except ProcessingError as exc:
+            raise DamagedSourceError(
+                _("Impossible d'extraire les vignettes : l'original est probablement endommagé ; il est conservé "
+                  "tel quel. (%(detail)s)") % {"detail": str(exc)[:200]}
+            ) from exc
     return Output(dst, width=int(opts["w"]) * len(times), height=int(opts["h"]),
                   meta={"times": times, "tile_w": int(opts["w"]), "tile_h": int(opts["h"]), "count": len(times)})
 
