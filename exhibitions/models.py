@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
@@ -240,14 +241,14 @@ class ToolkitPage(RoutablePageMixin, Page):
 
         return download_material(request, self, material_pk, what, lang)
 
-    @path("boite-a-outils.zip", name="zip")
+    @path("telecharger-tout/", name="zip")
     def zip_route(self, request):
         from .views.toolkit import download_zip
 
         return download_zip(request, self)
 
 
-class ToolkitMaterial(Orderable):
+class ToolkitMaterial(Orderable, ClusterableModel):
     """Un support de causerie : une œuvre (ou un chapitre) et son guide de discussion."""
 
     page = ParentalKey(ToolkitPage, on_delete=models.CASCADE, related_name="materials")

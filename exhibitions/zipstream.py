@@ -73,7 +73,7 @@ class ZipEntry:
 class ZipPlan:
     """La disposition exacte des octets du zip, calculée sans lire les fichiers."""
 
-    def __init__(self, entries):
+    def __init__(self, entries, *, force_zip64=False):
         self.entries = list(entries)
         names = set()
         for e in self.entries:
@@ -82,7 +82,7 @@ class ZipPlan:
             names.add(e.name)
         total_data = sum(e.size for e in self.entries)
         # ZIP64 pour tout le fichier dès qu'une limite 32 bits pourrait être franchie (décision déterministe).
-        self.zip64 = total_data + 200 * len(self.entries) > LIMIT - 1024 or len(self.entries) >= 0xFFFF
+        self.zip64 = force_zip64 or total_data + 200 * len(self.entries) > LIMIT - 1024 or len(self.entries) >= 0xFFFF
         self.segments = []  # (offset, length, kind, entry_index)
         offset = 0
         self.local_offsets = []

@@ -55,7 +55,7 @@ def work_with_file(tmp_path, kind=WorkKind.BODY_MAP, channels=("website", "museu
     work = WorkFactory(kind=kind, title_fr=title, partner=partner, **kwargs)
     tmp_path.mkdir(parents=True, exist_ok=True)
     if kind in (WorkKind.CAPSULE, WorkKind.FILM):
-        path = testing.make_video(tmp_path / f"v{work.pk}.mp4", seconds=2)
+        path = testing.make_video(tmp_path / f"v{work.pk}.mp4", seconds=2, freq=400 + work.pk * 10)
     elif kind == WorkKind.PODCAST:
         path = testing.make_audio(tmp_path / f"a{work.pk}.mp3", seconds=2, freq=300 + work.pk)
     else:
@@ -111,8 +111,8 @@ def toolkit(materials, title="Boîte à outils"):
         m = ToolkitMaterial(page=page, work=work, sort_order=i, key_messages_fr="Message 1\nMessage 2",
                             opening_questions_fr="Qu'avez-vous vu ?", duration_minutes=45, audience="Femmes",
                             cautions="Ne pas filmer le public", secured_only=(i == 1))
-        m.save()
         m.organisations.set(orgs)
+        m.save()
     page.save_revision().publish()
     return ToolkitPage.objects.get(pk=page.pk)
 
