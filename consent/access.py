@@ -16,7 +16,7 @@ Règles (issue « Consentement ») :
 3. Archive interne : responsables du consentement toujours (ils gèrent les retraits) ; commissaires
    selon les consentements ; personne d'autre.
 4. Canaux des partenaires (projections fermées, événements sécurisés, téléchargement) : seulement les
-   membres d'une organisation qui peut utiliser l'œuvre (la sienne, ou une œuvre sans partenaire).
+   membres d'une organisation partenaire (et, règle 2, jamais l'œuvre d'une autre communauté protégée).
 5. Consentement : chaque personne liée (participation ou consentement) doit avoir un consentement
    actif qui accorde le canal, donné, non expiré, non retiré ; les mineur·es (calculé à la date
    d'usage) ont l'accord du tuteur ET leur assentiment ; les conditions sont remplies par ce qui est
@@ -429,9 +429,11 @@ def evaluate(ctx, facts, participants, withdrawals, channel, day, *, variant=Non
             return Decision(True, restricted=True, labels=labels)
         if not ctx.staff:
             return refuse(STAFF_ONLY)
-    if channel in PARTNER_CHANNELS and not ctx.officer:
-        if not ctx.org_ids or (facts.partner_id and facts.partner_id not in ctx.org_ids):
-            return refuse(PARTNER_ONLY)
+    if channel in PARTNER_CHANNELS and not ctx.officer and not ctx.org_ids:
+        # Les canaux des partenaires demandent d'être membre d'une organisation partenaire ; ce qu'une
+        # organisation peut utiliser = ce que les consentements accordent sur ce canal, moins les
+        # œuvres des communautés protégées dont elle n'est pas (règle 2).
+        return refuse(PARTNER_ONLY)
 
     status = channel_status(facts, participants, withdrawals, channel, day)
     if not status.ok:

@@ -187,17 +187,22 @@ def test_facilitator_sees_only_what_their_organisation_may_use(project):
     from consent.testing import FACILITATOR, user_with_role
 
     mine, other = PartnerFactory(name="Mienne"), PartnerFactory(name="Autre")
+    community = PartnerFactory(name="Communauté fermée", is_protected_community=True)
     me = user_with_role("fa", FACILITATOR, partner=mine)
     own = WorkFactory(project=project, partner=mine)
     theirs = WorkFactory(project=project, partner=other)
-    shared = WorkFactory(project=project, partner=None)
-    for w in (own, theirs, shared):
+    closed = WorkFactory(project=project, partner=community)
+    no_download = WorkFactory(project=project, partner=mine)
+    for w in (own, theirs, closed):
         grant(w)
+    grant(no_download, channels=["website", "closed_screening"])
     assert decide(me, own, Channel.FACILITATOR_DOWNLOAD)
-    assert decide(me, shared, Channel.FACILITATOR_DOWNLOAD)
-    assert not decide(me, theirs, Channel.FACILITATOR_DOWNLOAD)
-    assert not decide(anon, own, Channel.FACILITATOR_DOWNLOAD)
-    assert set(visible_works(me, Channel.FACILITATOR_DOWNLOAD)) == {own, shared}
+    assert decide(me, theirs, Channel.FACILITATOR_DOWNLOAD)
+    assert not decide(me, closed, Channel.FACILITATOR_DOWNLOAD)  # communauté protégée : pas la sienne
+    assert not decide(me, no_download, Channel.FACILITATOR_DOWNLOAD)  # non accordé
+    assert decide(me, no_download, Channel.CLOSED_SCREENING)
+    assert not decide(anon, own, Channel.FACILITATOR_DOWNLOAD)  # il faut être d'une organisation partenaire
+    assert set(visible_works(me, Channel.FACILITATOR_DOWNLOAD)) == {own, theirs}
     assert not decide(me, own, Channel.INTERNAL)  # un·e animateur·rice n'est pas l'équipe de l'archive
 
 
