@@ -1,0 +1,270 @@
+"""Banc d'essai des pages d'exposition et de la boîte à outils, servies par gunicorn sur 127.0.0.1.
+
+    .venv/bin/python bench/pages.py [--data-dir DIR] [--clients 20] [--requests 400] [--seconds 20]
+
+1. Prépare une archive de démonstration (`load_demo --quick`) dans un dossier temporaire (ou réutilise
+   `--data-dir`), puis lance gunicorn (réglages de démonstration, DEBUG coupé) en boucle locale.
+2. Mesure le poids de chaque page (octets HTML, sans les médias) et vérifie qu'elle ne demande rien à
+   l'extérieur.
+3. Charge l'accueil, l'exposition en ligne, l'exposition au musée et la boîte à outils (animatrice
+   connectée) avec `--clients` clients simultanés, borné en nombre de requêtes ET en durée : requêtes/s
+   et latence au 95e centile. Générateur de charge : `wrk` s'il est installé (Debian), sinon un
+   générateur Python à fils (toujours disponible).
+4. Référence dans la même exécution : une application WSGI nue (« bonjour ») sous le même gunicorn,
+   même nombre de processus, même générateur. Le rapport page / nue montre le coût de Django + Wagtail +
+   consentement, indépendamment de la machine.
+"""
+
+import argparse
+import http.client
+import os
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+PY = sys.executable
+BARE_APP = "bench._bare_wsgi:application"
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def env_for(data_dir):
+    env = dict(os.environ)
+    env.update({
+        "DJANGO_SETTINGS_MODULE": "paroles.settings.dev",
+        "DJANGO_DEBUG": "0",
+        "PAROLES_DATA_DIR": str(data_dir),
+        "PAROLES_TASK_BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+        "PAROLES_LOG_LEVEL": "WARNING",
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "PYTHONPATH": str(ROOT),
+    })
+    return env
+
+
+def manage(env, *args):
+    subprocess.run([PY, str(ROOT / "manage.py"), *args], cwd=ROOT, env=env, check=True)
+
+
+def start_gunicorn(app, port, env, workers):
+    gunicorn = str(Path(PY).with_name("gunicorn"))
+    proc = subprocess.Popen(
+        [gunicorn, app, "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--worker-class", "gthread",
+         "--threads", "4", "--log-level", "warning", "--access-logfile", "-" if False else "/dev/null"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return proc
+        except OSError:
+            if proc.poll() is not None:
+                raise SystemExit(f"gunicorn s'est arrêté : {proc.stderr.read().decode()[-2000:]}")
+            time.sleep(0.2)
+    proc.terminate()
+    raise SystemExit("gunicorn n'a pas démarré en 60 s")
+
+
+def stop(proc):
+    proc.terminate()
+    try:
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+def get(port, path, cookie=""):
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    conn.request("GET", path, headers={"Cookie": cookie} if cookie else {})
+    response = conn.getresponse()
+    body = response.read()
+    conn.close()
+    return response.status, dict(response.getheaders()), body
+
+
+def login_cookie(port, username, env):
+    """Une session pour l'animatrice de démonstration (créée sans mot de passe, par Django lui-même)."""
+    code = (
+        "import django;django.setup();"
+        "from django.contrib.auth import get_user_model;"
+        "from django.contrib.sessions.backends.db import SessionStore;"
+        "from django.contrib.auth import SESSION_KEY,BACKEND_SESSION_KEY,HASH_SESSION_KEY;"
+        f"u=get_user_model().objects.get(username={username!r});"
+        "s=SessionStore();s[SESSION_KEY]=str(u.pk);"
+        "s[BACKEND_SESSION_KEY]='django.contrib.auth.backends.ModelBackend';"
+        "s[HASH_SESSION_KEY]=u.get_session_auth_hash();s.create();print(s.session_key)"
+    )
+    key = subprocess.run([PY, "-c", code], cwd=ROOT, env=env, check=True, capture_output=True, text=True).stdout.strip()
+    return f"sessionid={key.splitlines()[-1]}"
+
+
+def load_python(port, path, clients, total, seconds, cookie=""):
+    """`clients` fils, connexions persistantes ; s'arrête après `total` requêtes ou `seconds` secondes."""
+    latencies, errors = [], [0]
+    lock = threading.Lock()
+    counter = [0]
+    stop_at = time.perf_counter() + seconds
+
+    def worker():
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        headers = {"Cookie": cookie} if cookie else {}
+        while True:
+            with lock:
+                if counter[0] >= total or time.perf_counter() > stop_at:
+                    break
+                counter[0] += 1
+            t0 = time.perf_counter()
+            try:
+                conn.request("GET", path, headers=headers)
+                r = conn.getresponse()
+                r.read()
+                ok = r.status == 200
+                if r.getheader("Connection", "").lower() == "close":
+                    conn.close()
+                    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            except (OSError, http.client.HTTPException):
+                ok = False
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            dt = time.perf_counter() - t0
+            with lock:
+                if ok:
+                    latencies.append(dt)
+                else:
+                    errors[0] += 1
+        conn.close()
+
+    t0 = time.perf_counter()
+    threads = [threading.Thread(target=worker) for _ in range(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = time.perf_counter() - t0
+    return summarise(latencies, errors[0], elapsed)
+
+
+def summarise(latencies, errors, elapsed):
+    latencies.sort()
+    n = len(latencies)
+    p95 = latencies[min(n - 1, int(0.95 * n))] if n else float("nan")
+    return {"n": n, "errors": errors, "rps": n / elapsed if elapsed else 0.0, "p95_ms": p95 * 1000,
+            "median_ms": statistics.median(latencies) * 1000 if n else float("nan")}
+
+
+def load_wrk(port, path, clients, seconds, cookie=""):
+    wrk = shutil.which("wrk")
+    if not wrk:
+        return None
+    script = Path(tempfile.mkdtemp()) / "p95.lua"
+    script.write_text(
+        ('wrk.headers["Cookie"] = "%s"\n' % cookie if cookie else "")
+        + "done = function(summary, latency, requests)\n"
+        "  io.write(string.format('P95 %f\\nRPS %f\\nN %d\\nERR %d\\n', latency:percentile(95)/1000,"
+        " summary.requests/(summary.duration/1e6), summary.requests,"
+        " summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.timeout))\nend\n"
+    )
+    out = subprocess.run([wrk, "-t", "2", "-c", str(clients), "-d", f"{int(seconds)}s", "-s", str(script),
+                          f"http://127.0.0.1:{port}{path}"], capture_output=True, text=True, timeout=seconds + 30).stdout
+    values = dict(re.findall(r"^(P95|RPS|N|ERR) ([\d.]+)$", out, re.M))
+    if not values:
+        return None
+    return {"n": int(float(values["N"])), "errors": int(float(values["ERR"])), "rps": float(values["RPS"]),
+            "p95_ms": float(values["P95"]), "median_ms": float("nan")}
+
+
+EXTERNAL = re.compile(r"""(?:src|href|action|poster)=["'](?:https?:)?//""", re.I)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data-dir", help="archive de démonstration existante (sinon : dossier temporaire)")
+    parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--requests", type=int, default=400, help="plafond de requêtes par page")
+    parser.add_argument("--seconds", type=float, default=20, help="plafond de durée par page")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--tool", choices=["auto", "python", "wrk"], default="auto")
+    args = parser.parse_args()
+
+    tmp = None
+    if args.data_dir:
+        data_dir = Path(args.data_dir).resolve()
+    else:
+        tmp = Path(tempfile.mkdtemp(prefix="paroles-bench-pages-"))
+        data_dir = tmp
+    env = env_for(data_dir)
+    try:
+        if not (data_dir / "paroles.sqlite3").exists():
+            print(f"Préparation de l'archive de démonstration dans {data_dir} (migrate + load_demo --quick)…", flush=True)
+            manage(env, "migrate", "--noinput", "-v", "0")
+            manage(env, "load_demo", "--quick")
+        code = (
+            "import django;django.setup();"
+            "from exhibitions.models import ExhibitionPage,ToolkitPage;"
+            "print(ExhibitionPage.objects.live().get(slug='nos-corps-nos-chemins').url);"
+            "print(ExhibitionPage.objects.live().get(slug='musee-district-bamako').url);"
+            "print(ToolkitPage.objects.live().first().url)"
+        )
+        urls = subprocess.run([PY, "-c", code], cwd=ROOT, env=env, check=True, capture_output=True,
+                              text=True).stdout.split()
+        online, museum, toolkit = urls[-3:]
+        port, bare_port = free_port(), free_port()
+        server = start_gunicorn("paroles.wsgi:application", port, env, args.workers)
+        bare = start_gunicorn(BARE_APP, bare_port, env, args.workers)
+        try:
+            cookie = login_cookie(port, "animatrice.aracem", env)
+            pages = [("accueil", "/", ""), ("exposition en ligne", online, ""), ("exposition au musée", museum, ""),
+                     ("boîte à outils (animatrice)", toolkit, cookie)]
+            print(f"\nPoids des pages (HTML seul, médias exclus) — plafond 200 Kio :")
+            for label, path, ck in pages:
+                status, headers, body = get(port, path, ck)
+                external = EXTERNAL.findall(body.decode("utf-8", "replace"))
+                print(f"  {label:30} {status}  {len(body) / 1024:7.1f} Kio  ressources externes : {len(external)}"
+                      f"  Cache-Control: {headers.get('Cache-Control', '')}")
+                if status != 200:
+                    raise SystemExit(f"{path} → {status}")
+            tool = args.tool
+            if tool == "auto":
+                tool = "wrk" if shutil.which("wrk") else "python"
+            print(f"\nCharge : {args.clients} clients simultanés, au plus {args.requests} requêtes ou "
+                  f"{args.seconds:.0f} s par page, gunicorn {args.workers} processus × 4 fils, outil : {tool}")
+
+            def run(p, path, ck=""):
+                if tool == "wrk":
+                    result = load_wrk(p, path, args.clients, args.seconds, ck)
+                    if result is not None:
+                        return result
+                return load_python(p, path, args.clients, args.requests, args.seconds, ck)
+
+            base = run(bare_port, "/")
+            print(f"  {'référence WSGI nue':30} {base['rps']:8.1f} req/s   p95 {base['p95_ms']:7.1f} ms   "
+                  f"({base['n']} requêtes, {base['errors']} erreurs)")
+            for label, path, ck in pages:
+                r = run(port, path, ck)
+                print(f"  {label:30} {r['rps']:8.1f} req/s   p95 {r['p95_ms']:7.1f} ms   "
+                      f"({r['n']} requêtes, {r['errors']} erreurs)   débit = {r['rps'] / base['rps'] * 100:5.1f} % "
+                      f"de la référence, p95 × {r['p95_ms'] / base['p95_ms']:.1f}")
+        finally:
+            stop(server)
+            stop(bare)
+    finally:
+        if tmp is not None:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
