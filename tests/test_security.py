@@ -208,9 +208,11 @@ def _assert_contained(media):
 
 
 @pytest.mark.django_db
-def test_user_files_are_served_with_nosniff_and_a_sandbox_csp(admin_client, public_work, small_image, client):
+def test_user_files_are_served_with_nosniff_and_a_sandbox_csp(admin_client, public_work, small_image):
+    from django.test import Client
+
     media = ingest_file(public_work, small_image)
-    for who in (admin_client, client):
+    for who in (admin_client, Client()):  # l'équipe, puis un visiteur anonyme
         response = who.get(media.get_serve_url("website"))
         assert response.status_code == 200
         assert response["X-Content-Type-Options"] == "nosniff"
