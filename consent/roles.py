@@ -33,7 +33,7 @@ ROLE_PERMISSIONS = {
         ("consent", "view_noidentifiablepersondeclaration"),
         ("consent", "view_auditentry"),
         ("consent", "view_curatornotice"), ("consent", "change_curatornotice"),
-        ("media_library", "view_work"),
+        ("media_library", "view_work"), ("media_library", "change_work"),
         ("media_library", "view_servedfile"),
     ],
     CURATOR: [
