@@ -35,7 +35,7 @@ class Command(BaseCommand):
         if not no_worker:
             procs.append(
                 subprocess.Popen(
-                    [sys.executable, "manage.py", "db_worker", "--queue-name", "*", "--interval", "1", "--no-reload"], env=env
+                    [sys.executable, "manage.py", "paroles_worker", "--queue-name", "*", "--interval", "1", "--no-reload"], env=env
                 )
             )
 
