@@ -141,6 +141,8 @@ def transcribe_file(
 
     - Si un modèle est déclaré pour `language` (PAROLES_WHISPER_MODELS), il est utilisé sans
       contrôle de langue.
+    - Si `language` vaut `expected_language` (œuvre déclarée en français), elle est imposée ; la
+      langue détectée est seulement notée pour le relecteur.
     - Sinon le modèle de base détecte la langue sur la première fenêtre qui contient de la parole ;
       si ce n'est pas `expected_language` avec une probabilité suffisante, LanguageRejected est levée
       (rien n'est publié).
@@ -149,7 +151,7 @@ def transcribe_file(
     started = time.monotonic()
     chunk_seconds = chunk_seconds or int(getattr(settings, "PAROLES_WHISPER_CHUNK_SECONDS", 600))
     min_probability = min_probability if min_probability is not None else float(
-        getattr(settings, "PAROLES_WHISPER_MIN_LANGUAGE_PROBABILITY", 0.7)
+        getattr(settings, "PAROLES_WHISPER_MIN_LANGUAGE_PROBABILITY", 0.5)
     )
     dedicated = has_model_for(language)
     model_path, model_name = resolve_model(language if dedicated else None)
@@ -157,8 +159,14 @@ def transcribe_file(
     options = decode_options()
 
     forced_language = None
+    declared = False
     if dedicated:
         forced_language = language if language in (model.supported_languages or []) else None
+    elif language == expected_language:
+        # Langue déclarée par l'équipe : on la force (la détection de Whisper base est peu fiable sur
+        # des extraits courts) et la détection n'est gardée que pour information du relecteur.
+        forced_language = language
+        declared = True
     result = Result(model_name=model_name)
     last_report = 0.0
     raw_segments = []
@@ -177,6 +185,9 @@ def transcribe_file(
                     raise LanguageRejected(info.language, info.language_probability)
                 forced_language = info.language
                 checked = True
+            elif declared and not result.language:
+                detected, probability, _all = model.detect_language(samples[: 30 * SAMPLE_RATE])
+                result.language, result.language_probability = detected, float(probability)
             elif dedicated and not result.language:
                 result.language = language
                 result.language_probability = 1.0

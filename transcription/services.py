@@ -144,6 +144,11 @@ def run_job(job_pk):
 
     track_language = language or result.language or "fr"
     message = _("Transcription terminée : %(n)d segments.") % {"n": len(result.segments)}
+    if language and result.language and result.language != language:
+        message += " " + _("Attention : Whisper a détecté la langue « %(lang)s » (%(p).0f %%) ; vérifiez que l'œuvre "
+                           "est bien en « %(declared)s ».") % {"lang": result.language,
+                                                               "p": result.language_probability * 100,
+                                                               "declared": language}
     if result.removed:
         message += " " + _("%(n)d répétitions supprimées.") % {"n": result.removed}
     with transaction.atomic():

@@ -45,6 +45,8 @@ SENTENCES = [
     "Une femme sur trois a déjà subi des violences au cours de sa vie.",
 ]
 VOICE = "fr+f2"
+OTHER_LANGUAGE = ("Wanawake waliohamishwa wanasimulia safari yao kutoka kijijini hadi mjini. "
+                  "Ukatili wa kijinsia si kosa la mwathirika.")
 
 
 def ffmpeg():
@@ -68,6 +70,17 @@ def main():
                             "-map_metadata", "-1", "-fflags", "+bitexact", str(OUT / f"{name}.opus")], check=True)
             (OUT / f"{name}.txt").write_text(text + "\n", encoding="utf-8")
             items.append({"audio": f"{name}.opus", "text": text})
+        # Seize secondes de français (phrases 1 à 4 enchaînées) : assez pour que Whisper détecte la langue.
+        subprocess.run([ffmpeg(), "-hide_banner", "-loglevel", "error", "-y",
+                        *[a for n in range(1, 5) for a in ("-i", str(OUT / f"phrase_{n:02d}.opus"))],
+                        "-filter_complex", "concat=n=4:v=0:a=1", "-c:a", "libopus", "-b:a", "24k",
+                        "-map_metadata", "-1", str(OUT.parent / "francais_16s.opus")], check=True)
+        # Une voix dans une autre langue (swahili) : le travail doit refuser de publier (« langue non reconnue »).
+        wav = Path(tmp) / "sw.wav"
+        subprocess.run(["espeak-ng", "-v", "sw", "-s", "140", "-w", str(wav), OTHER_LANGUAGE], check=True)
+        subprocess.run([ffmpeg(), "-hide_banner", "-loglevel", "error", "-y", "-i", str(wav), "-ac", "1", "-ar",
+                        "48000", "-c:a", "libopus", "-b:a", "24k", "-application", "voip", "-map_metadata", "-1",
+                        str(OUT.parent / "autre_langue_sw.opus")], check=True)
     engine = subprocess.run(["espeak-ng", "--version"], capture_output=True, text=True).stdout.strip()
     (OUT / "manifest.json").write_text(
         json.dumps({"generator": "transcription/tests/data/make_wer_set.py", "engine": engine, "voice": VOICE,
