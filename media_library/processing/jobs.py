@@ -260,7 +260,7 @@ def run_job(job_pk, *, on_progress=None):
         ProcessingJob.objects.filter(pk=job.pk).update(
             status=ProcessingJob.Status.QUEUED, step=_("interrompu : arrêt du travailleur")
         )
-        enqueue_job(job.pk)
+        transaction.on_commit(lambda: enqueue_job(job.pk))
         raise
     except Exception as exc:  # noqa: BLE001 - l'équipe doit voir la raison dans l'administration
         logger.exception("Travail %s : erreur inattendue", job.pk)
