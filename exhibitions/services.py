@@ -119,7 +119,11 @@ def check_publication(page, *, at=None):
     decisions = integrations.decide_many(AnonymousUser(), list(works.values()), channel, at=at)
     problems = []
     for pk, work in sorted(works.items(), key=lambda kv: kv[1].title_fr):
-        decision = decisions.get(pk) or Decision(False, _("Décision indisponible."))
+        decision = decisions.get(pk)
+        if decision is None:
+            from consent.access import decide
+
+            decision = decide(AnonymousUser(), work, channel, at=at)
         if not decision.allowed:
             rooms = ", ".join(dict.fromkeys(r for r in where[pk] if r))
             problems.append(Problem(work, str(decision.reason) or _("Canal non autorisé."), rooms))
