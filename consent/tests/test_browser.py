@@ -1,0 +1,94 @@
+"""Les quatre cas de la démonstration, dans un vrai navigateur (Chromium via Playwright).
+
+Anonyme, animatrice d'une autre organisation, responsable du consentement. Captures dans test-artifacts/.
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.test import Client
+
+from consent import demo
+from consent.channels import Channel
+from media_library import testing
+from media_library.services.ingest import ingest_file
+
+from .test_demo import make_ctx
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--no-first-run", "--disable-sync", "--disable-quic"]
+ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def chromium(monkeypatch):
+    # Playwright (API synchrone) garde une boucle asyncio ouverte dans ce fil : l'ORM des tests doit l'accepter.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("PAROLES_REQUIRE_BROWSER") == "1":
+            pytest.fail("Chromium est requis (PAROLES_REQUIRE_BROWSER=1) mais /usr/bin/chromium est absent.")
+        pytest.skip("Chromium absent (/usr/bin/chromium) : test navigateur ignoré.")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield browser
+        browser.close()
+
+
+def _session_cookie(live_server, user):
+    client = Client()
+    client.force_login(user)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    return {"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": live_server.url}
+
+
+def test_demo_cases_in_browser(chromium, live_server, project, media_dir):
+    ARTIFACTS.mkdir(exist_ok=True)
+    ctx = make_ctx(project)
+    demo.build(ctx)
+    works = ctx["works"]
+    files = {}
+    for i, key in enumerate(("photovoice_1", "capsule_secured", "bodymap_withdrawn", "capsule_expired")):
+        # Un PDF (pas d'image) : ce test porte sur le consentement, pas sur les rendus d'images.
+        document = testing.make_pdf(media_dir / f"{key}-{i}.pdf", title=f"{key} {i}", pages=i + 1)
+        files[key] = ingest_file(works[key], document)
+    personas = {
+        "anonyme": None,
+        "animatrice-autre-organisation": ctx["users"]["facilitator"],
+        "responsable-consentement": ctx["users"]["consent_officer"],
+    }
+    seen = {}
+    for persona, user in personas.items():
+        context = chromium.new_context(locale="fr-FR")
+        if user is not None:
+            context.add_cookies([_session_cookie(live_server, user)])
+        page = context.new_page()
+        for key, media in files.items():
+            work = works[key]
+            response = page.goto(live_server.url + work.get_absolute_url())
+            page.screenshot(path=str(ARTIFACTS / f"consent-ci-{persona}-{key}.png"))
+            text = page.content()
+            download = page.request.get(live_server.url + media.get_serve_url(Channel.FACILITATOR_DOWNLOAD))
+            seen[(persona, key)] = (response.status, work.title_fr in text, download.status)
+            if response.status == 200:
+                assert "private" in response.headers["cache-control"]
+        context.close()
+
+    # Le public et une animatrice d'une autre organisation : seule la photo de la mineure (consentie
+    # pour le site web, accord de la tutrice ET assentiment) est visible ; le reste n'existe pas.
+    for persona in ("anonyme", "animatrice-autre-organisation"):
+        assert seen[(persona, "photovoice_1")][:2] == (200, True)
+        for key in ("capsule_secured", "bodymap_withdrawn", "capsule_expired"):
+            assert seen[(persona, key)][0] == 404, (persona, key)
+    assert seen[("anonyme", "photovoice_1")][2] == 404  # téléchargement : il faut être d'une organisation
+    assert seen[("animatrice-autre-organisation", "photovoice_1")][2] == 200
+    for key in ("capsule_secured", "bodymap_withdrawn", "capsule_expired"):
+        assert seen[("animatrice-autre-organisation", key)][2] == 403
+        # La responsable du consentement voit tout (archive interne), pour agir.
+        assert seen[("responsable-consentement", key)][:2] == (200, True)
