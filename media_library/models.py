@@ -251,6 +251,7 @@ class Work(index.Indexed, ClusterableModel):
         index.SearchField("words_bm"),
         index.AutocompleteField("title_fr"),
         index.AutocompleteField("title_bm"),
+        index.FilterField("id"),  # consent.access filtre les listes par identifiant (pk__in) avant la recherche
         index.FilterField("kind"),
         index.FilterField("project"),
         index.FilterField("series"),
