@@ -216,10 +216,20 @@ def planned_kinds(job):
 
 
 def claim(job_pk):
-    """Passe le travail de « en attente » à « en cours » ; faux si un autre l'a déjà pris ou s'il est fini."""
+    """Passe le travail à « en cours » ; faux s'il est fini ou si un travailleur vivant l'a déjà pris.
+
+    Un travail « en cours » sans signe de vie récent (son travailleur est mort, et la file vient de
+    remettre sa tâche en route) est repris ici, dans la limite des tentatives.
+    """
     now = timezone.now()
+    cutoff = now - stale_after()
+    takeable = Q(status=ProcessingJob.Status.QUEUED) | Q(
+        Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True),
+        status=ProcessingJob.Status.RUNNING,
+        attempts__lt=max_attempts(),
+    )
     return bool(
-        ProcessingJob.objects.filter(pk=job_pk, status=ProcessingJob.Status.QUEUED).update(
+        ProcessingJob.objects.filter(takeable, pk=job_pk).update(
             status=ProcessingJob.Status.RUNNING,
             started_at=now,
             heartbeat_at=now,

@@ -216,3 +216,12 @@ def test_rebuild_renditions_unknown_work(media):
 
     with pytest.raises(CommandError, match="Aucun fichier"):
         call_command("rebuild_renditions", "--work", "999999", stdout=StringIO(), stderr=StringIO())
+
+
+def test_requeued_task_takes_over_a_dead_workers_job(media):
+    """La file remet la tâche d'un travailleur mort en route : elle reprend le travail resté « en cours »."""
+    job = request_renditions(media, enqueue=False)
+    long_ago = timezone.now() - timedelta(hours=1)
+    ProcessingJob.objects.filter(pk=job.pk).update(status="running", attempts=1, heartbeat_at=long_ago)
+    job = jobs.run_job(job.pk)
+    assert job.status == ProcessingJob.Status.DONE and job.attempts == 2
