@@ -360,3 +360,16 @@ PAROLES_WHISPER_CHUNK_SECONDS = env_int("PAROLES_WHISPER_CHUNK_SECONDS", 600)
 PAROLES_WHISPER_MIN_LANGUAGE_PROBABILITY = float(env("PAROLES_WHISPER_MIN_LANGUAGE_PROBABILITY", "0.5"))
 # Transcription automatique de chaque vidéo ou audio téléversé (désactivée dans les tests).
 PAROLES_AUTO_TRANSCRIBE = env_bool("PAROLES_AUTO_TRANSCRIBE", True)
+
+# --- Rendus et extraits (media_library.processing) -------------------------------------------
+# Dossier des encodages en cours (hors du stockage : rien d'inachevé n'y est jamais visible).
+PAROLES_PROCESSING_TMP = env("PAROLES_PROCESSING_TMP", str(DATA_DIR / "tmp" / "rendus"))
+# Un travail « en cours » sans signe de vie depuis N minutes est repris (travailleur tué), au plus
+# PAROLES_JOB_MAX_ATTEMPTS fois, puis marqué en échec avec la raison.
+PAROLES_JOB_STALE_MINUTES = env_int("PAROLES_JOB_STALE_MINUTES", 10)
+PAROLES_JOB_MAX_ATTEMPTS = env_int("PAROLES_JOB_MAX_ATTEMPTS", 3)
+# Surcharges des préréglages, en JSON : {"video": {"phone": {"vb": "500k"}}} (les rendus concernés
+# deviennent périmés et sont refaits par `rebuild_renditions`).
+import json  # noqa: E402
+
+PAROLES_RENDITION_PRESETS = json.loads(env("PAROLES_RENDITION_PRESETS", "{}") or "{}")
