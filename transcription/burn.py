@@ -15,16 +15,22 @@ from django.utils.translation import gettext as _
 
 from . import subtitles as subs
 
-# Préréglage téléphone. Si media_library publie le sien, on le reprend (pas deux réglages différents).
-try:  # pragma: no cover - dépend de l'avancement des rendus
-    from media_library.processing.presets import PHONE as _PHONE  # type: ignore
+# Préréglage téléphone : celui des rendus de media_library (un seul réglage pour toute la plateforme).
+FALLBACK_PHONE = {"max_w": 640, "max_h": 360, "vb": "600k", "maxrate": "700k", "bufsize": "1400k",
+                  "profile": "main", "ab": "64k", "ac": 2, "x264_preset": "veryfast"}
 
-    PHONE = {
-        "width": _PHONE.get("width", 640), "height": _PHONE.get("height", 360),
-        "video_bitrate": _PHONE.get("video_bitrate", "700k"), "audio_bitrate": _PHONE.get("audio_bitrate", "64k"),
-    }
-except Exception:  # noqa: BLE001
-    PHONE = {"width": 640, "height": 360, "video_bitrate": "700k", "audio_bitrate": "64k"}
+
+def phone_preset():
+    try:
+        from media_library.processing.presets import get_preset
+
+        preset = get_preset("phone", "video")
+        if preset is not None:
+            return {**FALLBACK_PHONE, **preset.options}
+    except ImportError:  # pragma: no cover
+        pass
+    return dict(FALLBACK_PHONE)
+
 
 # Taille relative à une hauteur de référence de 288 lignes (libass) : 20 → ~25 px en 360p.
 STYLE = "FontName=Bitstream Vera Sans,FontSize=20,Bold=1,Outline=2,Shadow=0,BorderStyle=1,MarginV=14"
@@ -44,10 +50,11 @@ def _escape_filter_value(value):
     return str(value).replace("\\", "\\\\").replace(":", "\\:").replace("'", "\\'").replace(",", "\\,")
 
 
-def burn_command(src, srt_name, out, *, style=STYLE, preset=PHONE):
+def burn_command(src, srt_name, out, *, style=STYLE, preset=None):
     from .audio import ffmpeg_exe
 
-    w, h = preset["width"], preset["height"]
+    preset = preset or phone_preset()
+    w, h = preset["max_w"], preset["max_h"]
     vf = (
         f"scale={w}:{h}:force_original_aspect_ratio=decrease,pad={w}:{h}:(ow-iw)/2:(oh-ih)/2,setsar=1,"
         f"subtitles=filename={srt_name}:fontsdir={_escape_filter_value(fonts_dir())}:"
@@ -56,9 +63,9 @@ def burn_command(src, srt_name, out, *, style=STYLE, preset=PHONE):
     return [
         ffmpeg_exe(), "-nostdin", "-hide_banner", "-loglevel", "error", "-y", "-i", str(src),
         "-map", "0:v:0", "-map", "0:a:0?", "-vf", vf,
-        "-c:v", "libx264", "-preset", "veryfast", "-profile:v", "main", "-pix_fmt", "yuv420p",
-        "-b:v", preset["video_bitrate"], "-maxrate", "800k", "-bufsize", "1400k",
-        "-c:a", "aac", "-b:a", preset["audio_bitrate"], "-ac", "2",
+        "-c:v", "libx264", "-preset", preset["x264_preset"], "-profile:v", preset["profile"], "-pix_fmt", "yuv420p",
+        "-b:v", preset["vb"], "-maxrate", preset["maxrate"], "-bufsize", preset["bufsize"],
+        "-c:a", "aac", "-b:a", preset["ab"], "-ac", str(preset["ac"]),
         "-movflags", "+faststart", "-progress", "pipe:1", "-nostats", str(out),
     ]
 
