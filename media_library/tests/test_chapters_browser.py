@@ -95,6 +95,12 @@ def test_chapter_editor_in_browser(chromium, live_server, film, admin_user):
     page.wait_for_load_state()
     assert "dépasse la durée du média" in page.content()
     page.screenshot(path=str(ARTIFACTS / "chapitres-editeur-erreur.png"), full_page=True)
+    # La liste des travaux de fond : le travail de rendus de l'original est « Terminé », à 100 %.
+    page.goto(f"{live_server.url}/admin/archives/travaux/")
+    row = page.locator(f"tr[data-job-id]").first
+    assert row.get_attribute("data-job-status") == "done"
+    assert "100 %" in row.inner_text() and "Terminé" in row.inner_text()
+    page.screenshot(path=str(ARTIFACTS / "travaux-de-fond.png"), full_page=True)
     assert errors == []
 
 
