@@ -35,13 +35,16 @@ def compile_command(stream):
     return [ffmpeg_exe(), *GLOBAL_ARGS, *stream.get_args(overwrite_output=True)]
 
 
+try:  # chargé dans le parent : l'enfant n'a plus qu'un appel C à faire entre fork et exec
+    _PRCTL = ctypes.CDLL("libc.so.6", use_errno=True).prctl
+except (OSError, AttributeError):  # pas Linux/glibc : sans effet
+    _PRCTL = None
+
+
 def _die_with_parent():
     """Dans l'enfant : ffmpeg meurt si le travailleur meurt (Linux), au lieu d'encoder pour rien."""
-    try:
-        libc = ctypes.CDLL("libc.so.6", use_errno=True)
-        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except Exception:  # noqa: BLE001 - non Linux : sans effet
-        pass
+    if _PRCTL is not None:
+        _PRCTL(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
 
 
 def parse_progress_line(line, duration):
