@@ -1,0 +1,278 @@
+"""Les chiffres du tableau de bord : personnes touchées contre les cibles du plan, téléchargements.
+
+Toute l'agrégation se fait en base (values/annotate/Sum, TruncMonth) : le nombre de requêtes est
+borné et ne dépend pas du nombre de fiches. Les diffusions (public estimé) restent séparées des
+personnes rencontrées. Les groupes sensibles ne sortent qu'avec la permission
+communication.view_sensitive_counts, et jamais en petit nombre (moins de 5 : « < 5 »).
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django import forms
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+from django.utils.dates import MONTHS_3
+from django.utils.translation import gettext_lazy as _
+
+from media_library.models import PartnerOrganisation, Project
+
+from . import downloads
+from .models import BROADCAST_CHANNELS, GROUP_FIELDS, SENSITIVE_FIELDS, SEX_AGE_FIELDS, CommChannel, Indicator, PlannedActivity, Screening
+
+SUPPRESSION_THRESHOLD = 5
+IN_PERSON = ~Q(channel__in=[str(c) for c in BROADCAST_CHANNELS])
+BROADCAST = Q(channel__in=[str(c) for c in BROADCAST_CHANNELS])
+
+
+def suppress(value, threshold=SUPPRESSION_THRESHOLD):
+    """Un petit effectif (1 à 4) devient « < 5 » : personne ne doit pouvoir être reconnu."""
+    value = value or 0
+    if 0 < value < threshold:
+        return f"< {threshold}"
+    return value
+
+
+def can_see_sensitive(user):
+    return user.is_superuser or user.has_perm("communication.view_sensitive_counts")
+
+
+class DashboardFilterForm(forms.Form):
+    project = forms.ModelChoiceField(Project.objects.all(), label=_("Projet"), required=False, empty_label=_("Tous"))
+    start = forms.DateField(label=_("Du"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=_("Au (inclus)"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    partner = forms.ModelChoiceField(
+        PartnerOrganisation.objects.all(), label=_("Partenaire"), required=False, empty_label=_("Tous")
+    )
+    channel = forms.ChoiceField(label=_("Canal"), required=False, choices=[("", _("Tous"))] + list(CommChannel.choices))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            raise forms.ValidationError(_("La fin de la période précède son début."))
+        return data
+
+
+@dataclass
+class Filters:
+    project: Project | None = None
+    start: dt.date | None = None
+    end: dt.date | None = None  # inclus
+    partner: PartnerOrganisation | None = None
+    channel: str = ""
+
+    @classmethod
+    def from_form(cls, form):
+        if not form.is_valid():
+            return cls()
+        d = form.cleaned_data
+        return cls(d.get("project"), d.get("start"), d.get("end"), d.get("partner"), d.get("channel") or "")
+
+    def start_dt(self):
+        return timezone.make_aware(dt.datetime.combine(self.start, dt.time.min)) if self.start else None
+
+    def end_dt(self):
+        """Borne exclue : le lendemain de la date de fin à minuit."""
+        return timezone.make_aware(dt.datetime.combine(self.end + dt.timedelta(days=1), dt.time.min)) if self.end else None
+
+
+def screenings(filters):
+    qs = Screening.objects.all()
+    if filters.project:
+        qs = qs.filter(project=filters.project)
+    if filters.partner:
+        qs = qs.filter(partner=filters.partner)
+    if filters.channel:
+        qs = qs.filter(channel=filters.channel)
+    if filters.start:
+        qs = qs.filter(started_at__gte=filters.start_dt())
+    if filters.end:
+        qs = qs.filter(started_at__lt=filters.end_dt())
+    return qs
+
+
+def activities(filters):
+    qs = PlannedActivity.objects.select_related("plan", "partner", "region", "work")
+    if filters.project:
+        qs = qs.filter(plan__project=filters.project)
+    if filters.partner:
+        qs = qs.filter(partner=filters.partner)
+    if filters.channel:
+        qs = qs.filter(channel=filters.channel)
+    if filters.start:
+        qs = qs.filter(end_date__gte=filters.start)
+    if filters.end:
+        qs = qs.filter(start_date__lte=filters.end)
+    return qs.order_by("start_date", "pk")
+
+
+def _people_aggregates():
+    return {
+        "people": Sum("people_total", filter=IN_PERSON, default=0),
+        "audience": Sum("estimated_audience", filter=BROADCAST, default=0),
+        "sessions": Count("pk", filter=IN_PERSON),
+        "broadcasts": Count("pk", filter=BROADCAST),
+    }
+
+
+def month_label(value):
+    return f"{MONTHS_3[value.month].capitalize()} {value.year % 100:02d}"
+
+
+def _overlap_share(activity, start, end):
+    """Part de la cible d'une activité qui tombe dans [start, end] (au prorata des jours)."""
+    a0, a1 = activity.start_date, activity.end_date
+    lo, hi = max(a0, start), min(a1, end)
+    if hi < lo:
+        return 0.0
+    return activity.target * ((hi - lo).days + 1) / ((a1 - a0).days + 1)
+
+
+def build(filters, user, *, material_limit=25):
+    """Renvoie un dictionnaire prêt pour le gabarit. Nombre de requêtes borné (environ 10)."""
+    base = screenings(filters)
+    sensitive = can_see_sensitive(user)
+
+    totals_aggs = _people_aggregates()
+    totals_aggs.update({f: Sum(f, filter=IN_PERSON, default=0) for f in SEX_AGE_FIELDS + GROUP_FIELDS})
+    if sensitive:
+        totals_aggs.update({f: Sum(f, filter=IN_PERSON, default=0) for f in SENSITIVE_FIELDS})
+    totals = base.aggregate(**totals_aggs)
+
+    by_month = list(
+        base.annotate(month=TruncMonth("started_at")).values("month").annotate(**_people_aggregates()).order_by("month")
+    )
+    by_partner = list(
+        base.values("partner", "partner__name", "partner__acronym").annotate(**_people_aggregates()).order_by("-people")
+    )
+    by_region = list(base.values("region", "region__name").annotate(**_people_aggregates()).order_by("-people"))
+    by_channel = list(base.values("channel").annotate(**_people_aggregates()).order_by("channel"))
+    channel_labels = dict(CommChannel.choices)
+    for row in by_channel:
+        row["label"] = channel_labels.get(row["channel"], row["channel"])
+
+    from .models import ScreeningMaterial
+
+    by_material = list(
+        ScreeningMaterial.objects.filter(screening__in=base)
+        .values("work", "work__title_fr")
+        .annotate(
+            people=Sum("screening__people_total", filter=~Q(screening__channel__in=[str(c) for c in BROADCAST_CHANNELS]), default=0),
+            audience=Sum("screening__estimated_audience", default=0),
+            sessions=Count("screening", distinct=True),
+        )
+        .order_by("-people", "work__title_fr")[:material_limit]
+    )
+
+    sensitive_by_partner = []
+    if sensitive:
+        rows = base.filter(IN_PERSON).values("partner__name", "partner__acronym").annotate(
+            **{f: Sum(f, default=0) for f in SENSITIVE_FIELDS}
+        ).order_by("partner__name")
+        for row in rows:
+            sensitive_by_partner.append(
+                {"partner": row["partner__acronym"] or row["partner__name"],
+                 **{f: suppress(row[f]) for f in SENSITIVE_FIELDS}}
+            )
+        for f in SENSITIVE_FIELDS:
+            totals[f] = suppress(totals[f])
+
+    # Les cibles du plan : les activités sont peu nombreuses (quelques dizaines), leur avancement se
+    # calcule en UNE requête (une somme conditionnelle par activité).
+    acts = list(activities(filters)[:200])
+    progress = {}
+    if acts:
+        from .models import ScreeningMaterial
+
+        aggs = {}
+        for a in acts:
+            q = Q(partner_id=a.partner_id, started_at__date__gte=a.start_date, started_at__date__lte=a.end_date)
+            q &= BROADCAST if a.is_broadcast else IN_PERSON
+            if a.region_id:
+                q &= Q(region_id=a.region_id)
+            if a.channel:
+                q &= Q(channel=a.channel)
+            if a.work_id:
+                # Sous-requête plutôt que jointure : une fiche qui montre deux supports compte une fois.
+                q &= Q(pk__in=ScreeningMaterial.objects.filter(work_id=a.work_id).values("screening_id"))
+            aggs[f"a{a.pk}"] = Sum("estimated_audience" if a.is_broadcast else "people_total", filter=q, default=0)
+        progress = Screening.objects.filter(project__in={a.plan.project_id for a in acts}).aggregate(**aggs)
+    activity_rows = []
+    for a in acts:
+        actual = progress.get(f"a{a.pk}", 0) or 0
+        activity_rows.append({
+            "activity": a,
+            "actual": actual,
+            "target": a.target,
+            "percent": round(100 * actual / a.target) if a.target else None,
+            "kind": _("public estimé") if a.is_broadcast else _("personnes"),
+        })
+
+    # Cibles (en personnes, hors diffusions) par partenaire, région, support et mois.
+    in_person_acts = [a for a in acts if not a.is_broadcast]
+    period_start = filters.start or min((a.start_date for a in acts), default=None)
+    period_end = filters.end or max((a.end_date for a in acts), default=None)
+    target_partner, target_region, target_work, target_month = {}, {}, {}, {}
+    for a in in_person_acts:
+        share = _overlap_share(a, period_start, period_end) if period_start else a.target
+        target_partner[a.partner_id] = target_partner.get(a.partner_id, 0) + share
+        if a.region_id:
+            target_region[a.region_id] = target_region.get(a.region_id, 0) + share
+        if a.work_id:
+            target_work[a.work_id] = target_work.get(a.work_id, 0) + share
+        month = dt.date(a.start_date.year, a.start_date.month, 1)
+        while month <= a.end_date:
+            next_month = (month + dt.timedelta(days=32)).replace(day=1)
+            target_month[month] = target_month.get(month, 0) + _overlap_share(a, month, next_month - dt.timedelta(days=1))
+            month = next_month
+
+    for row in by_partner:
+        row["label"] = row["partner__acronym"] or row["partner__name"]
+        row["target"] = round(target_partner.get(row["partner"], 0)) or None
+    known_partners = {row["partner"] for row in by_partner}
+    if target_partner:
+        for p in PartnerOrganisation.objects.filter(pk__in=set(target_partner) - known_partners):
+            by_partner.append({"partner": p.pk, "label": str(p), "people": 0, "audience": 0, "sessions": 0,
+                               "broadcasts": 0, "target": round(target_partner[p.pk])})
+    for row in by_region:
+        row["label"] = row["region__name"]
+        row["target"] = round(target_region.get(row["region"], 0)) or None
+    for row in by_material:
+        row["label"] = row["work__title_fr"]
+        row["target"] = round(target_work.get(row["work"], 0)) or None
+
+    months = {}
+    for row in by_month:
+        key = row["month"].date() if hasattr(row["month"], "date") else row["month"]
+        months[key] = row
+    if filters.start or filters.end:
+        target_month = {k: v for k, v in target_month.items()
+                        if (not filters.start or k >= filters.start.replace(day=1)) and (not filters.end or k <= filters.end)}
+    month_rows = []
+    for key in sorted(set(months) | set(target_month)):
+        row = months.get(key, {"people": 0, "audience": 0, "sessions": 0, "broadcasts": 0})
+        month_rows.append({"month": key, "label": month_label(key), "people": row["people"], "audience": row["audience"],
+                           "sessions": row["sessions"], "target": round(target_month.get(key, 0)) or None})
+
+    downloads_rows = downloads.downloads_per_work(project=filters.project, start=filters.start_dt(), end=filters.end_dt())
+
+    indicators = Indicator.objects.select_related("plan")
+    if filters.project:
+        indicators = indicators.filter(plan__project=filters.project)
+
+    return {
+        "totals": totals,
+        "sensitive": sensitive,
+        "sensitive_by_partner": sensitive_by_partner,
+        "by_month": month_rows,
+        "by_partner": by_partner,
+        "by_region": by_region,
+        "by_channel": by_channel,
+        "by_material": by_material,
+        "activities": activity_rows,
+        "downloads": downloads_rows,
+        "download_rule": downloads.RULE_TEXT,
+        "indicator_count": indicators.count(),
+        "threshold": SUPPRESSION_THRESHOLD,
+    }

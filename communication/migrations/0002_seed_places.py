@@ -1,0 +1,15 @@
+"""Amorce le découpage administratif du Mali (voir communication/places_seed.py)."""
+
+from django.db import migrations
+
+
+def seed_places(apps, schema_editor):
+    from communication.places_seed import seed
+
+    seed(apps.get_model("communication", "Place"))
+
+
+class Migration(migrations.Migration):
+    dependencies = [("communication", "0001_initial")]
+
+    operations = [migrations.RunPython(seed_places, migrations.RunPython.noop)]
