@@ -35,9 +35,20 @@ def partners_for(user):
     return PartnerOrganisation.objects.filter(users=user)
 
 
-def loggable_works(user):
+def loggable_works(user, work_ids=None):
+    """Les œuvres que `user` peut noter dans le journal (liste complète, ou parmi `work_ids`)."""
     if not user.is_authenticated:
         return Work.objects.none()
+    if work_ids is not None:
+        # Vérification d'une fiche : on s'arrête au premier canal qui autorise chaque œuvre.
+        remaining, allowed = set(work_ids), set()
+        for channel in USE_CHANNELS:
+            if not remaining:
+                break
+            found = set(visible_works(user, channel, Work.objects.filter(pk__in=remaining)).values_list("pk", flat=True))
+            allowed |= found
+            remaining -= found
+        return Work.objects.filter(pk__in=allowed).select_related("project")
     condition = Q()
     for channel in USE_CHANNELS:
         condition |= Q(pk__in=visible_works(user, channel).values("pk"))

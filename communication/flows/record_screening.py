@@ -207,7 +207,7 @@ def record_screening(user, payload, *, now=None, source=Screening.Source.PHONE):
         errors["place"] = [_m("unknown_place")]
 
     work_ids = {m["work"] for m in normalized["materials"]}
-    works = {w.pk: w for w in loggable_works(user).filter(pk__in=work_ids)}
+    works = {w.pk: w for w in loggable_works(user, work_ids)}
     if len(works) != len(work_ids):
         errors["materials"] = [_m("unknown_material")]
     chapter_ids = {m["chapter"] for m in normalized["materials"] if m["chapter"]}
