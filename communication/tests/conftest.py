@@ -21,7 +21,9 @@ def make_usable(work):
 @pytest.fixture
 def places(db):
     from communication.models import Place
+    from communication.places_seed import seed
 
+    seed(Place)  # idempotent : un test transactionnel (navigateur) vide les tables en partant
     bamako = Place.objects.get(name="District de Bamako", level="region")
     commune6 = Place.objects.get(name="Commune VI", parent=bamako)
     return {
