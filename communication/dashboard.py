@@ -11,7 +11,6 @@ from dataclasses import dataclass
 
 from django import forms
 from django.db.models import Count, Q, Sum
-from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.dates import MONTHS_3
 from django.utils.translation import gettext_lazy as _
@@ -19,7 +18,10 @@ from django.utils.translation import gettext_lazy as _
 from media_library.models import PartnerOrganisation, Project
 
 from . import downloads
-from .models import BROADCAST_CHANNELS, GROUP_FIELDS, SENSITIVE_FIELDS, SEX_AGE_FIELDS, CommChannel, Indicator, PlannedActivity, Screening
+from .models import (
+    BROADCAST_CHANNELS, GROUP_FIELDS, SENSITIVE_FIELDS, SEX_AGE_FIELDS, CommChannel, Indicator, Place, PlannedActivity,
+    Screening,
+)
 
 SUPPRESSION_THRESHOLD = 5
 IN_PERSON = ~Q(channel__in=[str(c) for c in BROADCAST_CHANNELS])
@@ -116,6 +118,10 @@ def _people_aggregates():
     }
 
 
+def _day_start(day):
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
 def month_label(value):
     return f"{MONTHS_3[value.month].capitalize()} {value.year % 100:02d}"
 
@@ -134,23 +140,64 @@ def build(filters, user, *, material_limit=25):
     base = screenings(filters)
     sensitive = can_see_sensitive(user)
 
-    totals_aggs = _people_aggregates()
-    totals_aggs.update({f: Sum(f, filter=IN_PERSON, default=0) for f in SEX_AGE_FIELDS + GROUP_FIELDS})
-    if sensitive:
-        totals_aggs.update({f: Sum(f, filter=IN_PERSON, default=0) for f in SENSITIVE_FIELDS})
-    totals = base.aggregate(**totals_aggs)
+    # Deux passages sur les fiches, groupés sur des colonnes simples ; les totaux, partenaires, canaux,
+    # régions et mois se replient ensuite sur ces quelques centaines de lignes agrégées (bornées par
+    # partenaires × canaux et régions × mois, jamais par le nombre de fiches).
+    count_fields = SEX_AGE_FIELDS + GROUP_FIELDS + (SENSITIVE_FIELDS if sensitive else ())
+    by_partner_channel = list(
+        base.order_by().values("partner", "channel").annotate(
+            n=Count("pk"), people=Sum("people_total", default=0), audience=Sum("estimated_audience", default=0),
+            **{f: Sum(f, default=0) for f in count_fields},
+        )
+    )
+    by_region_month = list(
+        base.order_by().values("region", "period_month", "channel").annotate(
+            n=Count("pk"), people=Sum("people_total", default=0), audience=Sum("estimated_audience", default=0))
+    )
+    broadcast_values = {str(c) for c in BROADCAST_CHANNELS}
 
-    by_month = list(
-        base.annotate(month=TruncMonth("started_at")).values("month").annotate(**_people_aggregates()).order_by("month")
+    def empty():
+        return {"people": 0, "audience": 0, "sessions": 0, "broadcasts": 0}
+
+    def fold(target, row):
+        if row["channel"] in broadcast_values:
+            target["audience"] += row["audience"] or 0
+            target["broadcasts"] += row["n"]
+        else:
+            target["people"] += row["people"] or 0
+            target["sessions"] += row["n"]
+
+    totals = empty()
+    totals.update(dict.fromkeys(count_fields, 0))
+    partners_acc, channels_acc = {}, {}
+    for row in by_partner_channel:
+        fold(totals, row)
+        fold(partners_acc.setdefault(row["partner"], {**empty(), **dict.fromkeys(SENSITIVE_FIELDS, 0)}), row)
+        fold(channels_acc.setdefault(row["channel"], empty()), row)
+        if row["channel"] not in broadcast_values:
+            for f in count_fields:
+                totals[f] += row[f] or 0
+            if sensitive:
+                for f in SENSITIVE_FIELDS:
+                    partners_acc[row["partner"]][f] += row[f] or 0
+    partner_objs = PartnerOrganisation.objects.in_bulk(list(partners_acc))
+    by_partner = sorted(
+        ({"partner": pk, "partner__name": partner_objs[pk].name, "partner__acronym": partner_objs[pk].acronym, **acc}
+         for pk, acc in partners_acc.items()),
+        key=lambda r: -r["people"],
     )
-    by_partner = list(
-        base.values("partner", "partner__name", "partner__acronym").annotate(**_people_aggregates()).order_by("-people")
-    )
-    by_region = list(base.values("region", "region__name").annotate(**_people_aggregates()).order_by("-people"))
-    by_channel = list(base.values("channel").annotate(**_people_aggregates()).order_by("channel"))
     channel_labels = dict(CommChannel.choices)
-    for row in by_channel:
-        row["label"] = channel_labels.get(row["channel"], row["channel"])
+    by_channel = [{"channel": c, "label": channel_labels.get(c, c), **acc} for c, acc in sorted(channels_acc.items())]
+
+    regions_acc, months = {}, {}
+    for row in by_region_month:
+        fold(regions_acc.setdefault(row["region"], empty()), row)
+        fold(months.setdefault(row["period_month"], empty()), row)
+    region_names = dict(Place.objects.filter(pk__in=list(regions_acc)).values_list("pk", "name"))
+    by_region = sorted(
+        ({"region": pk, "region__name": region_names.get(pk, "?"), **acc} for pk, acc in regions_acc.items()),
+        key=lambda r: -r["people"],
+    )
 
     from .models import ScreeningMaterial
 
@@ -167,10 +214,7 @@ def build(filters, user, *, material_limit=25):
 
     sensitive_by_partner = []
     if sensitive:
-        rows = base.filter(IN_PERSON).values("partner__name", "partner__acronym").annotate(
-            **{f: Sum(f, default=0) for f in SENSITIVE_FIELDS}
-        ).order_by("partner__name")
-        for row in rows:
+        for row in sorted(by_partner, key=lambda r: r["partner__name"]):
             sensitive_by_partner.append(
                 {"partner": row["partner__acronym"] or row["partner__name"],
                  **{f: suppress(row[f]) for f in SENSITIVE_FIELDS}}
@@ -187,7 +231,9 @@ def build(filters, user, *, material_limit=25):
 
         aggs = {}
         for a in acts:
-            q = Q(partner_id=a.partner_id, started_at__date__gte=a.start_date, started_at__date__lte=a.end_date)
+            # Bornes en datetimes (et non __date) : l'index sert, et SQLite n'appelle pas une fonction par ligne.
+            q = Q(partner_id=a.partner_id, started_at__gte=_day_start(a.start_date),
+                  started_at__lt=_day_start(a.end_date + dt.timedelta(days=1)))
             q &= BROADCAST if a.is_broadcast else IN_PERSON
             if a.region_id:
                 q &= Q(region_id=a.region_id)
@@ -242,13 +288,10 @@ def build(filters, user, *, material_limit=25):
         row["label"] = row["work__title_fr"]
         row["target"] = round(target_work.get(row["work"], 0)) or None
 
-    months = {}
-    for row in by_month:
-        key = row["month"].date() if hasattr(row["month"], "date") else row["month"]
-        months[key] = row
     if filters.start or filters.end:
         target_month = {k: v for k, v in target_month.items()
                         if (not filters.start or k >= filters.start.replace(day=1)) and (not filters.end or k <= filters.end)}
+    months.pop(None, None)
     month_rows = []
     for key in sorted(set(months) | set(target_month)):
         row = months.get(key, {"people": 0, "audience": 0, "sessions": 0, "broadcasts": 0})

@@ -227,6 +227,7 @@ def _screenings(ctx, project, partners, works):
                                "« Les policiers ont posé beaucoup de questions sur le respect des travailleuses du sexe. »"]),
             **counts,
         )
+        screening.period_month = Screening.month_of(screening.started_at)
         screening.people_total = counts["girls"] + counts["boys"] + counts["women"] + counts["men"]
         new_screenings.append(screening)
         shown = rng.sample(supports, k=min(len(supports), rng.choice([1, 1, 2, 3])))

@@ -6,8 +6,8 @@ base (filtre, annotation, sous-requête NOT EXISTS), sans boucle Python sur les 
 
 import datetime as dt
 
-from django.db.models import Count, Exists, ExpressionWrapper, F, FloatField, OuterRef, Q
-from django.db.models.functions import Cast
+from django.db.models import Count, ExpressionWrapper, F, FloatField, Q, Window
+from django.db.models.functions import Cast, Lag
 from django.utils.translation import gettext_lazy as _
 
 from consent.channels import Channel
@@ -48,15 +48,19 @@ def qualifying(queryset=None):
 
 def counted(queryset=None):
     """Les téléchargements comptés : une ligne valable sans autre ligne valable du même fichier, par la
-    même personne, dans les 24 heures qui précèdent."""
-    base = qualifying()
-    earlier = base.filter(
-        user=OuterRef("user"),
-        work=OuterRef("work"),
-        object_key=OuterRef("object_key"),
-        created_at__gte=OuterRef("created_at") - WINDOW,
-    ).filter(Q(created_at__lt=OuterRef("created_at")) | Q(created_at=OuterRef("created_at"), pk__lt=OuterRef("pk")))
-    return qualifying(queryset).filter(~Exists(earlier))
+    même personne, dans les 24 heures qui précèdent.
+
+    Calcul en base par une fonction de fenêtre (LAG) : pour chaque ligne valable, l'heure de la ligne
+    valable précédente du même couple (personne, fichier). Elle compte si cette précédente n'existe pas
+    ou date de 24 heures ou plus. Le filtre de période s'applique APRÈS la fenêtre : un téléchargement
+    du 1er janvier précédé d'un autre le 31 décembre au soir ne compte pas.
+    """
+    windowed = qualifying().annotate(
+        previous=Window(Lag("created_at"), partition_by=[F("user_id"), F("work_id"), F("object_key")],
+                        order_by=[F("created_at").asc(), F("pk").asc()]),
+    ).filter(Q(previous__isnull=True) | Q(previous__lte=F("created_at") - WINDOW))
+    qs = ServedFile.objects.all() if queryset is None else queryset
+    return qs.filter(pk__in=windowed.values("pk"))
 
 
 def downloads_per_work(*, project=None, start=None, end=None, limit=30):

@@ -4,7 +4,7 @@ Une ligne par indicateur, période (trimestre, puis l'ensemble), partenaire (pui
 partenaires ») et ventilation (total, sexe et âge, groupe ; groupes sensibles seulement avec la
 permission, et jamais en dessous de 5). Colonnes : valeur de référence, cible, réalisé, % de la cible.
 
-Une requête agrégée par indicateur (values + annotate + TruncQuarter) ; les totaux par période et
+Une requête agrégée par indicateur (values + annotate sur le mois de la séance, replié en trimestres) ; les totaux par période et
 partenaire se font sur ces quelques lignes agrégées.
 """
 
@@ -12,12 +12,13 @@ import csv
 import datetime as dt
 import io
 
-from django.db.models import Count, Sum
-from django.db.models.functions import TruncQuarter
+from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext as _
 
 from . import downloads
-from .dashboard import BROADCAST, IN_PERSON, _overlap_share, activities, can_see_sensitive, screenings, suppress
+from media_library.models import PartnerOrganisation
+
+from .dashboard import BROADCAST, IN_PERSON, _day_start, _overlap_share, activities, can_see_sensitive, screenings, suppress
 from .models import GROUP_FIELDS, SENSITIVE_FIELDS, SEX_AGE_FIELDS, Indicator, Measure, Screening
 
 ALL = "__all__"
@@ -64,31 +65,38 @@ def rows(filters, user):
         if indicator.channel:
             qs = qs.filter(channel=indicator.channel)
         grouped = []  # (quarter_start, partner_label, partner_id, {breakdown: value})
+        # Groupement par mois (colonne simple), replié en trimestres ci-dessous.
+        group = ("period_month", "partner")
         if indicator.measure == Measure.PEOPLE:
             aggs = {ALL: Sum("people_total", default=0)}
             aggs.update({f: Sum(f, default=0) for f in SEX_AGE_FIELDS + GROUP_FIELDS})
             if sensitive:
                 aggs.update({f: Sum(f, default=0) for f in SENSITIVE_FIELDS})
-            data = qs.filter(IN_PERSON).annotate(q=TruncQuarter("started_at")).values("q", "partner", "partner__name", "partner__acronym").annotate(**aggs).order_by("q", "partner__name")
+            data = qs.filter(IN_PERSON).order_by().values(*group).annotate(**aggs)
         elif indicator.measure == Measure.BROADCAST:
-            data = qs.filter(BROADCAST).annotate(q=TruncQuarter("started_at")).values("q", "partner", "partner__name", "partner__acronym").annotate(**{ALL: Sum("estimated_audience", default=0)}).order_by("q", "partner__name")
+            data = qs.filter(BROADCAST).order_by().values(*group).annotate(**{ALL: Sum("estimated_audience", default=0)})
         elif indicator.measure == Measure.SESSIONS:
-            data = qs.annotate(q=TruncQuarter("started_at")).values("q", "partner", "partner__name", "partner__acronym").annotate(**{ALL: Count("pk")}).order_by("q", "partner__name")
+            data = qs.order_by().values(*group).annotate(**{ALL: Count("pk")})
         else:  # téléchargements : pas de partenaire (la personne peut appartenir à plusieurs organisations)
-            from media_library.models import ServedFile
-
-            served = ServedFile.objects.filter(work__project=plan.project)
-            if filters.start:
-                served = served.filter(created_at__gte=filters.start_dt())
-            if filters.end:
-                served = served.filter(created_at__lt=filters.end_dt())
-            data = [
-                {"q": r["q"], "partner": None, "partner__name": "", "partner__acronym": "", ALL: r["n"]}
-                for r in downloads.counted(served).annotate(q=TruncQuarter("created_at")).values("q").annotate(n=Count("pk")).order_by("q")
-            ]
+            data = _downloads_by_quarter(plan, filters)
+        partner_names = {}
+        rows_by_key = {}
         for r in data:
-            q = r["q"].date() if hasattr(r["q"], "date") else r["q"]
-            grouped.append((q, r["partner__acronym"] or r["partner__name"], r["partner"], r))
+            month = r["period_month"]
+            if month is None:
+                continue
+            q = _quarter_bounds(month)[0]
+            key = (q, r["partner"])
+            bucket = rows_by_key.setdefault(key, {})
+            for k, v in r.items():
+                if k not in ("period_month", "partner"):
+                    bucket[k] = bucket.get(k, 0) + (v or 0)
+            partner_names[r["partner"]] = None
+        ids = [pk for pk in partner_names if pk is not None]
+        for p in PartnerOrganisation.objects.filter(pk__in=ids):
+            partner_names[p.pk] = p.acronym or p.name
+        for (q, partner_id), values in rows_by_key.items():
+            grouped.append((q, partner_names.get(partner_id) or "", partner_id, values))
 
         breakdowns = _breakdowns(sensitive, indicator.measure)
         relevant_acts = [
@@ -147,6 +155,32 @@ def rows(filters, user):
                             summed([g for g in grouped if g[2] == partner_id]), None, target_for(partner_id, start, end))
         yield from emit(_("Ensemble"), start, end, _("Tous les partenaires"), None, summed(grouped),
                         indicator.baseline, indicator.target)
+
+
+def _downloads_by_quarter(plan, filters):
+    """Téléchargements comptés par trimestre : une somme conditionnelle par trimestre, en une requête."""
+    from media_library.models import ServedFile
+
+    start = filters.start or plan.start_date
+    end = filters.end or plan.end_date
+    quarters, q = [], _quarter_bounds(start)[0]
+    while q <= end and len(quarters) < 80:
+        quarters.append(q)
+        q = _quarter_bounds(q)[1] + dt.timedelta(days=1)
+    served = ServedFile.objects.filter(work__project=plan.project)
+    if filters.start:
+        served = served.filter(created_at__gte=filters.start_dt())
+    if filters.end:
+        served = served.filter(created_at__lt=filters.end_dt())
+    aggs = {
+        f"q{i}": Count("pk", filter=Q(created_at__gte=_day_start(q0),
+                                      created_at__lt=_day_start(_quarter_bounds(q0)[1] + dt.timedelta(days=1))))
+        for i, q0 in enumerate(quarters)
+    }
+    if not aggs:
+        return []
+    counts = downloads.counted(served).aggregate(**aggs)
+    return [{"period_month": q0, "partner": None, ALL: counts[f"q{i}"]} for i, q0 in enumerate(quarters) if counts[f"q{i}"]]
 
 
 def as_csv(filters, user):

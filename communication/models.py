@@ -321,6 +321,9 @@ class Screening(models.Model):
         on_delete=models.SET_NULL, related_name="screenings",
     )
     started_at = models.DateTimeField(_("date et heure"), db_index=True)
+    # Premier jour du mois (heure locale) de la séance, recopié à l'enregistrement : les agrégats par
+    # mois et par trimestre groupent sur une colonne simple, sans fonction de date appelée par ligne.
+    period_month = models.DateField(_("mois"), editable=False, db_index=True, null=True)
     place = models.ForeignKey(Place, verbose_name=_("lieu"), on_delete=models.PROTECT, related_name="screenings")
     region = models.ForeignKey(
         Place, verbose_name=_("région"), on_delete=models.PROTECT, related_name="+", editable=False
@@ -374,6 +377,10 @@ class Screening(models.Model):
             models.Index(fields=["project", "started_at"]),
             models.Index(fields=["partner", "started_at"]),
             models.Index(fields=["region", "started_at"]),
+            # Index couvrant du tableau de bord (régions × mois) : lecture de l'index seul, sans tri.
+            models.Index(fields=["region", "period_month", "channel", "people_total", "estimated_audience"],
+                         name="communication_region_month"),
+            models.Index(fields=["partner", "channel"], name="communication_partner_channel"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -407,7 +414,14 @@ class Screening(models.Model):
         self.people_total = sum(getattr(self, f) or 0 for f in SEX_AGE_FIELDS)
         if self.place_id:
             self.region_id = self.place.region_id
+        self.period_month = self.month_of(self.started_at)
         super().save(*args, **kwargs)
+
+    @staticmethod
+    def month_of(value):
+        if value is None:
+            return None
+        return timezone.localtime(value).date().replace(day=1)
 
 
 class ScreeningMaterial(models.Model):
