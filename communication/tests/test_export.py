@@ -69,3 +69,22 @@ def test_csv_and_xlsx_downloads(client, setup, plan, coordinator):
     assert [c.value for c in ws[1]] == headers()
     assert ws.max_row == len(reader)
     assert as_csv(Filters(), coordinator) and as_xlsx(Filters(), coordinator)
+
+
+def test_downloads_indicator_uses_the_published_rule(setup, plan, coordinator):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from media_library.models import ServedFile
+
+    Indicator.objects.create(plan=plan, code="Com 2", label="Téléchargements", measure="downloads", target=200)
+    t0 = timezone.make_aware(dt.datetime(2022, 2, 1, 9))
+    for minutes in (0, 60, 60 * 30):  # deux dans la même fenêtre de 24 h, un troisième le lendemain
+        ServedFile.objects.create(created_at=t0 + dt.timedelta(minutes=minutes), user=setup["facilitator"],
+                                  work=setup["works"][0], channel="facilitator_download", purpose="rendu:phone",
+                                  object_key="media_library.rendition:1", size=1000)
+    table = [r for r in rows(Filters(), coordinator) if r[0] == "Com 2"]
+    overall = [r for r in table if r[3] == "Ensemble" and r[7] == "Total"][0]
+    assert overall[10] == 2 and overall[9] == 200
+    assert [r[10] for r in table if r[3] == "T1 2022"] == [2]
