@@ -27,10 +27,16 @@ def serve_url(media_file, channel):
 @register.simple_tag
 def work_thumbnail(work):
     """Une vignette pour les listes, si l'œuvre a une image (rendu Wagtail servi par la porte)."""
-    for media in work.files.all():
+    files = list(work.files.all())
+    for media in files:
         if media.image_id:
             try:
                 return media.image.get_rendition("fill-480x270")
             except Exception:  # noqa: BLE001 - une vignette manquante ne casse pas une liste
                 return None
+    # Vidéo : l'affiche produite par les rendus (servie par la porte, canal « site web »).
+    for media in files:
+        poster = media.get_rendition("poster")
+        if poster is not None:
+            return {"url": poster.get_serve_url("website"), "width": poster.width, "height": poster.height}
     return None

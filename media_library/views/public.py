@@ -19,7 +19,7 @@ from ..models import Work
 
 def work_list(request):
     form = WorkFilterForm(request.GET or None)
-    works = visible_works(request.user, Channel.WEBSITE, Work.objects.with_relations().prefetch_related("files__image"))
+    works = visible_works(request.user, Channel.WEBSITE, Work.objects.with_relations().prefetch_related("files__image", "files__renditions"))
     works = form.filter(works) if form.is_bound else works
     query = form.cleaned_data.get("q") if form.is_bound and form.is_valid() else ""
     if query:
