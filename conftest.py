@@ -111,3 +111,20 @@ def admin_user(db):
 def admin_client(client, admin_user):
     client.force_login(admin_user)
     return client
+
+
+def pytest_collection_modifyitems(session, config, items):
+    """Les tests transactionnels (navigateur, serveur réel) vident la base, y compris les données posées
+    par les migrations (collection racine de Wagtail, langues, rôles, lieux). Comme Django le fait pour
+    TransactionTestCase, on les lance en dernier."""
+
+    def transactional(item):
+        names = getattr(item, "fixturenames", ())
+        return (
+            item.get_closest_marker("browser") is not None
+            or "live_server" in names
+            or "transactional_db" in names
+            or (item.get_closest_marker("django_db") is not None and item.get_closest_marker("django_db").kwargs.get("transaction"))
+        )
+
+    items.sort(key=lambda item: bool(transactional(item)))
