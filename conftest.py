@@ -1,5 +1,7 @@
 """Fixtures partagées par toutes les suites de tests (chaque application a son dossier tests/)."""
 
+import json
+
 import pytest
 
 from media_library import testing
@@ -22,6 +24,18 @@ def private_storage(request, tmp_path_factory):
     }
     with override_settings(STORAGES=storages, MEDIA_ROOT=str(root), PRIVATE_MEDIA_ROOT=root):
         yield root
+
+
+@pytest.fixture(autouse=True)
+def empty_caches():
+    """Chaque test part de caches vides : Wagtail garde les rendus d'images en cache, et une base remise à
+    zéro réutilise les mêmes clés primaires ; un rendu resté en cache d'un test précédent masquerait
+    l'absence de rendu en base."""
+    from django.core.cache import caches
+
+    for cache in caches.all():
+        cache.clear()
+    yield
 
 
 @pytest.fixture
@@ -113,18 +127,47 @@ def admin_client(client, admin_user):
     return client
 
 
+def _transactional(item):
+    names = getattr(item, "fixturenames", ())
+    marker = item.get_closest_marker("django_db")
+    return (
+        item.get_closest_marker("browser") is not None
+        or "live_server" in names
+        or "transactional_db" in names
+        or (marker is not None and bool(marker.kwargs.get("transaction")))
+    )
+
+
 def pytest_collection_modifyitems(session, config, items):
-    """Les tests transactionnels (navigateur, serveur réel) vident la base, y compris les données posées
-    par les migrations (collection racine de Wagtail, langues, rôles, lieux). Comme Django le fait pour
-    TransactionTestCase, on les lance en dernier."""
+    """Les tests transactionnels (navigateur, serveur réel) vident la base à la fin, y compris les données
+    posées par les migrations (collection racine et site de Wagtail, langues, rôles, lieux). Comme Django le
+    fait pour TransactionTestCase, on les lance en dernier, et chacun recharge d'abord la base telle que
+    les migrations l'ont laissée (serialized_rollback), quel que soit l'ordre dans lequel ils passent."""
+    for item in items:
+        if _transactional(item):
+            marker = item.get_closest_marker("django_db")
+            kwargs = dict(marker.kwargs) if marker is not None else {}
+            kwargs.update(transaction=True, serialized_rollback=True)
+            item.add_marker(pytest.mark.django_db(**kwargs), append=False)  # devant : le plus proche
+    items.sort(key=_transactional)
 
-    def transactional(item):
-        names = getattr(item, "fixturenames", ())
-        return (
-            item.get_closest_marker("browser") is not None
-            or "live_server" in names
-            or "transactional_db" in names
-            or (item.get_closest_marker("django_db") is not None and item.get_closest_marker("django_db").kwargs.get("transaction"))
-        )
 
-    items.sort(key=lambda item: bool(transactional(item)))
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    """Avant de recharger la base sérialisée, le cache des ContentType doit donner les clés de cette base :
+    à la construction de certains objets Wagtail (GroupApprovalTask), Django demande leur ContentType, et un
+    cache vidé par un test précédent (flush, restauration) en recréerait un avec une autre clé, en conflit
+    avec la ligne rechargée juste après."""
+    if not _transactional(item):
+        return
+    from django.db import connections
+
+    contents = getattr(connections["default"], "_test_serialized_contents", None)
+    if not contents:
+        return
+    from django.contrib.contenttypes.models import ContentType
+
+    ContentType.objects.clear_cache()
+    for obj in json.loads(contents):
+        if obj["model"] == "contenttypes.contenttype":
+            ContentType.objects._add_to_cache("default", ContentType(pk=obj["pk"], **obj["fields"]))
