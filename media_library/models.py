@@ -251,6 +251,10 @@ class Work(index.Indexed, ClusterableModel):
         index.SearchField("words_bm"),
         index.AutocompleteField("title_fr"),
         index.AutocompleteField("title_bm"),
+        # Formes repliées (sans accents ni ponctuation) : voir media_library/search.py.
+        index.SearchField("folded_titles", boost=2),
+        index.SearchField("folded_texts"),
+        index.AutocompleteField("folded_titles"),
         index.FilterField("id"),  # consent.access filtre les listes par identifiant (pk__in) avant la recherche
         index.FilterField("kind"),
         index.FilterField("project"),
@@ -262,6 +266,16 @@ class Work(index.Indexed, ClusterableModel):
         index.RelatedFields("series", [index.SearchField("name")]),
         index.RelatedFields("workshop", [index.SearchField("name"), index.SearchField("place")]),
     ]
+
+    def folded_titles(self):
+        from .search import fold
+
+        return fold(f"{self.title_fr} {self.title_bm}")
+
+    def folded_texts(self):
+        from .search import fold
+
+        return fold(" ".join((self.description_fr, self.description_bm, self.words_verbatim, self.words_bm)))
 
     class Meta:
         ordering = ["-created_at", "-pk"]

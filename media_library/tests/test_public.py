@@ -55,6 +55,35 @@ def test_search_never_returns_hidden_work(client, catalogue):
     assert "Film r/Egard" in html
 
 
+@pytest.mark.parametrize("query", ["egard", "Egard", "regard", "r/Egard", "egar", "REGARD"])
+def test_search_tolerates_punctuation_case_and_partial_words(client, catalogue, query):
+    html = client.get("/archives/", {"q": query}).content.decode()
+    assert "Film r/Egard" in html
+    assert "Capsule règles" not in html
+
+
+@pytest.mark.parametrize("query", ["règles", "regles", "REGLES", "capsule regles"])
+def test_search_without_accents_finds_accented_titles(client, catalogue, query):
+    html = client.get("/archives/", {"q": query}).content.decode()
+    assert "Capsule règles" in html
+    assert "Film r/Egard" not in html
+
+
+def test_search_matches_description_and_bambara_without_accents(client, project, publish):
+    w = publish(WorkFactory(project=project, title_fr="Témoignage", title_bm="Seereya",
+                            description_fr="Une femme déplacée raconte l'été à Sénou."))
+    for query in ("deplacee", "senou", "seereya", "été"):
+        assert w.title_fr in client.get("/archives/", {"q": query}).content.decode(), query
+    assert w.title_fr not in client.get("/archives/", {"q": "tombouctou"}).content.decode()
+
+
+def test_fold():
+    from media_library.search import fold
+
+    assert fold("Film r/Egard — Règles") == "film r egard regles regard"
+    assert fold("") == ""
+
+
 def test_detail_page_and_hidden_work_404(client, catalogue, small_video):
     media = ingest_file(catalogue["a"], small_video)
     r = client.get(catalogue["a"].get_absolute_url())

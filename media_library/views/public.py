@@ -7,7 +7,6 @@ from django.core.paginator import Paginator
 from django.db.models import Case, IntegerField, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from wagtail.search.backends import get_search_backend
 
 from consent.access import visible_works, work_labels
 from consent.channels import Channel
@@ -15,6 +14,7 @@ from consent.channels import Channel
 from ..forms import WorkFilterForm
 from ..gate import check_access
 from ..models import Work
+from ..search import search_work_ids
 
 
 def work_list(request):
@@ -25,7 +25,7 @@ def work_list(request):
     if query:
         # On cherche dans l'index, puis on ne garde que les œuvres déjà autorisées (et filtrées),
         # dans l'ordre de pertinence.
-        hits = [hit.pk for hit in get_search_backend().search(query, Work.objects.all())[:500]]
+        hits = search_work_ids(query, Work.objects.all())
         order = Case(*[When(pk=pk, then=pos) for pos, pk in enumerate(hits)], output_field=IntegerField())
         works = works.filter(pk__in=hits).order_by(order) if hits else works.none()
     paginator = Paginator(works, 24)

@@ -214,7 +214,9 @@ TASKS = {
 # Wagtail
 WAGTAIL_SITE_NAME = "Paroles"
 WAGTAILADMIN_BASE_URL = env("PAROLES_BASE_URL", "http://127.0.0.1:8000")
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# Sur PostgreSQL, racines françaises (« femmes » trouve « femme ») ; SQLite ignore ce réglage. Les formes
+# sans accents ni ponctuation sont indexées à part (media_library/search.py).
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database", "SEARCH_CONFIG": "french"}}
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = PAROLES_MAX_UPLOAD_SIZE
 WAGTAILIMAGES_FORMAT_CONVERSIONS = {"avif": "webp", "heic": "jpeg"}
