@@ -110,3 +110,19 @@ def lockout_response(request, original_response=None, credentials=None):
         status=settings.AXES_HTTP_RESPONSE_CODE,
     )
     return response.render()
+
+
+class RevalidateMiddleware:
+    """Toute réponse qui n'a pas déjà sa politique de cache est « private, no-cache » : une page peut montrer
+    une œuvre dont le consentement est retiré la minute suivante ; ni un proxy ni le navigateur ne doivent
+    la resservir sans redemander au site (qui repasse alors par la vérification d'accès). Les fichiers
+    statiques (sans rapport avec une œuvre) gardent leur propre politique."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if not response.has_header("Cache-Control") and not request.path_info.startswith(settings.STATIC_URL):
+            response["Cache-Control"] = "private, no-cache"
+        return response

@@ -99,3 +99,13 @@ def test_museum_listen_page_requires_museum_consent(tmp_path, client):
 
     withdraw_all(allowed.participations.first().participant)
     assert client.get(url).status_code == 404
+
+
+def test_exhibition_page_is_never_served_from_a_cache_without_revalidation(tmp_path, client):
+    """Un consentement peut être retiré à tout moment : la page d'exposition (comme toutes les pages du
+    site) est « private, no-cache », jamais resservie par un proxy ou le navigateur sans repasser par le site."""
+    page = f.exhibition(many_works(1, tmp_path), kind="online", publish=True)
+    response = client.get(page.url)
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "private, no-cache"
+    assert client.get("/")["Cache-Control"] == "private, no-cache"

@@ -12,6 +12,13 @@ from paroles.taskqueue import HeartbeatThread, beat, requeue_stale_tasks
 class Command(DBWorkerCommand):
     help = "Travailleur de tâches (django-tasks-db) avec signe de vie et reprise des tâches orphelines."
 
+    def configure_logging(self, verbosity):
+        # db_worker met ses journaux au niveau INFO (une ligne par tâche lancée puis réussie : des centaines
+        # au chargement de la démo). Au niveau par défaut, on garde les réglages de LOGGING
+        # (PAROLES_TASKS_LOG_LEVEL, échecs seulement) ; -v 2 rend le détail.
+        if verbosity != 1:
+            super().configure_logging(verbosity)
+
     def handle(self, *args, worker_id, queue_name, **options):
         # Premier signe de vie et premier balayage avant de prendre une tâche.
         beat(worker_id, queue_name)
