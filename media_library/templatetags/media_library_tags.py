@@ -34,9 +34,16 @@ def work_thumbnail(work):
                 return media.image.get_rendition("fill-480x270")
             except Exception:  # noqa: BLE001 - une vignette manquante ne casse pas une liste
                 return None
-    # Vidéo : l'affiche produite par les rendus (servie par la porte, canal « site web »).
-    for media in files:
-        poster = media.get_rendition("poster")
-        if poster is not None:
-            return {"url": poster.get_serve_url("website"), "width": poster.width, "height": poster.height}
+    return rendition_thumbnail(files)
+
+
+def rendition_thumbnail(files):
+    """Vidéo : l'affiche ; PDF (livre, dépliant) : la couverture. Rendus produits par le traitement, servis
+    par la porte (canal « site web »). None si aucun n'existe encore."""
+    for kind in ("poster", "pdf_cover"):
+        for media in files:
+            rendition = media.get_rendition(kind)
+            if rendition is not None:
+                return {"url": rendition.get_serve_url("website"), "width": rendition.width,
+                        "height": rendition.height, "document": kind == "pdf_cover"}
     return None

@@ -383,3 +383,25 @@ def test_public_player_falls_back_to_original(client, cleared_work, small_video)
     media = plain_ingest(cleared_work, small_video)  # travail pas encore exécuté
     html = client.get(cleared_work.get_absolute_url()).content.decode()
     assert media.get_serve_url("website") in html
+
+
+def test_listing_and_home_show_the_video_poster_and_the_pdf_cover(client, project, small_video, small_pdf, ingest,
+                                                                  publish):
+    """Une œuvre sans image garde une vignette : l'affiche d'une vidéo, la couverture d'un PDF, servies par
+    la porte ; une œuvre sans rendu affiche son type."""
+    from exhibitions.tests.factories import home
+
+    from .factories import WorkFactory
+
+    film = publish(WorkFactory(project=project, title_fr="Film", kind="film"))
+    leaflet = publish(WorkFactory(project=project, title_fr="Dépliant", kind="leaflet"))
+    podcast = publish(WorkFactory(project=project, title_fr="Podcast sans fichier", kind="podcast"))
+    poster = by_kind(ingest(film, small_video))["poster"]
+    cover = by_kind(ingest(leaflet, small_pdf))["pdf_cover"]
+    home()
+    for url in ("/archives/", "/"):
+        html = client.get(url).content.decode()
+        assert f'src="{poster.get_serve_url("website")}"' in html, url
+        assert f'src="{cover.get_serve_url("website")}" alt="" loading="lazy" class="document"' in html, url
+        assert podcast.title_fr in html and "Épisode de podcast" in html
+    assert client.get(poster.get_serve_url("website")).status_code == 200
