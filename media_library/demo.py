@@ -1681,11 +1681,44 @@ def build(ctx):
 
             for work in ctx["works"].values():
                 search_index.insert_or_update_object(work)
+            chapters_added = add_film_chapters(ctx["works"].get("film_regard"), manifest)
 
     say(ctx, f"Archives : {created_works} œuvre(s) créée(s), {files_added} fichier(s) ajouté(s), "
-             f"{len(WORKS) - created_works} déjà présente(s).")
+             f"{len(WORKS) - created_works} déjà présente(s), {chapters_added} chapitre(s) du film.")
     ctx["film_chapters"] = manifest["recordings"]["film_regard"]["chapters"]
     return ctx
+
+
+# Thèmes de chaque chapitre du film (clés de THEMES), pour que les animateurs trouvent l'extrait utile.
+FILM_CHAPTER_THEMES = {
+    "depart": ("migration", "vbg"),
+    "route": ("migration",),
+    "faladie": ("deplacement",),
+    "parole": ("resilience",),
+}
+
+
+def add_film_chapters(film, manifest):
+    """Les chapitres de r/Egard (départ, route, Faladié, prise de parole) avec leurs thèmes ; chacun
+    demande ses extraits pour téléphone et web au travailleur. Rien n'est recréé s'ils existent déjà."""
+    from .models import Chapter, Theme
+    from .services.processing import request_clip
+
+    if film is None or film.chapters.exists():
+        return 0
+    media = film.files.filter(media_type="video").order_by("pk").first()
+    if media is None:
+        return 0
+    added = 0
+    for spec in manifest["recordings"]["film_regard"]["chapters"]:
+        if spec["key"] not in FILM_CHAPTER_THEMES:
+            continue  # ni l'ouverture ni le générique ne sont des extraits à montrer
+        chapter = Chapter.objects.create(work=film, media_file=media, start=round(spec["start"], 2),
+                                         end=round(spec["end"], 2), title_fr=spec["title"])
+        chapter.themes.set(Theme.objects.filter(name__in=[THEMES[k] for k in FILM_CHAPTER_THEMES[spec["key"]]]))
+        request_clip(chapter)
+        added += 1
+    return added
 
 
 def fixture_text(name):

@@ -65,6 +65,14 @@ def check_film_is_minutes_long_with_french_speech():
     assert film.spoken_languages.filter(code="fr").exists()
     # La bande son du film est la voix versionnée, dont le texte exact est fourni.
     assert "Je m'appelle Awa." in demo.fixture_text("film_regard").splitlines()
+    # Ses chapitres, avec leurs thèmes et leurs extraits demandés au travailleur.
+    chapters = list(film.chapters.order_by("start"))
+    assert [c.title_fr for c in chapters] == ["Le départ", "La route", "Le site de Faladié", "Prendre la parole"]
+    assert all(0 < c.start < c.end <= media.duration for c in chapters)
+    assert chapters[0].themes.filter(name="Parcours migratoire").exists()
+    from media_library.models import ProcessingJob
+
+    assert ProcessingJob.objects.filter(chapter__in=chapters, kind=ProcessingJob.Kind.CLIP).count() == 4
 
 
 def check_three_capsules_and_a_podcast_with_audio():
