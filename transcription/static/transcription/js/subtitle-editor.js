@@ -34,6 +34,7 @@
     if (/^\d+(\.\d+)?$/.test(v)) return parseFloat(v);
     var m = v.match(/^(?:(\d+):)?(\d{1,2}):(\d{1,2}(?:\.\d{1,3})?)$/);
     if (!m) return NaN;
+    if (parseFloat(m[3]) >= 60 || (m[1] !== undefined && parseInt(m[2], 10) >= 60)) return NaN; // « 1:99 »
     return (parseInt(m[1] || "0", 10) * 3600) + parseInt(m[2], 10) * 60 + parseFloat(m[3]);
   }
   function isArticle(w) {
