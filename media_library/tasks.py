@@ -25,7 +25,12 @@ def enqueue_processing(media_file_pk):
     return request_renditions(media)
 
 
-@task(queue_name="media")
+# Priorités (django-tasks-db prend d'abord la plus haute) : les rendus et extraits, courts, rendent une
+# œuvre regardable sur téléphone ; ils passent devant les transcriptions, longues (voir transcription.tasks).
+PROCESSING_PRIORITY = 10
+
+
+@task(queue_name="media", priority=PROCESSING_PRIORITY)
 def run_processing_job(job_pk):
     """Exécute un travail de rendus ou d'extrait (ProcessingJob)."""
     from .processing.jobs import run_job
@@ -34,7 +39,7 @@ def run_processing_job(job_pk):
     return job.status if job else None
 
 
-@task(queue_name="media")
+@task(queue_name="media", priority=PROCESSING_PRIORITY)
 def process_media_file(media_file_pk):
     """Compatibilité : vérifie un original et fabrique tous ses rendus, dans la tâche elle-même."""
     from .services.processing import process_original

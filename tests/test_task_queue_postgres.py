@@ -148,3 +148,18 @@ def test_requeue_only_tasks_of_dead_workers():
     assert "disparu" in status[exhausted.pk].traceback
     # Idempotent : un second balayage ne change rien.
     assert requeue_stale_tasks(dead_after=60, stale_after=6 * 3600, max_attempts=3) == (0, 0)
+
+
+@pytest.mark.django_db
+def test_renditions_pass_before_a_long_transcription_already_in_the_queue():
+    """Un seul travailleur, une transcription de film déjà en file : les rendus d'une capsule arrivée
+    ensuite sont pris d'abord (priorité), la transcription ensuite."""
+    from media_library.tasks import run_processing_job
+    from transcription.tasks import burn_subtitles, transcribe_job
+
+    with override_settings(TASKS=DB_TASKS):
+        transcribe_job.enqueue(1)
+        burn_subtitles.enqueue(2)
+        run_processing_job.enqueue(3)
+        order = [r.task_path.rsplit(".", 1)[1] for r in DBTaskResult.objects.ready()]
+    assert order == ["run_processing_job", "burn_subtitles", "transcribe_job"]

@@ -7,7 +7,12 @@ travailleur ne relance jamais en boucle un travail voué à échouer (modèle ab
 from django_tasks import task
 
 
-@task(queue_name="transcription")
+# Une transcription dure des minutes : elle passe après les rendus (priorité 10) et les incrustations (0),
+# pour qu'un travailleur unique ne laisse pas des capsules sans version téléphone pendant ce temps.
+TRANSCRIPTION_PRIORITY = -10
+
+
+@task(queue_name="transcription", priority=TRANSCRIPTION_PRIORITY)
 def transcribe_job(job_pk):
     from .services import run_job
 
