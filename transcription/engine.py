@@ -110,16 +110,22 @@ def remove_repetitions(segments):
     return kept, removed
 
 
+def _clean(text):
+    """Sur une voix mal reconnue, Whisper peut produire une suite d'octets qui n'est pas de l'UTF-8 : le
+    caractère de remplacement « � » n'a rien à faire dans un sous-titre."""
+    return " ".join(text.replace("\ufffd", "").split())
+
+
 def _segment_dict(seg, offset):
     return {
         "start": round(seg.start + offset, 3),
         "end": round(seg.end + offset, 3),
-        "text": seg.text.strip(),
+        "text": _clean(seg.text),
         "avg_logprob": round(seg.avg_logprob, 3),
         "no_speech_prob": round(seg.no_speech_prob, 3),
         "compression_ratio": round(seg.compression_ratio, 3),
         "words": [
-            {"start": round(w.start + offset, 3), "end": round(w.end + offset, 3), "word": w.word,
+            {"start": round(w.start + offset, 3), "end": round(w.end + offset, 3), "word": w.word.replace("\ufffd", ""),
              "probability": round(w.probability, 3)}
             for w in (seg.words or [])
         ],
