@@ -37,6 +37,12 @@ def archive_search(client, work, channel):
     return _title_in(client.get(reverse("media_library:work_list") + "?" + urlencode({"q": token})), work)
 
 
+@register_surface("plan du site (sitemap.xml)", channels=["website"])
+def sitemap(client, work, channel):
+    response = client.get("/sitemap.xml")
+    return response.status_code == 200 and work.get_absolute_url().encode() in response.content
+
+
 @register_surface("fichier original")
 def original_file(client, work, channel):
     media = work.files.first()

@@ -2,10 +2,13 @@ from django.urls import include, path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 
+from .sitemaps import sitemap
+
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("sitemap.xml", sitemap, name="sitemap"),
     path("", include("media_library.urls")),
     path("", include("consent.urls")),
     path("", include("transcription.urls")),

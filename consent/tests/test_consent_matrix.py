@@ -16,7 +16,9 @@ def test_matrix_zero_leak(matrix, capsys):
     works, users = matrix["works"], matrix["users"]
     surfaces = get_surfaces()
     assert {"page publique de l'œuvre", "liste des archives", "recherche des archives", "fichier original",
-            "rendu d'image (vignette)", "rendu média (affiche, vidéo web…)"} <= {s.name for s in surfaces}
+            "rendu d'image (vignette)", "rendu média (affiche, vidéo web…)", "plan du site (sitemap.xml)",
+            "sous-titres (fichier VTT)", "recherche dans ce qui est dit", "exposition en ligne (page)",
+            "boîte à outils (zip complet)"} <= {s.name for s in surfaces}
     for surface in surfaces:
         if surface.setup:
             for work in works.values():

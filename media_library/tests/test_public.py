@@ -84,6 +84,22 @@ def test_fold():
     assert fold("") == ""
 
 
+def test_sitemap_lists_public_works_only_and_follows_a_withdrawal(client, catalogue, unpublish):
+    response = client.get("/sitemap.xml")
+    assert response.status_code == 200 and response["Cache-Control"] == "private, no-cache"
+    xml = response.content.decode()
+    assert catalogue["a"].get_absolute_url() in xml and catalogue["b"].get_absolute_url() in xml
+    assert catalogue["hidden"].get_absolute_url() not in xml
+    unpublish(catalogue["b"])  # plus de diffusion en ligne : absente dès la requête suivante
+    xml = client.get("/sitemap.xml").content.decode()
+    assert catalogue["a"].get_absolute_url() in xml and catalogue["b"].get_absolute_url() not in xml
+
+
+def test_archives_link_to_the_search_in_what_is_said(client, catalogue):
+    html = client.get("/archives/", {"q": "regard"}).content.decode()
+    assert 'href="/archives/recherche-paroles/?q=regard"' in html
+
+
 def test_detail_page_and_hidden_work_404(client, catalogue, small_video):
     media = ingest_file(catalogue["a"], small_video)
     r = client.get(catalogue["a"].get_absolute_url())

@@ -1,0 +1,41 @@
+"""Surfaces de la transcription, inscrites pour le test matrice du consentement : le fichier de
+sous-titres (VTT) et la recherche publique dans ce qui est dit."""
+
+from urllib.parse import urlencode
+
+from django.urls import reverse
+
+from consent.surfaces import register_surface
+
+
+def _token(work):
+    return f"zorbaq{work.pk}"  # mot introuvable ailleurs : seule la réplique de cette œuvre le contient
+
+
+def make_track(work):
+    """Une piste française approuvée dont la réplique porte un mot propre à l'œuvre."""
+    from .models import Cue, SubtitleTrack
+
+    if SubtitleTrack.objects.filter(work=work, language="fr").exists():
+        return
+    track = SubtitleTrack.objects.create(work=work, language="fr", status=SubtitleTrack.Status.IN_REVIEW)
+    Cue.objects.create(track=track, position=0, start_ms=0, end_ms=2000, text=f"Bonjour {_token(work)}.")
+    track.approve(allow_issues=True)
+
+
+@register_surface("sous-titres (fichier VTT)", setup=make_track)
+def subtitles_file(client, work, channel):
+    from .models import SubtitleTrack
+
+    track = SubtitleTrack.objects.get(work=work, language="fr")
+    response = client.get(track.get_serve_url(channel))
+    if response.status_code != 200:
+        return False
+    body = b"".join(response.streaming_content) if getattr(response, "streaming", False) else response.content
+    return _token(work).encode() in body
+
+
+@register_surface("recherche dans ce qui est dit", channels=["website"], setup=make_track)
+def transcript_search(client, work, channel):
+    response = client.get(reverse("transcription:search") + "?" + urlencode({"q": _token(work)}))
+    return response.status_code == 200 and work.title_fr.encode() in response.content
