@@ -39,6 +39,37 @@ def empty_caches():
 
 
 @pytest.fixture
+def playwright(monkeypatch):
+    """Playwright (API synchrone), ou le test est ignoré si Chromium manque (échec si
+    PAROLES_REQUIRE_BROWSER=1, comme en CI)."""
+    import os
+    from pathlib import Path
+
+    from paroles.browser_testing import ARTIFACTS, CHROMIUM
+
+    # Playwright garde une boucle asyncio ouverte dans ce fil : l'ORM des tests doit l'accepter.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("PAROLES_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"Chromium est requis (PAROLES_REQUIRE_BROWSER=1) mais {CHROMIUM} est absent.")
+        pytest.skip(f"Chromium absent ({CHROMIUM}) : test navigateur ignoré.")
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as p:
+        yield p
+
+
+@pytest.fixture
+def chromium(playwright):
+    from paroles.browser_testing import CHROMIUM, CHROMIUM_ARGS
+
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    yield browser
+    browser.close()
+
+
+@pytest.fixture
 def media_dir(tmp_path):
     d = tmp_path / "media-src"
     d.mkdir()

@@ -6,38 +6,18 @@ reconnexion (la session ne survit pas à la fermeture du navigateur), puis envoi
 arrive exactement une fois. Captures dans test-artifacts/.
 """
 
-import os
 import time
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 
 from communication.models import Screening
-
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--no-first-run", "--disable-sync", "--disable-quic"]
-ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
+from paroles.browser_testing import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def playwright(monkeypatch):
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("PAROLES_REQUIRE_BROWSER") == "1":
-            pytest.fail("Chromium est requis (PAROLES_REQUIRE_BROWSER=1) mais /usr/bin/chromium est absent.")
-        pytest.skip("Chromium absent (/usr/bin/chromium) : test navigateur ignoré.")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        yield p
-
-
 def _open(playwright, profile):
-    context = playwright.chromium.launch_persistent_context(str(profile), executable_path=CHROMIUM, args=ARGS,
+    context = playwright.chromium.launch_persistent_context(str(profile), executable_path=CHROMIUM, args=CHROMIUM_ARGS,
                                                             locale="fr-FR", viewport={"width": 412, "height": 900})
     context.set_default_timeout(20000)
     return context

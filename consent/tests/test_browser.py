@@ -3,49 +3,17 @@
 Anonyme, animatrice d'une autre organisation, responsable du consentement. Captures dans test-artifacts/.
 """
 
-import os
-from pathlib import Path
-
 import pytest
-from django.conf import settings
-from django.test import Client
 
 from consent import demo
 from consent.channels import Channel
 from media_library import testing
 from media_library.services.ingest import ingest_file
+from paroles.browser_testing import ARTIFACTS, session_cookie
 
 from .test_demo import make_ctx
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--no-first-run", "--disable-sync", "--disable-quic"]
-ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
-
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def chromium(monkeypatch):
-    # Playwright (API synchrone) garde une boucle asyncio ouverte dans ce fil : l'ORM des tests doit l'accepter.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("PAROLES_REQUIRE_BROWSER") == "1":
-            pytest.fail("Chromium est requis (PAROLES_REQUIRE_BROWSER=1) mais /usr/bin/chromium est absent.")
-        pytest.skip("Chromium absent (/usr/bin/chromium) : test navigateur ignoré.")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser
-        browser.close()
-
-
-def _session_cookie(live_server, user):
-    client = Client()
-    client.force_login(user)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-    return {"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": live_server.url}
 
 
 def test_demo_cases_in_browser(chromium, live_server, project, media_dir):
@@ -67,7 +35,7 @@ def test_demo_cases_in_browser(chromium, live_server, project, media_dir):
     for persona, user in personas.items():
         context = chromium.new_context(locale="fr-FR")
         if user is not None:
-            context.add_cookies([_session_cookie(live_server, user)])
+            context.add_cookies([session_cookie(live_server, user)])
         page = context.new_page()
         for key, media in files.items():
             work = works[key]

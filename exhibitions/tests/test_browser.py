@@ -3,38 +3,15 @@
 Captures d'écran dans test-artifacts/.
 """
 
-import os
-from pathlib import Path
-
 import pytest
 
 from media_library.models import WorkKind
 from media_library.tests.factories import PartnerFactory
+from paroles.browser_testing import ARTIFACTS
 
 from . import factories as f
 
-CHROMIUM = "/usr/bin/chromium"
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--no-first-run", "--disable-sync", "--disable-quic", "--autoplay-policy=no-user-gesture-required"]
-
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def browser(monkeypatch):
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("PAROLES_REQUIRE_BROWSER") == "1":
-            pytest.fail("Chromium manque (/usr/bin/chromium) alors que PAROLES_REQUIRE_BROWSER=1")
-        pytest.skip("Chromium de Debian absent (/usr/bin/chromium) : test navigateur ignoré")
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # ORM du test pendant la boucle de Playwright
-    from playwright.sync_api import sync_playwright
-
-    ARTIFACTS.mkdir(exist_ok=True)
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
 
 
 def add_subtitles(work):
@@ -54,7 +31,7 @@ def login(page, live_server, username):
     page.wait_for_load_state()
 
 
-def test_exhibition_video_bodymap_and_toolkit_download(browser, live_server, tmp_path):
+def test_exhibition_video_bodymap_and_toolkit_download(chromium, live_server, tmp_path):
     from media_library.tests.factories import UserFactory
 
     bodymap = f.work_with_file(tmp_path, kind=WorkKind.BODY_MAP, title="Carte de Fanta")
@@ -68,7 +45,7 @@ def test_exhibition_video_bodymap_and_toolkit_download(browser, live_server, tmp
     toolkit = f.toolkit([(capsule, [aracem])])
     material = toolkit.materials.first()
 
-    context = browser.new_context(viewport={"width": 390, "height": 844}, accept_downloads=True)  # téléphone
+    context = chromium.new_context(viewport={"width": 390, "height": 844}, accept_downloads=True)  # téléphone
     page = context.new_page()
     external = []
     page.on("request", lambda r: external.append(r.url) if not r.url.startswith(live_server.url) else None)
@@ -117,7 +94,7 @@ def test_exhibition_video_bodymap_and_toolkit_download(browser, live_server, tmp
     context.close()
 
     # Animateur d'une autre organisation : le même fichier est refusé.
-    other = browser.new_context(viewport={"width": 390, "height": 844})
+    other = chromium.new_context(viewport={"width": 390, "height": 844})
     page = other.new_page()
     login(page, live_server, "bob")
     response = page.request.get(live_server.url + href)

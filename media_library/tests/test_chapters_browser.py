@@ -1,45 +1,14 @@
 """Chapitres dans un vrai navigateur (Chromium via Playwright) : l'éditeur de l'administration et la
 page publique où un visiteur saute d'un chapitre à l'autre. Captures dans test-artifacts/."""
 
-import os
-from pathlib import Path
-
 import pytest
-from django.conf import settings
-from django.test import Client
 
 from media_library import testing
 from media_library.models import Chapter, Rendition
 from media_library.services.ingest import ingest_file
-
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--no-first-run", "--disable-sync", "--disable-quic"]
-ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
+from paroles.browser_testing import ARTIFACTS, session_cookie
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def chromium(monkeypatch):
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("PAROLES_REQUIRE_BROWSER") == "1":
-            pytest.fail("Chromium est requis (PAROLES_REQUIRE_BROWSER=1) mais /usr/bin/chromium est absent.")
-        pytest.skip("Chromium absent (/usr/bin/chromium) : test navigateur ignoré.")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser
-        browser.close()
-
-
-def _session_cookie(live_server, user):
-    client = Client()
-    client.force_login(user)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-    return {"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": live_server.url}
 
 
 @pytest.fixture
@@ -59,7 +28,7 @@ def test_chapter_editor_in_browser(chromium, live_server, film, admin_user):
     work = film.work
     Chapter.objects.create(work=work, media_file=film, start=0, end=3, title_fr="Le départ", title_bm="Taa")
     context = chromium.new_context(locale="fr-FR", viewport={"width": 1400, "height": 1000})
-    context.add_cookies([_session_cookie(live_server, admin_user)])
+    context.add_cookies([session_cookie(live_server, admin_user)])
     page = context.new_page()
     errors = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))

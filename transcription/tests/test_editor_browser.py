@@ -3,46 +3,15 @@ s'en sert : répliques affichées avec la vidéo, normes vérifiées pendant la 
 lecture », couper et fusionner, Ctrl+S, refus clair d'un temps illisible sans rien écrire en base, piste
 approuvée renvoyée en relecture. Capture dans test-artifacts/."""
 
-import os
-from pathlib import Path
-
 import pytest
-from django.conf import settings
-from django.test import Client
 
 from media_library import testing
 from media_library.models import Rendition
 from media_library.services.ingest import ingest_file
+from paroles.browser_testing import ARTIFACTS, session_cookie
 from transcription.models import Cue, SubtitleTrack
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--no-first-run", "--disable-sync", "--disable-quic"]
-ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
-
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def chromium(monkeypatch):
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("PAROLES_REQUIRE_BROWSER") == "1":
-            pytest.fail("Chromium est requis (PAROLES_REQUIRE_BROWSER=1) mais /usr/bin/chromium est absent.")
-        pytest.skip("Chromium absent (/usr/bin/chromium) : test navigateur ignoré.")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser
-        browser.close()
-
-
-def _session_cookie(live_server, user):
-    client = Client()
-    client.force_login(user)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-    return {"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": live_server.url}
 
 
 @pytest.fixture
@@ -65,7 +34,7 @@ def test_subtitle_editor_in_browser(chromium, live_server, track, admin_user):
     ARTIFACTS.mkdir(exist_ok=True)
     assert track.status == SubtitleTrack.Status.APPROVED
     context = chromium.new_context(locale="fr-FR", viewport={"width": 1400, "height": 1000})
-    context.add_cookies([_session_cookie(live_server, admin_user)])
+    context.add_cookies([session_cookie(live_server, admin_user)])
     page = context.new_page()
     errors = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
