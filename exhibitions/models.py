@@ -221,6 +221,10 @@ class ToolkitPage(RoutablePageMixin, Page):
     class Meta:
         verbose_name = _("boîte à outils")
 
+    def get_sitemap_urls(self, request=None):
+        # Réservée aux animateurs connectés : le plan du site public ne l'annonce pas.
+        return []
+
     def get_context(self, request, *args, **kwargs):
         from .services import toolkit_context
 

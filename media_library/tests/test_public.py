@@ -95,6 +95,16 @@ def test_sitemap_lists_public_works_only_and_follows_a_withdrawal(client, catalo
     assert catalogue["a"].get_absolute_url() in xml and catalogue["b"].get_absolute_url() not in xml
 
 
+def test_sitemap_lists_public_exhibitions_but_not_the_facilitators_toolkit(client):
+    from exhibitions.tests import factories as f
+
+    page = f.exhibition([], kind="online", publish=True)
+    toolkit = f.toolkit([])
+    xml = client.get("/sitemap.xml").content.decode()
+    assert page.url in xml
+    assert toolkit.url not in xml
+
+
 def test_archives_link_to_the_search_in_what_is_said(client, catalogue):
     html = client.get("/archives/", {"q": "regard"}).content.decode()
     assert 'href="/archives/recherche-paroles/?q=regard"' in html
