@@ -359,6 +359,7 @@ class Exhibit:
 
 def home_context(page, request):
     from media_library.models import Work
+    from media_library.thumbnails import rendition_thumbnail
 
     from .models import ExhibitionPage, ToolkitPage
 
@@ -380,8 +381,6 @@ def home_context(page, request):
         if media is not None:
             thumbs[item.work.pk] = _rendition_or_none(exhibit.images.get(media.image_id), THUMB_SPEC)
         else:  # vidéo, PDF : l'affiche ou la couverture, comme dans la liste des archives
-            from media_library.templatetags.media_library_tags import rendition_thumbnail
-
             thumbs[item.work.pk] = rendition_thumbnail(list(item.work.files.all()))
     exhibitions = list(
         ExhibitionPage.objects.live().public().select_related("cover_image").order_by("-start_date", "title")[:6]
