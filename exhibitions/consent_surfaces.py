@@ -92,3 +92,6 @@ def toolkit_zip(client, work, channel):
         return False
     names = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content))).namelist()
     return any(slugify(work.title_fr)[:40] in n for n in names)
+
+
+from . import offline_surfaces  # noqa: E402,F401  la synchronisation hors ligne

@@ -364,3 +364,7 @@ class ToolkitMaterial(Orderable, ClusterableModel):
         if not wanted:
             return bool(member_of)
         return bool(wanted & member_of)
+
+
+# Copies gardées par l'application hors ligne (module à part : exhibitions.offline_models).
+from .offline_models import HeldCopy, OfflineDevice  # noqa: E402,F401

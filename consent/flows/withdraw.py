@@ -26,6 +26,9 @@ class Impact:
     pages: list = field(default_factory=list)  # [{"title", "model", "admin_url", "url", "work_ids"}]
     clips: list = field(default_factory=list)  # [{"title", "work_id", "kind"}]
     downloads: list = field(default_factory=list)  # [{"user_id", "username", "name", "email", "count", "last"}]
+    # Copies gardées par l'application hors ligne de la boîte à outils (voir offline_copies).
+    held_recalled: list = field(default_factory=list)
+    held_pending: list = field(default_factory=list)
 
     def as_json(self):
         return {
@@ -99,6 +102,24 @@ def impact_of(works):
             }
         )
     return impact
+
+
+def offline_copies(works, *, since=None):
+    """(copies rappelées, copies encore sur un téléphone qui n'a pas synchronisé depuis `since`).
+
+    Les copies gardées par l'application hors ligne de la boîte à outils (exhibitions.HeldCopy) : le
+    téléphone les efface à sa prochaine synchronisation, et elles cessent d'être lisibles après
+    PAROLES_OFFLINE_MAX_DAYS jours sans confirmation.
+    """
+    try:
+        HeldCopy = apps.get_model("exhibitions", "HeldCopy")
+    except LookupError:
+        return [], []
+    copies = list(HeldCopy.objects.filter(work__in=list(works)).select_related("device", "user", "work")
+                  .order_by("user__username", "device_id", "pk"))
+    recalled = [c for c in copies if c.recalled_at is not None]
+    pending = [c for c in copies if c.recalled_at is None and (since is None or c.device.last_sync_at < since)]
+    return recalled, pending
 
 
 def _public_url(obj):

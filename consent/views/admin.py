@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ..access import is_consent_officer
-from ..flows.withdraw import impact_of, record_withdrawal, works_of_participant
+from ..flows.withdraw import impact_of, offline_copies, record_withdrawal, works_of_participant
 from ..forms import WithdrawalForm
 from ..models import ConsentRecord, CuratorNotice, Participant, Withdrawal
 
@@ -54,6 +54,7 @@ def withdrawal_impact(request, pk):
     withdrawal = get_object_or_404(Withdrawal.objects.select_related("participant"), pk=pk)
     works = list(withdrawal.works.all()) or list(works_of_participant(withdrawal.participant))
     impact = impact_of(works)
+    impact.held_recalled, impact.held_pending = offline_copies(works, since=withdrawal.created_at)
     return render(request, "consent/admin/withdrawal_impact.html", {"withdrawal": withdrawal, "impact": impact})
 
 

@@ -375,3 +375,7 @@ PAROLES_JOB_MAX_ATTEMPTS = env_int("PAROLES_JOB_MAX_ATTEMPTS", 3)
 import json  # noqa: E402
 
 PAROLES_RENDITION_PRESETS = json.loads(env("PAROLES_RENDITION_PRESETS", "{}") or "{}")
+
+# Boîte à outils hors ligne : une copie gardée sur un téléphone et non reconfirmée par le serveur depuis ce
+# nombre de jours ne se lit plus jusqu'à la prochaine synchronisation.
+PAROLES_OFFLINE_MAX_DAYS = env_int("PAROLES_OFFLINE_MAX_DAYS", 30)
