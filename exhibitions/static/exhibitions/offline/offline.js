@@ -404,6 +404,7 @@
     const heldIds = new Set(state.items.map((i) => i.id));
     const offer = state.catalogue.filter((d) => !heldIds.has(d.id));
     $("catalogue-empty").hidden = offer.length > 0;
+    if (state.catalogue.length && !offer.length) $("catalogue-empty").textContent = gt("Tout ce que vous pouvez prendre est déjà sur ce téléphone.");
     for (const d of offer) {
       const li = el("li", { className: "item", dataset: { id: d.id } });
       li.appendChild(el("h3", {}, d.title_fr));
@@ -649,7 +650,9 @@
       await fetch(CONF.logout, { method: "POST", credentials: "same-origin", headers: { "X-CSRFToken": csrf } }).catch(() => {});
     }
     $("notice").hidden = true;
-    await refresh();
+    // Rien n'est rouvert : la base de l'application reste effacée jusqu'à la prochaine connexion.
+    state.items = []; state.catalogue = []; state.logs = []; state.played = [];
+    renderHeld(Date.now()); renderCatalogue(); renderLogs(); renderStorage();
     setStatus(gt("Déconnecté·e : tout ce que cette application gardait sur ce téléphone est effacé."));
     $("login-banner").hidden = false;
   }
