@@ -213,6 +213,10 @@ def test_resume_after_a_cut_time_limit_and_logout_wipe(chromium, live_server, fi
 
     page.route("**/fichiers/**", handle)
     page.click(f"#catalogue-list > li[data-id='{field['items'][capsule.pk]}'] button.take")
+    # La coupure se voit : téléchargement interrompu, la barre garde ce qui est déjà reçu.
+    progress = wait_until(page, """(() => { const li = document.querySelector('#held-list > li[data-state=interrupted]');
+        return li && li.querySelector('progress').value; })()""")
+    assert 0 < progress < 1
     wait_until(page, "document.querySelectorAll('#held-list > li[data-state=held]').length === 1")
     chunk = 32 * 1024
     assert ranges[0] == f"bytes=0-{chunk - 1}"

@@ -23,6 +23,7 @@ from . import factories as f
 
 pytestmark = pytest.mark.django_db
 URL = "/boite-a-outils/hors-ligne/api/synchroniser/"
+DEVICE = "0b6f2a4e-1c3d-4e5f-8a9b-0c1d2e3f4a5b"
 NOTICE = "Un support a été retiré à la demande d'une personne concernée."
 
 
@@ -87,6 +88,22 @@ def test_facilitator_gets_her_items_through_the_gate_and_nothing_sensitive(clien
     first = client.get(media["url"], HTTP_RANGE="bytes=0-99")
     assert first.status_code == 206
     assert first["Content-Range"].startswith("bytes 0-99/")
+
+
+def test_clips_of_the_material_come_with_it(client, setup):
+    from exhibitions.models import ToolkitMaterial
+
+    material = ToolkitMaterial.objects.get(work=setup["open"])
+    material.clips = [("clip", {"work": setup["open"], "title_fr": "Le départ", "title_bm": "Taa", "start": 0.5,
+                                "end": 1.5, "note_fr": "", "note_bm": ""})]
+    material.save()
+    client.force_login(setup["alice"])
+    toolkit_html = client.get(setup["page"].url).content.decode()
+    assert "/boite-a-outils/hors-ligne/" in toolkit_html  # lien depuis la boîte à outils
+    data = post(client, body()).json()
+    item = next(d for d in data["items"] if d["work"] == setup["open"].pk)
+    assert item["clips"] == [{"title_fr": "Le départ", "title_bm": "Taa", "start": 0.5, "end": 1.5, "note_fr": "",
+                              "note_bm": ""}]
 
 
 def test_other_organisation_is_not_offered_and_recalled(client, setup):
@@ -177,10 +194,10 @@ def test_device_of_another_account_is_refused(client, setup):
 
 @pytest.mark.parametrize("raw", [
     "pas du json", json.dumps([1, 2]), json.dumps({"device": "pas-un-uuid"}),
-    json.dumps({"device": str(uuid.uuid4()), "held": "m1"}),
-    json.dumps({"device": str(uuid.uuid4()), "held": [{"id": 5}]}),
-    json.dumps({"device": str(uuid.uuid4()), "held": ["m1"] * 501}),
-])
+    json.dumps({"device": DEVICE, "held": "m1"}),
+    json.dumps({"device": DEVICE, "held": [{"id": 5}]}),
+    json.dumps({"device": DEVICE, "held": ["m1"] * 501}),
+], ids=["pas-json", "liste", "uuid-invalide", "held-texte", "id-nombre", "trop-long"])
 def test_malformed_requests_are_refused_in_french(client, setup, raw):
     client.force_login(setup["alice"])
     response = post(client, raw)

@@ -389,7 +389,8 @@
           li.appendChild(actions);
         }
       } else {
-        const bar = el("progress", { max: 1, value: 0, dataset: { progress: item.id } });
+        const received = Object.values(item.progress || {}).reduce((sum, rec) => sum + (rec.received || 0), 0);
+        const bar = el("progress", { max: 1, value: bytes ? Math.min(1, received / bytes) : 0, dataset: { progress: item.id } });
         li.appendChild(bar);
         li.appendChild(el("p", { className: "hint" }, item.state === "interrupted" ? gt("Téléchargement interrompu : il reprendra là où il s'est arrêté.") : gt("Téléchargement en cours…")));
       }
