@@ -73,6 +73,10 @@ def field(tmp_path):
         add_tracks(work)
         works.append(work)
     toolkit = f.toolkit([(w, [aracem]) for w in works])
+    school = toolkit.materials.get(work=works[2])
+    school.clips = [("clip", {"work": works[2], "title_fr": "La cour", "title_bm": "", "start": 0.5, "end": 1.2,
+                              "note_fr": "", "note_bm": ""})]
+    school.save()
     for work in works:
         assert Rendition.objects.filter(media_file__work=work, kind="phone", chapter__isnull=True).exists()
     items = {m.work_id: f"m{m.pk}" for m in toolkit.materials.all()}
@@ -160,6 +164,12 @@ def test_offline_toolkit_recall_end_to_end(chromium, live_server, field, admin_u
     page.wait_for_selector("#log-list > li[data-state=queued]")
     page.screenshot(path=str(ARTIFACTS / "hors-ligne-3-seance-notee.png"), full_page=True)
     assert Screening.objects.count() == 0
+
+    # Un extrait conseillé : lu depuis la même copie, de son début à sa fin.
+    page.click(f"#held-list > li[data-id='{items[third.pk]}'] button.play-clip")
+    wait_until(page, "document.getElementById('player-title').textContent === 'Capsule école — La cour'")
+    wait_until(page, """(() => { const v = document.getElementById('player');
+        return v.readyState >= 2 && v.paused && !v.ended && v.currentTime >= 1.2 && v.currentTime < 1.9; })()""")
 
     # Pendant ce temps, au bureau : retrait pour la deuxième capsule.
     withdrawal, _impact = record_withdrawal(withdrawn.participations.first().participant, user=admin_user)
