@@ -266,4 +266,21 @@ def test_resume_after_a_cut_time_limit_and_logout_wipe(chromium, live_server, fi
     assert page.evaluate("async () => (await caches.keys()).includes('paroles-horsligne-fichiers')") is False
     assert page.evaluate("async () => (await indexedDB.databases()).map(d => d.name)") == []
     assert page.evaluate("async () => (await (await fetch('/boite-a-outils/hors-ligne/api/session/')).json()).authenticated") is False
+
+    # Déconnexion depuis la boîte à outils (hors de l'application) : à sa prochaine ouverture, l'application
+    # efface ce qu'elle garde (la marque est un cookie : cela vaut aussi sans réseau). Connectée ou pas, une
+    # simple fin de session ne l'efface pas : seule la déconnexion le fait.
+    context.add_cookies([session_cookie(live_server, field["awa"])])
+    page.unroute("**/fichiers/**")
+    page.reload()
+    page.wait_for_selector("#offline-app[data-synced='1']")
+    page.click(f"#catalogue-list > li[data-id='{item_id}'] button.take")
+    page.wait_for_selector(f"#held-list > li[data-id='{item_id}'][data-state=held]")
+    page.goto(live_server.url + field["toolkit"].url)
+    page.click(".toolkit-account button[type=submit]")
+    page.wait_for_url("**/animateurs/connexion/")
+    page.goto(live_server.url + APP)
+    page.wait_for_selector("#offline-app[data-synced='1']")
+    assert page.locator("#held-list > li").count() == 0
+    assert page.evaluate("async () => (await caches.keys()).includes('paroles-horsligne-fichiers')") is False
     context.close()

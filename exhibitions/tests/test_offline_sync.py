@@ -254,4 +254,13 @@ def test_logout_clears_the_session_and_the_cache(client, setup):
     client.force_login(setup["alice"])
     response = client.post("/boite-a-outils/hors-ligne/api/deconnexion/")
     assert response.status_code == 200 and response["Clear-Site-Data"] == '"cache"'
+    assert response.cookies["paroles_hors_ligne_effacer"].value == "1"
     assert client.get("/boite-a-outils/hors-ligne/api/session/").json()["authenticated"] is False
+
+
+def test_toolkit_logout_also_marks_the_offline_app_for_wiping(client, setup):
+    client.force_login(setup["alice"])
+    response = client.post("/animateurs/deconnexion/")
+    assert response.status_code == 302
+    assert response.cookies["paroles_hors_ligne_effacer"].value == "1"
+    assert response["Clear-Site-Data"] == '"cache"'

@@ -12,6 +12,7 @@ api/session/ avant chaque envoi (le cookie CSRF n'est pas lisible en production)
 import json
 
 from csp.decorators import csp_update
+from django.conf import settings
 from django.contrib.auth import logout as auth_logout
 from django.http import HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
@@ -24,6 +25,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from ..flows.offline_sync import max_days, sync
+
+# Posé par toute déconnexion des animateurs : à sa prochaine ouverture, même sans réseau, l'application hors ligne
+# efface tout ce qu'elle garde (le cookie de session, illisible par le script, ne permet pas de le savoir).
+WIPE_COOKIE = "paroles_hors_ligne_effacer"
 
 # Changez ce numéro quand la coquille change : le service worker renouvelle alors son cache.
 SHELL_VERSION = "1"
@@ -48,6 +53,7 @@ def app(request):
         "shell_version": SHELL_VERSION,
         "chunk_bytes": CHUNK_BYTES,
         "max_days": max_days(),
+        "wipe_cookie": WIPE_COOKIE,
         "sex_age_fields": fields(SEX_AGE_FIELDS),
         "group_fields": fields(GROUP_FIELDS),
     })
@@ -126,6 +132,12 @@ def api_sync(request):
     return _no_store(JsonResponse(outcome.body, status=outcome.http_status))
 
 
+def mark_wipe(response):
+    response.set_cookie(WIPE_COOKIE, "1", max_age=365 * 24 * 3600, samesite="Lax", secure=settings.SESSION_COOKIE_SECURE)
+    response["Clear-Site-Data"] = '"cache"'
+    return response
+
+
 @require_POST
 def logout(request):
     """Déconnexion : la session se ferme et le navigateur vide son cache HTTP pour le site.
@@ -135,6 +147,4 @@ def logout(request):
     du journal des projections pas encore envoyées.
     """
     auth_logout(request)
-    response = JsonResponse({"status": "logged_out"})
-    response["Clear-Site-Data"] = '"cache"'
-    return _no_store(response)
+    return _no_store(mark_wipe(JsonResponse({"status": "logged_out"})))

@@ -56,3 +56,8 @@ class FacilitatorLoginView(auth_views.LoginView):
 
 class FacilitatorLogoutView(auth_views.LogoutView):
     next_page = reverse_lazy("exhibitions:login")
+
+    def post(self, request, *args, **kwargs):
+        from .offline import mark_wipe
+
+        return mark_wipe(super().post(request, *args, **kwargs))

@@ -30,6 +30,7 @@
     options: root.dataset.apiOptions,
     submit: root.dataset.apiSubmit,
     login: root.dataset.login,
+    wipeCookie: root.dataset.wipeCookie,
   };
   const DB_NAME = "paroles-hors-ligne";
   const FILES_CACHE = "paroles-horsligne-fichiers";
@@ -675,6 +676,11 @@
     window.addEventListener("offline", () => setStatus(gt("Hors ligne : vous pouvez montrer ce qui est sur ce téléphone.")));
     if ("serviceWorker" in navigator) {
       navigator.serviceWorker.register(CONF.sw, { scope: CONF.scope }).catch(() => {});
+    }
+    // Une déconnexion (ici ou depuis la boîte à outils) a laissé sa marque : tout effacer, même sans réseau.
+    if (CONF.wipeCookie && document.cookie.split("; ").some((c) => c.startsWith(`${CONF.wipeCookie}=`))) {
+      await wipeAll();
+      document.cookie = `${CONF.wipeCookie}=; max-age=0; path=/; samesite=lax`;
     }
     await refresh();
     askPersist().catch(() => {});
