@@ -117,8 +117,7 @@ def test_offline_toolkit_recall_end_to_end(chromium, live_server, field, admin_u
     page.screenshot(path=str(ARTIFACTS / "hors-ligne-1-trois-capsules.png"), full_page=True)
     cached = page.evaluate("async () => (await (await caches.open('paroles-horsligne-fichiers')).keys()).length")
     assert cached == 9  # 3 × (version téléphone + piste fr + piste bm)
-    assert HeldCopy.objects.filter(user=field["awa"]).count() == 0  # confirmées à la prochaine synchronisation
-    page.click("#sync-now")
+    # Chaque copie complète est aussitôt notée au serveur (synchronisation après le téléchargement).
     deadline = time.monotonic() + 20
     while HeldCopy.objects.filter(user=field["awa"], confirmed_at__isnull=False).count() < 3:
         assert time.monotonic() < deadline, "les trois copies n'ont pas été confirmées au serveur"
@@ -236,6 +235,13 @@ def test_resume_after_a_cut_time_limit_and_logout_wipe(chromium, live_server, fi
     stored = page.evaluate(f"""async () => {{ const c = await caches.open('paroles-horsligne-fichiers');
         const r = await c.match('{phone.get_serve_url("facilitator_download")}'); return (await r.blob()).size; }}""")
     assert stored == phone.size
+
+    # La synchronisation qui suit le téléchargement est finie (sinon elle reconfirmerait la copie).
+    deadline = time.monotonic() + 20
+    while not HeldCopy.objects.filter(item_id=field["items"][capsule.pk], confirmed_at__isnull=False).exists():
+        assert time.monotonic() < deadline, "la copie n'a pas été notée au serveur"
+        page.wait_for_timeout(150)
+    page.wait_for_selector("#offline-app[data-sync='idle']")
 
     # Délai hors ligne : une copie non confirmée depuis plus de PAROLES_OFFLINE_MAX_DAYS jours ne se lit plus.
     item_id = field["items"][capsule.pk]

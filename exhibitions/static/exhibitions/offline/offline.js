@@ -208,6 +208,7 @@
       item.state = "held";
       item.confirmedAt = await clockNow();
       await put("items", item);
+      if (online()) sync();  // le serveur note aussitôt la copie gardée (page d'impact d'un retrait)
     } catch (error) {
       if (state.recalled.has(description.id)) { await eraseItem(description.id); return; }
       item.state = "interrupted";
@@ -258,8 +259,15 @@
 
   // ---------------------------------------------------------------- synchronisation
   let syncing = null;
+  let again = false;
   function sync() {
-    if (!syncing) syncing = doSync().finally(() => { syncing = null; });
+    // Une seule synchronisation à la fois ; une demande pendant qu'elle tourne en relance une après.
+    if (syncing) { again = true; return syncing; }
+    root.dataset.sync = "busy";
+    syncing = doSync().finally(() => {
+      syncing = null;
+      if (again) { again = false; sync(); } else { root.dataset.sync = "idle"; }
+    });
     return syncing;
   }
 
@@ -315,6 +323,7 @@
     const catalogue = {};
     for (const d of data.items) catalogue[d.id] = d;
     for (const id of data.keep) {
+      if (state.busy.has(id)) continue;  // en cours de téléchargement : c'est take() qui tient l'état
       const item = await get("items", id);
       if (!item) continue;
       item.confirmedAt = confirmed;
