@@ -15,16 +15,21 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def setup(tmp_path):
+def setup(tmp_path, django_capture_on_commit_callbacks):
     aracem, ame = PartnerFactory(name="ARACEM"), PartnerFactory(name="AME")
     alice, bob = UserFactory(username="alice"), UserFactory(username="bob")
     aracem.users.add(alice)
     ame.users.add(bob)
-    capsule = f.work_with_file(tmp_path, kind=WorkKind.CAPSULE, title="Capsule règles", channels=["facilitator_download"])
-    podcast = f.work_with_file(tmp_path, kind=WorkKind.PODCAST, title="Paroles de femmes", channels=["facilitator_download"],
-                               pseudonym="Mariam")
-    secret = f.work_with_file(tmp_path, kind=WorkKind.CAPSULE, title="Capsule retirée", channels=["facilitator_download"],
-                              pseudonym="Kadi")
+    # Les rendus sont faits (les partenaires reçoivent des rendus, jamais l'original).
+    with django_capture_on_commit_callbacks(execute=True):
+        capsule = f.work_with_file(tmp_path, kind=WorkKind.CAPSULE, title="Capsule règles",
+                                   channels=["facilitator_download"])
+    with django_capture_on_commit_callbacks(execute=True):
+        podcast = f.work_with_file(tmp_path, kind=WorkKind.PODCAST, title="Paroles de femmes",
+                                   channels=["facilitator_download"], pseudonym="Mariam")
+    with django_capture_on_commit_callbacks(execute=True):
+        secret = f.work_with_file(tmp_path, kind=WorkKind.CAPSULE, title="Capsule retirée",
+                                  channels=["facilitator_download"], pseudonym="Kadi")
     page = f.toolkit([(capsule, [aracem]), (podcast, []), (secret, [])])
     return {"page": page, "alice": alice, "bob": bob, "capsule": capsule, "podcast": podcast, "secret": secret,
             "aracem": aracem}
@@ -112,7 +117,7 @@ def test_zip_contains_only_allowed_files_and_is_resumable(setup, client):
     assert archive.testzip() is None
     names = archive.namelist()
     assert "index.html" in names
-    assert any("paroles-de-femmes" in n and n.endswith(".mp3") for n in names)
+    assert any("paroles-de-femmes" in n and n.endswith((".m4a", ".mp3", ".mp4")) for n in names)
     assert any(n.endswith("-guide.pdf") for n in names)
     assert not any("capsule-regles" in n for n in names)  # autre organisation
     assert not any("capsule-retiree" in n for n in names)  # consentement retiré
@@ -199,3 +204,19 @@ def test_zipstream_zip64_and_streaming(tmp_path):
     assert z.read("c.txt") == b"ok" and z.testzip() is None
     # Une plage au milieu donne exactement les mêmes octets.
     assert b"".join(z64.iter_bytes(1000, 5000)) == data64[1000:5001]
+
+
+def test_partners_never_get_the_original(tmp_path, client):
+    """Sans rendu prêt, la boîte à outils ne sert pas l'original à sa place (il garde ses métadonnées)."""
+    aracem = PartnerFactory(name="ARACEM")
+    alice = UserFactory(username="alice")
+    aracem.users.add(alice)
+    raw = f.work_with_file(tmp_path, kind=WorkKind.CAPSULE, title="Capsule brute", channels=["facilitator_download"])
+    page = f.toolkit([(raw, [])])
+    material = page.materials.get(work=raw)
+    client.force_login(alice)
+    assert client.get(url(page, material, "phone")).status_code == 404
+    response = client.get(page.url + "telecharger-tout/")
+    assert response.status_code == 200
+    names = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content))).namelist()
+    assert not any(n.endswith(".mp4") for n in names) and any(n.endswith("-guide.pdf") for n in names)

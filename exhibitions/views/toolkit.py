@@ -41,7 +41,7 @@ def download_material(request, page, material_pk, what, lang=""):
     if material.work.trashed_at:
         raise Http404
     download = services.find_download(material, what, lang)
-    if download is None:
+    if download is None or _is_original(download):
         raise Http404(_("Ce fichier n'existe pas pour ce support."))
     if not services.material_is_for(material, request.user):
         return _refuse_not_for_org(request, material, download.purpose)
@@ -56,6 +56,13 @@ def download_material(request, page, material_pk, what, lang=""):
         purpose=download.purpose, obj=download.obj, variant=download.variant, content_type=download.content_type,
         etag=download.etag, as_attachment=True,
     )
+
+
+def _is_original(download):
+    """Les partenaires reçoivent des rendus sans métadonnées, jamais l'original (archive interne seulement)."""
+    from media_library.models import MediaFile
+
+    return isinstance(download.obj, MediaFile)
 
 
 def _local_path(fieldfile):
@@ -75,6 +82,8 @@ def _zip_entries(request, page):
         folder = f"{position:02d}-{services._slug(entry.material.display_title)}"
         files = []
         for download in entry.downloads:
+            if _is_original(download):
+                continue
             if download.what == "guide":
                 ensure_guide_pdf(entry.material)
                 download.fieldfile = entry.material.guide_pdf
