@@ -3,7 +3,8 @@
 Toute l'agrégation se fait en base (values/annotate/Sum, TruncMonth) : le nombre de requêtes est
 borné et ne dépend pas du nombre de fiches. Les diffusions (public estimé) restent séparées des
 personnes rencontrées. Les groupes sensibles ne sortent qu'avec la permission
-communication.view_sensitive_counts, et jamais en petit nombre (moins de 5 : « < 5 »).
+communication.view_sensitive_counts, et jamais en petit nombre : arrondi contrôlé à 5 près de chaque
+cellule et de chaque total, « < 5 » de 1 à 4 (voir `suppress` et SMALL_NUMBER_RULE).
 """
 
 import datetime as dt
@@ -24,16 +25,33 @@ from .models import (
 )
 
 SUPPRESSION_THRESHOLD = 5
+ROUNDING_BASE = 5
+# La méthode publiée (affichée sous le tableau des groupes sensibles et dans les notes de l'export).
+SMALL_NUMBER_RULE = _(
+    "Méthode publiée : arrondi contrôlé. Chaque effectif d'un groupe sensible (chaque cellule ET chaque "
+    "total, calculés sur les vrais nombres puis arrondis chacun séparément) est arrondi au multiple de 5 le "
+    "plus proche ; de 1 à 4, il est affiché « < 5 ». Comparer ou soustraire des tableaux dont les périodes, "
+    "partenaires ou canaux se recoupent ne redonne donc jamais un effectif inférieur à 5."
+)
 IN_PERSON = ~Q(channel__in=[str(c) for c in BROADCAST_CHANNELS])
 BROADCAST = Q(channel__in=[str(c) for c in BROADCAST_CHANNELS])
 
 
-def suppress(value, threshold=SUPPRESSION_THRESHOLD):
-    """Un petit effectif (1 à 4) devient « < 5 » : personne ne doit pouvoir être reconnu."""
-    value = value or 0
-    if 0 < value < threshold:
+def suppress(value, threshold=SUPPRESSION_THRESHOLD, base=ROUNDING_BASE):
+    """Arrondi contrôlé d'un effectif sensible : 0 reste 0, un petit effectif (1 à 4) devient « < 5 », tout
+    autre est arrondi au multiple de `base` le plus proche (7 → 5, 8 → 10, 12 → 10, 13 → 15).
+
+    La simple suppression des petits effectifs se défaisait par soustraction : deux exports dont les
+    périodes diffèrent d'une séance donnaient des totaux exacts dont la différence était l'effectif caché.
+    Arrondis séparément (jamais recalculés à partir de cellules publiées), deux totaux ne diffèrent que d'un
+    multiple de 5 : leur différence laisse toujours au moins quatre valeurs possibles pour un effectif de 1 à 4.
+    """
+    value = int(value or 0)
+    if value <= 0:
+        return 0
+    if value < threshold:
         return f"< {threshold}"
-    return value
+    return max(threshold, (value + base // 2) // base * base)
 
 
 def can_see_sensitive(user):
@@ -318,4 +336,5 @@ def build(filters, user, *, material_limit=25):
         "download_rule": downloads.RULE_TEXT,
         "indicator_count": indicators.count(),
         "threshold": SUPPRESSION_THRESHOLD,
+        "small_number_rule": SMALL_NUMBER_RULE,
     }

@@ -18,7 +18,10 @@ from django.utils.translation import gettext as _
 from . import downloads
 from media_library.models import PartnerOrganisation
 
-from .dashboard import BROADCAST, IN_PERSON, _day_start, _overlap_share, activities, can_see_sensitive, screenings, suppress
+from .dashboard import (
+    BROADCAST, IN_PERSON, SMALL_NUMBER_RULE, _day_start, _overlap_share, activities, can_see_sensitive, screenings,
+    suppress,
+)
 from .models import GROUP_FIELDS, SENSITIVE_FIELDS, SEX_AGE_FIELDS, Indicator, Measure, Screening
 
 ALL = "__all__"
@@ -215,7 +218,7 @@ def as_xlsx(filters, user):
     ws.auto_filter.ref = ws.dimensions
     notes = wb.create_sheet(_("Règles")[:31])
     notes.append([_("Personnes touchées : séances en présentiel seulement ; le public estimé des diffusions est un indicateur séparé, jamais additionné.")])
-    notes.append([_("Groupes sensibles : effectifs de 1 à 4 affichés « < 5 ».")])
+    notes.append([str(SMALL_NUMBER_RULE)])
     notes.append([str(downloads.RULE_TEXT)])
     notes.append([_("Cibles par partenaire et par trimestre : cibles des activités du plan, au prorata des jours.")])
     out = io.BytesIO()

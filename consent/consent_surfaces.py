@@ -4,6 +4,8 @@ from urllib.parse import urlencode
 
 from django.urls import reverse
 
+from media_library.testing import surface_url
+
 from .surfaces import register_surface
 
 
@@ -43,10 +45,11 @@ def sitemap(client, work, channel):
     return response.status_code == 200 and work.get_absolute_url().encode() in response.content
 
 
-@register_surface("fichier original")
+@register_surface("fichier original", channels=["internal"])
 def original_file(client, work, channel):
+    """L'original ne sort que sur l'archive interne (public et partenaires : des rendus sans métadonnées)."""
     media = work.files.first()
-    return _served(client.get(media.get_serve_url(channel)))
+    return _served(client.get(surface_url(media, work, channel)))
 
 
 def _image_rendition(work):
@@ -61,7 +64,7 @@ def _image_rendition(work):
 def image_rendition(client, work, channel):
     media = work.files.first()
     rendition = media.image.renditions.first()
-    return _served(client.get(rendition.get_serve_url(channel)))
+    return _served(client.get(surface_url(rendition, work, channel)))
 
 
 def _poster(work):
@@ -83,4 +86,11 @@ def media_rendition(client, work, channel):
     from media_library.models import Rendition
 
     rendition = Rendition.objects.filter(media_file__work=work, is_blurred=False).first()
-    return _served(client.get(rendition.get_serve_url(channel)))
+    return _served(client.get(surface_url(rendition, work, channel)))
+
+
+@register_surface("lien presse ou diffusion (page d'envoi)", channels=["press_social", "broadcast"])
+def release_page(client, work, channel):
+    from media_library.testing import release_link
+
+    return _title_in(client.get(release_link(work, channel).get_absolute_url()), work)

@@ -499,6 +499,10 @@ def material_downloads(material, *, flags=frozenset(), subtitled=None):
                                     etag=media.sha256, variant=media, size=media.size, mtime=media.uploaded_at))
     if media is not None:
         audio = integrations.rendition(media, "audio", flags)
+        if audio is None and media.media_type == "audio":
+            # Un son n'a pas de rendu « audio seul » : sa version téléphone (ou web) en tient lieu — jamais
+            # l'original, qui garde ses métadonnées (la vue de téléchargement le refuse).
+            audio = integrations.rendition(media, "phone", flags) or integrations.rendition(media, "web", flags)
         if audio is not None:
             out.append(Download(material, "audio", "", _("Audio seul"),
                                 safe_download_name(f"{stem}-audio{PurePath(audio.file.name).suffix}"),

@@ -398,12 +398,13 @@ class MediaFile(models.Model):
 
         return safe_download_name(self.original_filename)
 
-    def get_serve_url(self, channel="website"):
-        """URL de la porte pour ce fichier, sur un canal donné (le canal est vérifié à chaque requête)."""
-        return reverse(
-            "media_library:serve_original",
-            kwargs={"channel": str(channel), "uuid": self.uuid, "filename": self.safe_filename},
-        )
+    def get_serve_url(self, channel="internal", link=None):
+        """URL de la porte pour l'original. Un original ne sort que sur l'archive interne (équipe) : la porte le
+        décide sur ce canal quel que soit le canal de l'adresse."""
+        from .links import file_url
+
+        path = reverse("media_library:serve_original", kwargs={"uuid": self.uuid, "filename": self.safe_filename})
+        return file_url(path, channel, link=link)
 
     @property
     def is_video(self):
@@ -474,11 +475,55 @@ class ArchiveRendition(AbstractRendition):
     def url(self):
         return self.get_serve_url()
 
-    def get_serve_url(self, channel="website"):
-        return reverse(
-            "media_library:serve_image_rendition",
-            kwargs={"channel": str(channel), "pk": self.pk, "filename": PurePath(self.file.name).name},
-        )
+    def get_serve_url(self, channel="website", link=None):
+        from .links import file_url
+
+        path = reverse("media_library:serve_image_rendition",
+                       kwargs={"pk": self.pk, "filename": PurePath(self.file.name).name})
+        return file_url(path, channel, link=link)
+
+
+class ReleaseLink(models.Model):
+    """Un lien signé, à durée limitée, qu'un·e commissaire remet à un·e destinataire nommé·e pour la presse
+    ou la diffusion télé/radio : seule voie de sortie d'une copie sur ces canaux. Chaque fichier servi par
+    ce lien est journalisé (ServedFile.release_link), comme un téléchargement : en cas de retrait, la
+    responsable du consentement sait à qui demander d'effacer sa copie.
+    """
+
+    CHANNELS = ("press_social", "broadcast")
+
+    work = models.ForeignKey(Work, verbose_name=_("œuvre"), on_delete=models.CASCADE, related_name="release_links")
+    channel = models.CharField(
+        _("canal"), max_length=40,
+        choices=[("press_social", _("Presse et réseaux sociaux")), ("broadcast", _("Diffusion télé et radio"))],
+    )
+    recipient = models.CharField(_("destinataire"), max_length=200, help_text=_("Nom de la personne qui reçoit le lien."))
+    organisation = models.CharField(_("média ou organisation"), max_length=200, blank=True)
+    expires_at = models.DateTimeField(_("expire le"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("remis par"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("créé le"), default=timezone.now, editable=False)
+    revoked_at = models.DateTimeField(_("révoqué le"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("lien presse ou diffusion")
+        verbose_name_plural = _("liens presse et diffusion")
+
+    def __str__(self):
+        who = f"{self.recipient} ({self.organisation})" if self.organisation else self.recipient
+        return f"{self.get_channel_display()} → {who}"
+
+    @property
+    def is_active(self):
+        return self.revoked_at is None and self.expires_at > timezone.now()
+
+    def get_absolute_url(self):
+        from .links import release_token
+
+        return reverse("media_library:release_link", kwargs={"token": release_token(self)})
 
 
 class ServedFile(models.Model):
@@ -503,6 +548,10 @@ class ServedFile(models.Model):
     restricted = models.BooleanField(default=True)
     allowed = models.BooleanField(default=True)
     reason = models.CharField(max_length=255, blank=True)
+    release_link = models.ForeignKey(
+        ReleaseLink, verbose_name=_("lien presse ou diffusion"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="served_files",
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -671,11 +720,11 @@ class Rendition(models.Model):
         ext = PurePath(self.file.name).suffix
         return safe_download_name(f"{stem}-{self.kind}{ext}")
 
-    def get_serve_url(self, channel="website"):
-        return reverse(
-            "media_library:serve_rendition",
-            kwargs={"channel": str(channel), "uuid": self.uuid, "filename": self.download_name},
-        )
+    def get_serve_url(self, channel="website", link=None):
+        from .links import file_url
+
+        path = reverse("media_library:serve_rendition", kwargs={"uuid": self.uuid, "filename": self.download_name})
+        return file_url(path, channel, link=link)
 
     @property
     def url(self):

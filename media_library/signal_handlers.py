@@ -15,8 +15,9 @@ def _key(obj):
 @receiver(file_served, dispatch_uid="media_library_log_served")
 def log_served(sender, request, work, obj, channel, purpose, decision, **kwargs):
     byte_range = kwargs.get("byte_range")
+    link = kwargs.get("release_link")
     user = request.user if request.user.is_authenticated else None
-    if user is None and not decision.restricted and not purpose.startswith("original"):
+    if user is None and link is None and not decision.restricted and not purpose.startswith("original"):
         # Vignettes et rendus libres vus par le public : pas de journal (aucune donnée personnelle,
         # et une écriture en base par image ralentirait les pages).
         return
@@ -32,6 +33,7 @@ def log_served(sender, request, work, obj, channel, purpose, decision, **kwargs)
         size=kwargs.get("size"),
         restricted=decision.restricted,
         allowed=True,
+        release_link=link,
     )
 
 

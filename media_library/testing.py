@@ -76,3 +76,27 @@ def make_pdf(path, title="Document", pages=1):
         c.showPage()
     c.save()
     return path
+
+
+def release_link(work, channel, *, recipient="Journaliste d'essai", days=1):
+    """Un lien presse/diffusion actif pour `work` (créé directement : la porte doit décider seule)."""
+    import datetime
+
+    from django.utils import timezone
+
+    from .models import ReleaseLink
+
+    return ReleaseLink.objects.create(work=work, channel=str(channel), recipient=recipient,
+                                      expires_at=timezone.now() + datetime.timedelta(days=days))
+
+
+def surface_url(obj, work, channel):
+    """L'adresse qu'émettrait la surface qui sert `channel` : un lien remis pour la presse et la diffusion,
+    un jeton signé pour les autres canaux, l'adresse nue pour le site web."""
+    from .links import LINK_ONLY
+
+    from consent.channels import Channel
+
+    if Channel(channel) in LINK_ONLY:
+        return obj.get_serve_url(channel, link=release_link(work, channel))
+    return obj.get_serve_url(channel)

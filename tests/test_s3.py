@@ -73,7 +73,8 @@ def _get(url):
 
 @pytest.mark.s3
 @pytest.mark.django_db
-def test_s3_upload_renditions_signed_gate_withdrawal_and_no_unsigned_read(s3, cleared_work, small_image, client):
+def test_s3_upload_renditions_signed_gate_withdrawal_and_no_unsigned_read(s3, cleared_work, small_image, client,
+                                                                          admin_user):
     from storages.backends.s3 import S3Storage
 
     from django.core.files.storage import storages
@@ -105,8 +106,14 @@ def test_s3_upload_renditions_signed_gate_withdrawal_and_no_unsigned_read(s3, cl
     keys = {o["Key"] for o in s3["client"].list_objects_v2(Bucket=BUCKET)["Contents"]}
     assert set(written) <= keys
 
-    # 3. La porte : redirection vers une URL signée de courte durée, jamais mise en cache.
-    response = client.get(media.get_serve_url("website"))
+    # 3. La porte : redirection vers une URL signée de courte durée, jamais mise en cache. L'original ne sort
+    # que pour l'équipe, sur l'archive interne ; le public n'a que des rendus.
+    from django.test import Client
+
+    assert client.get(media.get_serve_url("website")).status_code == 404
+    staff = Client()
+    staff.force_login(admin_user)
+    response = staff.get(media.get_serve_url("internal"))
     assert response.status_code == 302
     assert response["Cache-Control"] == "private, no-store"
     location = response["Location"]
@@ -132,6 +139,6 @@ def test_s3_upload_renditions_signed_gate_withdrawal_and_no_unsigned_read(s3, cl
         withdraw_all(participant)
     else:
         type(cleared_work).objects.filter(pk=cleared_work.pk).update(cleared=False)
-    refused = client.get(media.get_serve_url("website"))
-    assert refused.status_code in (403, 404)
+    refused = client.get(wagtail_rendition.get_serve_url("website") if media.image_id else media.get_serve_url())
+    assert refused.status_code == 404
     assert "Location" not in refused and b"X-Amz" not in refused.content

@@ -211,14 +211,26 @@ def _assert_contained(media):
 def test_user_files_are_served_with_nosniff_and_a_sandbox_csp(admin_client, public_work, small_image):
     from django.test import Client
 
+    from media_library import testing
+    from media_library.processing.images import ensure_image_renditions
+
     media = ingest_file(public_work, small_image)
+    image = ensure_image_renditions(media)["medium"]
+    # Une image ou une vidéo : lisible ouverte seule (pas de sandbox, qui donnerait une origine opaque et
+    # bloquerait son propre chargement), rien d'autre ne se charge, aucun script.
     for who in (admin_client, Client()):  # l'équipe, puis un visiteur anonyme
-        response = who.get(media.get_serve_url("website"))
+        response = who.get(image.get_serve_url("website"))
         assert response.status_code == 200
         assert response["X-Content-Type-Options"] == "nosniff"
         policy = _directives(response["Content-Security-Policy"])
-        assert "sandbox" in policy and policy["default-src"] == ["'none'"]
+        assert "sandbox" not in policy and policy["default-src"] == ["'none'"] and policy["media-src"] == ["'self'"]
         assert "script-src" not in policy
+    # Tout ce qui pourrait porter un script (ici l'original, un PDF, à l'équipe) reste en sandbox.
+    pdf = ingest_file(public_work, testing.make_pdf(small_image.parent / "doc.pdf"))
+    response = admin_client.get(pdf.get_serve_url("internal"))
+    assert response.status_code == 200
+    policy = _directives(response["Content-Security-Policy"])
+    assert "sandbox" in policy and policy["default-src"] == ["'none'"] and "script-src" not in policy
 
 
 # --- Session ------------------------------------------------------------------------------------
@@ -302,3 +314,21 @@ def test_staff_can_set_up_a_totp_device_with_a_qr_code(admin_client, admin_user)
 def test_required_2fa_sends_staff_without_device_to_setup(admin_client):
     response = admin_client.get("/admin/")
     assert response.status_code == 302 and response["Location"].startswith(reverse("paroles_otp_setup"))
+
+
+@pytest.mark.django_db
+def test_wagtail_documents_are_removed_from_the_admin(admin_client):
+    """Wagtail Documents acceptait un .html sans contrôle et sa liste répondait 500 : l'application n'est plus
+    installée (rien ne l'utilisait). Tout fichier est l'original d'une œuvre, vérifié et servi par la porte."""
+    from django.apps import apps
+
+    assert not apps.is_installed("wagtail.documents")
+    for url in ("/admin/documents/", "/admin/documents/multiple/add/", "/admin/documents/chooser/", "/documents/1/x.html"):
+        assert admin_client.get(url).status_code == 404, url
+    home = admin_client.get("/admin/")
+    assert home.status_code == 200
+    assert "/admin/documents/" not in home.content.decode()
+    # L'éditeur de texte riche ne propose plus de lien vers un document.
+    from wagtail.rich_text import features
+
+    assert "document-link" not in features.get_default_features()

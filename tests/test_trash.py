@@ -30,7 +30,10 @@ def test_deleting_a_work_in_the_admin_moves_it_to_the_trash_and_it_can_be_restor
     except ImportError:
         pass
     media = ingest_file(work, small_image)
-    assert client.get(media.get_serve_url("website")).status_code == 200
+    from media_library.processing.images import ensure_image_renditions
+
+    public_copy = ensure_image_renditions(media)["medium"]  # le public reçoit un rendu, jamais l'original
+    assert client.get(public_copy.get_serve_url("website")).status_code == 200
     url = reverse("wagtailsnippets_media_library_work:delete", args=[work.pk])
     confirm = admin_client.get(url)
     assert confirm.status_code == 200 and "corbeille" in confirm.content.decode()
@@ -40,7 +43,7 @@ def test_deleting_a_work_in_the_admin_moves_it_to_the_trash_and_it_can_be_restor
     assert trashed.trashed_at is not None
     assert not Work.objects.filter(pk=work.pk).exists()
     assert default_storage.exists(media.file.name) and MediaFile.objects.filter(pk=media.pk).exists()
-    assert client.get(media.get_serve_url("website")).status_code == 404  # plus rien de public
+    assert client.get(public_copy.get_serve_url("website")).status_code == 404  # plus rien de public
 
     index = admin_client.get(reverse("paroles_trash_index"))
     assert index.status_code == 200 and work.title_fr in index.content.decode()

@@ -66,6 +66,8 @@ def burn_command(src, srt_name, out, *, style=STYLE, preset=None):
         "-c:v", "libx264", "-preset", preset["x264_preset"], "-profile:v", preset["profile"], "-pix_fmt", "yuv420p",
         "-b:v", preset["vb"], "-maxrate", preset["maxrate"], "-bufsize", preset["bufsize"],
         "-c:a", "aac", "-b:a", preset["ab"], "-ac", str(preset["ac"]),
+        # Aucune métadonnée de l'original (lieu GPS d'un téléphone, auteur, appareil, titre, chapitres).
+        "-map_metadata", "-1", "-map_chapters", "-1",
         "-movflags", "+faststart", "-progress", "pipe:1", "-nostats", str(out),
     ]
 

@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 from django.urls import reverse
 
 from consent.surfaces import register_surface
+from media_library.testing import surface_url
 
 
 def _token(work):
@@ -28,7 +29,7 @@ def subtitles_file(client, work, channel):
     from .models import SubtitleTrack
 
     track = SubtitleTrack.objects.get(work=work, language="fr")
-    response = client.get(track.get_serve_url(channel))
+    response = client.get(surface_url(track, work, channel))
     if response.status_code != 200:
         return False
     body = b"".join(response.streaming_content) if getattr(response, "streaming", False) else response.content

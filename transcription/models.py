@@ -150,11 +150,12 @@ class SubtitleTrack(models.Model):
     def issues(self):
         return subs.validate(self.get_cues(), self.language)
 
-    def get_serve_url(self, channel="website", fmt="vtt"):
-        return reverse(
-            "transcription:serve_track",
-            kwargs={"channel": str(channel), "pk": self.pk, "filename": f"{self.work.slug or 'oeuvre'}.{self.language}.{fmt}"},
-        )
+    def get_serve_url(self, channel="website", fmt="vtt", link=None):
+        from media_library.links import file_url
+
+        path = reverse("transcription:serve_track",
+                       kwargs={"pk": self.pk, "filename": f"{self.work.slug or 'oeuvre'}.{self.language}.{fmt}"})
+        return file_url(path, channel, link=link)
 
     # --- États --------------------------------------------------------------------------------
 
@@ -271,6 +272,8 @@ class SubtitledRendition(models.Model):
     def is_current(self):
         return self.track.is_approved and self.track_approved_at == self.track.approved_at
 
-    def get_serve_url(self, channel="website"):
-        return reverse("transcription:serve_subtitled", kwargs={"channel": str(channel), "pk": self.pk,
-                                                                "filename": self.filename})
+    def get_serve_url(self, channel="website", link=None):
+        from media_library.links import file_url
+
+        path = reverse("transcription:serve_subtitled", kwargs={"pk": self.pk, "filename": self.filename})
+        return file_url(path, channel, link=link)

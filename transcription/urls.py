@@ -5,8 +5,8 @@ from .views import public, serve
 app_name = "transcription"
 
 urlpatterns = [
-    # La porte : pistes publiées (WebVTT, SRT) et versions téléphone sous-titrées.
-    path("fichiers/<str:channel>/piste/<int:pk>/<str:filename>", serve.serve_track, name="serve_track"),
-    path("fichiers/<str:channel>/sous-titre/<int:pk>/<str:filename>", serve.serve_subtitled, name="serve_subtitled"),
+    # La porte (canal posé par la surface, voir media_library.links) : pistes publiées (WebVTT, SRT) et versions téléphone sous-titrées.
+    path("fichiers/piste/<int:pk>/<str:filename>", serve.serve_track, name="serve_track"),
+    path("fichiers/sous-titre/<int:pk>/<str:filename>", serve.serve_subtitled, name="serve_subtitled"),
     path("archives/recherche-paroles/", public.search, name="search"),
 ]

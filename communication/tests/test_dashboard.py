@@ -24,7 +24,8 @@ def plan(setup):
 
 
 def test_suppress():
-    assert [suppress(v) for v in (0, 1, 4, 5, 120)] == [0, "< 5", "< 5", 5, 120]
+    # Arrondi contrôlé : 0, « < 5 » de 1 à 4, puis le multiple de 5 le plus proche.
+    assert [suppress(v) for v in (0, 1, 4, 5, 6, 7, 8, 12, 13, 120)] == [0, "< 5", "< 5", 5, 5, 5, 10, 10, 15, 120]
 
 
 def test_reach_against_target_and_broadcast_apart(setup, plan, coordinator):
@@ -98,9 +99,9 @@ def test_sensitive_counts_shown_to_authorised_with_small_numbers_suppressed(clie
     assert "sensitive-table" in html
     data = build(Filters(), officer)
     rows = {r["partner"]: r for r in data["sensitive_by_partner"]}
-    assert rows["ARACEM"]["sex_workers"] == 7 and rows["ARACEM"]["gender_minorities"] == "< 5"
+    assert rows["ARACEM"]["sex_workers"] == 5 and rows["ARACEM"]["gender_minorities"] == "< 5"  # 7, arrondi
     assert rows["ATC"]["sex_workers"] == "< 5"
-    assert data["totals"]["sex_workers"] == 9 and data["totals"]["gender_minorities"] == "< 5"
+    assert data["totals"]["sex_workers"] == 10 and data["totals"]["gender_minorities"] == "< 5"  # 9, arrondi
     assert "&lt; 5" in html
 
 

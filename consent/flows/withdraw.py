@@ -29,6 +29,8 @@ class Impact:
     # Copies gardées par l'application hors ligne de la boîte à outils (voir offline_copies).
     held_recalled: list = field(default_factory=list)
     held_pending: list = field(default_factory=list)
+    # Liens presse/diffusion remis à une personne nommée : [{"recipient", "organisation", "channel", "count", "last"}]
+    links: list = field(default_factory=list)
 
     def as_json(self):
         return {
@@ -36,6 +38,7 @@ class Impact:
             "pages": self.pages,
             "clips": self.clips,
             "downloads": [{**d, "last": d["last"].isoformat() if d.get("last") else None} for d in self.downloads],
+            "links": [{**d, "last": d["last"].isoformat() if d.get("last") else None} for d in self.links],
         }
 
 
@@ -97,6 +100,23 @@ def impact_of(works):
                 "username": row["user__username"],
                 "name": f"{row['user__first_name']} {row['user__last_name']}".strip(),
                 "email": row["user__email"],
+                "count": row["count"],
+                "last": row["last"],
+            }
+        )
+    # Les copies remises par un lien presse/diffusion (souvent sans compte) : par destinataire nommé·e.
+    link_rows = (
+        ServedFile.objects.filter(work__in=works, allowed=True, release_link__isnull=False)
+        .values("release_link_id", "release_link__recipient", "release_link__organisation", "release_link__channel")
+        .annotate(count=Count("pk"), last=Max("created_at"))
+        .order_by("release_link__recipient")
+    )
+    for row in link_rows:
+        impact.links.append(
+            {
+                "recipient": row["release_link__recipient"],
+                "organisation": row["release_link__organisation"],
+                "channel": row["release_link__channel"],
                 "count": row["count"],
                 "last": row["last"],
             }

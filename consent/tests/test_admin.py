@@ -133,9 +133,12 @@ def test_withdrawal_workflow_end_to_end(client, people, project, small_image):
     work = WorkFactory(project=project, title_fr="Body map retirée", partner=people["partner"])
     record = grant(work)
     media = ingest_file(work, small_image)
+    from media_library.processing.images import ensure_image_renditions
+
+    copy = ensure_image_renditions(media)["large"]  # les partenaires reçoivent un rendu, jamais l'original
     # La facilitatrice télécharge le fichier : c'est journalisé.
     login(client, people["facilitator"])
-    assert client.get(media.get_serve_url(Channel.FACILITATOR_DOWNLOAD)).status_code == 200
+    assert client.get(copy.get_serve_url(Channel.FACILITATOR_DOWNLOAD)).status_code == 200
     assert ServedFile.objects.filter(user=people["facilitator"], work=work, allowed=True).exists()
     client.logout()
     assert client.get(work.get_absolute_url()).status_code == 200
@@ -157,6 +160,6 @@ def test_withdrawal_workflow_end_to_end(client, people, project, small_image):
     # Dès la requête suivante : plus rien nulle part.
     client.logout()
     assert client.get(work.get_absolute_url()).status_code == 404
-    assert client.get(media.get_serve_url("website")).status_code == 404
+    assert client.get(copy.get_serve_url("website")).status_code == 404
     login(client, people["facilitator"])
-    assert client.get(media.get_serve_url(Channel.FACILITATOR_DOWNLOAD)).status_code == 403
+    assert client.get(copy.get_serve_url(Channel.FACILITATOR_DOWNLOAD)).status_code == 404  # refusé = absent

@@ -42,7 +42,9 @@ def test_demo_cases_in_browser(chromium, live_server, project, media_dir):
             response = page.goto(live_server.url + work.get_absolute_url())
             page.screenshot(path=str(ARTIFACTS / f"consent-ci-{persona}-{key}.png"))
             text = page.content()
-            download = page.request.get(live_server.url + media.get_serve_url(Channel.FACILITATOR_DOWNLOAD))
+            # Les partenaires reçoivent des rendus (ici la couverture du PDF), jamais l'original.
+            served = media.get_rendition("pdf_cover") or media
+            download = page.request.get(live_server.url + served.get_serve_url(Channel.FACILITATOR_DOWNLOAD))
             seen[(persona, key)] = (response.status, work.title_fr in text, download.status)
             if response.status == 200:
                 assert "private" in response.headers["cache-control"]
@@ -57,6 +59,6 @@ def test_demo_cases_in_browser(chromium, live_server, project, media_dir):
     assert seen[("anonyme", "photovoice_1")][2] == 404  # téléchargement : il faut être d'une organisation
     assert seen[("animatrice-autre-organisation", "photovoice_1")][2] == 200
     for key in ("capsule_secured", "bodymap_withdrawn", "capsule_expired"):
-        assert seen[("animatrice-autre-organisation", key)][2] == 403
+        assert seen[("animatrice-autre-organisation", key)][2] == 404  # refusé = absent
         # La responsable du consentement voit tout (archive interne), pour agir.
         assert seen[("responsable-consentement", key)][:2] == (200, True)

@@ -67,7 +67,7 @@ def evidence(request, pk):
     if not record.evidence_file:
         raise Http404
     name = record.evidence_file.name.rsplit("/", 1)[-1]
-    response = serve_gated(
+    return serve_gated(
         request,
         work=None,
         fieldfile=record.evidence_file,
@@ -75,9 +75,8 @@ def evidence(request, pk):
         filename=f"preuve-consentement-{record.pk}-{name}",
         purpose="preuve-consentement",
         obj=record,
+        restricted=True,
     )
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @require_POST

@@ -111,12 +111,12 @@ def test_withdrawal_after_publication_shows_placeholder_and_admin_warning(works,
     page = f.exhibition([ok], kind="online", publish=True)
     response = client.get(page.url)
     assert response.status_code == 200
-    assert "/fichiers/website/image/" in response.content.decode()
+    assert "/fichiers/image/" in response.content.decode()
     withdraw_all(ok.participations.first().participant)
     response = client.get(page.url)
     html = response.content.decode()
     assert response.status_code == 200
-    assert "/fichiers/website/image/" not in html
+    assert "/fichiers/image/" not in html
     assert "Carte autorisée" not in html
     assert "consent-placeholder" in html or "exhibit-placeholder" in html
     assert response["Cache-Control"] == "private, no-store"

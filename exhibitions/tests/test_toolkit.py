@@ -15,16 +15,21 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def setup(tmp_path):
+def setup(tmp_path, django_capture_on_commit_callbacks):
     aracem, ame = PartnerFactory(name="ARACEM"), PartnerFactory(name="AME")
     alice, bob = UserFactory(username="alice"), UserFactory(username="bob")
     aracem.users.add(alice)
     ame.users.add(bob)
-    capsule = f.work_with_file(tmp_path, kind=WorkKind.CAPSULE, title="Capsule règles", channels=["facilitator_download"])
-    podcast = f.work_with_file(tmp_path, kind=WorkKind.PODCAST, title="Paroles de femmes", channels=["facilitator_download"],
-                               pseudonym="Mariam")
-    secret = f.work_with_file(tmp_path, kind=WorkKind.CAPSULE, title="Capsule retirée", channels=["facilitator_download"],
-                              pseudonym="Kadi")
+    # Les rendus sont faits (les partenaires reçoivent des rendus, jamais l'original).
+    with django_capture_on_commit_callbacks(execute=True):
+        capsule = f.work_with_file(tmp_path, kind=WorkKind.CAPSULE, title="Capsule règles",
+                                   channels=["facilitator_download"])
+    with django_capture_on_commit_callbacks(execute=True):
+        podcast = f.work_with_file(tmp_path, kind=WorkKind.PODCAST, title="Paroles de femmes",
+                                   channels=["facilitator_download"], pseudonym="Mariam")
+    with django_capture_on_commit_callbacks(execute=True):
+        secret = f.work_with_file(tmp_path, kind=WorkKind.CAPSULE, title="Capsule retirée",
+                                  channels=["facilitator_download"], pseudonym="Kadi")
     page = f.toolkit([(capsule, [aracem]), (podcast, []), (secret, [])])
     return {"page": page, "alice": alice, "bob": bob, "capsule": capsule, "podcast": podcast, "secret": secret,
             "aracem": aracem}
@@ -46,9 +51,21 @@ def test_single_download_logged_and_refused_to_other_org(setup, client):
     assert log.channel == "facilitator_download" and log.purpose.startswith("boite:phone")
     client.force_login(setup["bob"])
     refused = client.get(url(page, material, "phone"))
-    assert refused.status_code == 403
-    assert "organisation" in refused.content.decode()
+    # Pour qui n'a pas le droit de savoir : exactement un support absent.
+    missing = client.get(page.url + "support/999999/phone/")
+    assert refused.status_code == missing.status_code == 404
+    assert refused.content == missing.content
+    assert {k: v for k, v in refused.items() if k != "Date"} == {k: v for k, v in missing.items() if k != "Date"}
     assert ServedFile.objects.filter(user=setup["bob"], work=capsule, allowed=False).exists()
+    # Une responsable du consentement, elle, apprend la raison.
+    from consent.testing import CONSENT_OFFICER, user_with_role
+
+    client.force_login(user_with_role("responsable", CONSENT_OFFICER))
+    explained = client.get(url(page, material, "phone"))
+    if explained.status_code == 403:
+        assert "organisation" in explained.content.decode()
+    else:
+        assert explained.status_code == 200
 
 
 def test_anonymous_is_sent_to_login(setup, client):
@@ -76,7 +93,7 @@ def test_withdrawn_work_refused(setup, client):
     withdraw_all(secret.participations.first().participant)
     material = page.materials.get(work=secret)
     client.force_login(setup["alice"])
-    assert client.get(url(page, material, "phone")).status_code == 403
+    assert client.get(url(page, material, "phone")).status_code == 404
     html = client.get(page.url).content.decode()
     assert "Capsule retirée" not in html
 
@@ -100,7 +117,7 @@ def test_zip_contains_only_allowed_files_and_is_resumable(setup, client):
     assert archive.testzip() is None
     names = archive.namelist()
     assert "index.html" in names
-    assert any("paroles-de-femmes" in n and n.endswith(".mp3") for n in names)
+    assert any("paroles-de-femmes" in n and n.endswith((".m4a", ".mp3", ".mp4")) for n in names)
     assert any(n.endswith("-guide.pdf") for n in names)
     assert not any("capsule-regles" in n for n in names)  # autre organisation
     assert not any("capsule-retiree" in n for n in names)  # consentement retiré
@@ -122,6 +139,45 @@ def test_zip_contains_only_allowed_files_and_is_resumable(setup, client):
     # Un ETag périmé (contenu changé) renvoie tout le fichier.
     stale = client.get(page.url + "telecharger-tout/", HTTP_RANGE="bytes=100-", HTTP_IF_RANGE='"autre"')
     assert stale.status_code == 200
+
+
+def test_zip_goes_through_the_one_byte_sender(setup, client):
+    """Le zip est servi par le même envoi que la porte : suffixe, If-Range, HEAD, 416, 304, en-têtes."""
+    page = setup["page"]
+    client.force_login(setup["bob"])
+    zip_url = page.url + "telecharger-tout/"
+    full = client.get(zip_url)
+    data = read_zip(full)
+    size, etag = len(data), full["ETag"]
+    assert full["X-Content-Type-Options"] == "nosniff" and full["Cache-Control"] == "private, no-store"
+    assert "sandbox" in full["Content-Security-Policy"]
+    assert full["Content-Disposition"].startswith('attachment; filename="boite-a-outils-')
+    # Suffixe : les 500 derniers octets.
+    tail = client.get(zip_url, HTTP_RANGE="bytes=-500")
+    assert tail.status_code == 206 and tail["Content-Range"] == f"bytes {size - 500}-{size - 1}/{size}"
+    assert b"".join(tail.streaming_content) == data[-500:]
+    # Les 22 derniers (fin de l'annuaire central, sans données de fichier) : aucun téléchargement journalisé.
+    before = ServedFile.objects.filter(user=setup["bob"]).count()
+    end = client.get(zip_url, HTTP_RANGE="bytes=-22")
+    assert end.status_code == 206 and b"".join(end.streaming_content) == data[-22:]
+    assert data[-22:].startswith(b"PK\x05\x06")
+    assert ServedFile.objects.filter(user=setup["bob"]).count() == before
+    # If-Range fort : la plage ; sinon tout.
+    part = client.get(zip_url, HTTP_RANGE="bytes=0-99", HTTP_IF_RANGE=etag)
+    assert part.status_code == 206 and b"".join(part.streaming_content) == data[:100]
+    # HEAD : les mêmes en-têtes, aucun octet, aucun journal.
+    head = client.head(zip_url)
+    assert head.status_code == 200 and head["Content-Length"] == str(size) and head["ETag"] == etag
+    assert head.content == b""
+    head = client.head(zip_url, HTTP_RANGE="bytes=-10")
+    assert head.status_code == 206 and head["Content-Length"] == "10"
+    # Hors du fichier : 416.
+    for header in (f"bytes={size}-", "bytes=-0"):
+        r = client.get(zip_url, HTTP_RANGE=header)
+        assert r.status_code == 416 and r["Content-Range"] == f"bytes */{size}"
+    assert client.get(zip_url, HTTP_IF_NONE_MATCH=etag).status_code == 304
+    # Seules les premières octets (index.html, sans support) et la fin sont partis : rien à journaliser.
+    assert ServedFile.objects.filter(user=setup["bob"]).count() == before
 
 
 def test_zip_requires_login(setup, client):
@@ -148,3 +204,19 @@ def test_zipstream_zip64_and_streaming(tmp_path):
     assert z.read("c.txt") == b"ok" and z.testzip() is None
     # Une plage au milieu donne exactement les mêmes octets.
     assert b"".join(z64.iter_bytes(1000, 5000)) == data64[1000:5001]
+
+
+def test_partners_never_get_the_original(tmp_path, client):
+    """Sans rendu prêt, la boîte à outils ne sert pas l'original à sa place (il garde ses métadonnées)."""
+    aracem = PartnerFactory(name="ARACEM")
+    alice = UserFactory(username="alice")
+    aracem.users.add(alice)
+    raw = f.work_with_file(tmp_path, kind=WorkKind.CAPSULE, title="Capsule brute", channels=["facilitator_download"])
+    page = f.toolkit([(raw, [])])
+    material = page.materials.get(work=raw)
+    client.force_login(alice)
+    assert client.get(url(page, material, "phone")).status_code == 404
+    response = client.get(page.url + "telecharger-tout/")
+    assert response.status_code == 200
+    names = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content))).namelist()
+    assert not any(n.endswith(".mp4") for n in names) and any(n.endswith("-guide.pdf") for n in names)

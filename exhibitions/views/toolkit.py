@@ -5,7 +5,6 @@ chaque téléchargement est journalisé (ServedFile : qui, quel fichier, quel re
 """
 
 import hashlib
-from urllib.parse import quote
 
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpResponse, StreamingHttpResponse
@@ -15,8 +14,8 @@ from django.utils.translation import gettext as _
 
 from consent.access import Decision
 from consent.channels import Channel
-from media_library.gate import check_access, serve_gated
-from media_library.signals import file_refused, file_served
+from media_library.gate import StreamBody, check_access, refuse, send_bytes, serve_gated
+from media_library.signals import file_served
 
 from .. import services
 from ..guides import ensure_guide_pdf
@@ -30,12 +29,9 @@ def _login_required(request):
 
 
 def _refuse_not_for_org(request, material, purpose):
+    """Comme tout refus de fichier : absent (404) pour qui n'a pas le droit de savoir, la raison sinon."""
     decision = Decision(False, _("Ce support n'est pas destiné à votre organisation."))
-    file_refused.send(sender=type(material), request=request, work=material.work, obj=material, channel=CHANNEL,
-                      purpose=purpose, decision=decision)
-    response = HttpResponse(str(decision.reason), status=403, content_type="text/plain; charset=utf-8")
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return refuse(request, material.work, material, CHANNEL, purpose, decision)
 
 
 def download_material(request, page, material_pk, what, lang=""):
@@ -45,7 +41,7 @@ def download_material(request, page, material_pk, what, lang=""):
     if material.work.trashed_at:
         raise Http404
     download = services.find_download(material, what, lang)
-    if download is None:
+    if download is None or _is_original(download):
         raise Http404(_("Ce fichier n'existe pas pour ce support."))
     if not services.material_is_for(material, request.user):
         return _refuse_not_for_org(request, material, download.purpose)
@@ -60,6 +56,13 @@ def download_material(request, page, material_pk, what, lang=""):
         purpose=download.purpose, obj=download.obj, variant=download.variant, content_type=download.content_type,
         etag=download.etag, as_attachment=True,
     )
+
+
+def _is_original(download):
+    """Les partenaires reçoivent des rendus sans métadonnées, jamais l'original (archive interne seulement)."""
+    from media_library.models import MediaFile
+
+    return isinstance(download.obj, MediaFile)
 
 
 def _local_path(fieldfile):
@@ -79,6 +82,8 @@ def _zip_entries(request, page):
         folder = f"{position:02d}-{services._slug(entry.material.display_title)}"
         files = []
         for download in entry.downloads:
+            if _is_original(download):
+                continue
             if download.what == "guide":
                 ensure_guide_pdf(entry.material)
                 download.fieldfile = entry.material.guide_pdf
@@ -131,26 +136,10 @@ def download_zip(request, page):
     fingerprint.update(hashlib.sha256(index_html).digest())
     etag = f'"zip-{fingerprint.hexdigest()[:32]}"'
 
-    start, end, status = 0, plan.size - 1, 200
-    range_header = request.headers.get("Range", "")
-    if_range = request.headers.get("If-Range")
-    if range_header and (not if_range or if_range == etag):
-        import re
-
-        match = re.match(r"^bytes=(\d*)-(\d*)$", range_header.strip())
-        if match and match.group(1):
-            start = int(match.group(1))
-            end = int(match.group(2)) if match.group(2) else plan.size - 1
-            if start >= plan.size or end < start:
-                response = HttpResponse(status=416)
-                response["Content-Range"] = f"bytes */{plan.size}"
-                return response
-            end = min(end, plan.size - 1)
-            status = 206
-
-    # Journal : chaque fichier dont des octets partent dans cette réponse (avant l'envoi : mieux vaut
-    # compter une copie possible de trop que d'en oublier une, pour les retraits de consentement).
-    if request.method == "GET":
+    def log(byte_range, size):
+        # Journal : chaque fichier dont des octets partent dans cette réponse (avant l'envoi : mieux vaut
+        # compter une copie possible de trop que d'en oublier une, pour les retraits de consentement).
+        start, end = byte_range or (0, size - 1)
         for zentry in plan.entries_in_range(start, end):
             if "download" not in zentry.meta:
                 continue
@@ -158,19 +147,9 @@ def download_zip(request, page):
             file_served.send(
                 sender=type(download.obj), request=request, work=zentry.meta["work"], obj=download.obj,
                 channel=CHANNEL, purpose=f"zip:{download.purpose}", decision=zentry.meta["decision"],
-                size=zentry.size,
+                size=zentry.size, byte_range=byte_range,
             )
-        response = StreamingHttpResponse(plan.iter_bytes(start, end), status=status, content_type="application/zip")
-    else:
-        response = HttpResponse(status=status, content_type="application/zip")
-    response["Content-Length"] = str(end - start + 1)
-    if status == 206:
-        response["Content-Range"] = f"bytes {start}-{end}/{plan.size}"
-    response["Accept-Ranges"] = "bytes"
-    response["ETag"] = etag
+
     filename = f"boite-a-outils-{services._slug(page.title, 'paroles')}.zip"
-    response["Content-Disposition"] = f"attachment; filename=\"{filename}\"; filename*=UTF-8''{quote(filename)}"
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    response["X-Accel-Buffering"] = "no"
-    return response
+    return send_bytes(request, StreamBody(plan.size, plan.iter_bytes), content_type="application/zip",
+                      filename=filename, etag=etag, as_attachment=True, restricted=True, on_send=log)

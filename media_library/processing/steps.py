@@ -181,7 +181,7 @@ def thumbs_command(src, dst, opts, duration, *, keyframes=False):
         for t in times
     ]
     joined = streams[0] if count == 1 else ffmpeg_lib.filter(streams, "hstack", inputs=count)
-    stream = joined.output(str(dst), vframes=1, **{"q:v": opts["qscale"]})
+    stream = joined.output(str(dst), vframes=1, **{"q:v": opts["qscale"], "map_metadata": -1})
     return ffmpeg.compile_command(stream), times
 
 

@@ -43,6 +43,14 @@ def image_version_url(rendition, channel=None):
 
 
 @register.filter
+def download_url(url):
+    """L'adresse d'un fichier en téléchargement (nom de fichier proposé, Content-Disposition: attachment)."""
+    from ..links import download_url as _download
+
+    return _download(url) if url else ""
+
+
+@register.filter
 def timecode(seconds):
     return format_timecode(seconds)
 

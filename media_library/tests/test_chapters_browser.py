@@ -99,6 +99,6 @@ def test_visitor_jumps_between_chapters(chromium, live_server, film):
     page.evaluate("document.querySelector('[data-paroles-player]').pause()")
     page.screenshot(path=str(ARTIFACTS / "chapitres-page-publique.png"), full_page=True)
     # Le lecteur lit le rendu web par la porte ; rien ne vient d'ailleurs que du site.
-    assert any("/fichiers/website/rendu/" in url for url in requests)
+    assert any("/fichiers/rendu/" in url for url in requests)
     assert all(url.startswith(live_server.url) or url.startswith("data:") for url in requests)
     assert errors == []

@@ -204,7 +204,7 @@ def test_image_gets_wagtail_renditions_from_a_copy(work, small_image, ingest, dj
     specs = set(image.renditions.values_list("filter_spec", flat=True))
     assert set(presets.IMAGE_FILTERS.values()) <= specs
     large = image.renditions.get(filter_spec=presets.IMAGE_FILTERS["large"])
-    assert large.url.startswith("/fichiers/website/image/")
+    assert large.url.startswith("/fichiers/image/")
     # Supprimer l'image Wagtail (et ses fichiers) ne perd jamais l'original.
     original = Path(media.file.path)
     with django_capture_on_commit_callbacks(execute=True):
@@ -328,7 +328,7 @@ def test_renditions_are_served_only_through_the_gate(client, cleared_work, work,
     media = ingest(cleared_work, small_video)
     web = by_kind(media)["web"]
     url = web.get_serve_url("website")
-    assert url.startswith(f"/fichiers/website/rendu/{web.uuid}/")
+    assert url.startswith(f"/fichiers/rendu/{web.uuid}/")
     response = client.get(url, HTTP_RANGE="bytes=0-99")
     assert response.status_code == 206
     assert response["Content-Range"].startswith("bytes 0-99/")
@@ -377,12 +377,14 @@ def test_public_player_uses_web_rendition_and_poster(client, cleared_work, small
     assert media.get_serve_url("website") not in html  # l'original n'est plus envoyé au lecteur
 
 
-def test_public_player_falls_back_to_original(client, cleared_work, small_video):
+def test_public_player_never_falls_back_to_original(client, admin_client, cleared_work, small_video):
+    """Sans rendu (travail pas encore exécuté), le public n'a pas l'original : il a ses métadonnées."""
     from media_library.services.ingest import ingest_file as plain_ingest
 
-    media = plain_ingest(cleared_work, small_video)  # travail pas encore exécuté
+    media = plain_ingest(cleared_work, small_video)
+    original_path = media.get_serve_url("website").split("?")[0]
     html = client.get(cleared_work.get_absolute_url()).content.decode()
-    assert media.get_serve_url("website") in html
+    assert original_path not in html and "<video" in html
 
 
 def test_listing_and_home_show_the_video_poster_and_the_pdf_cover(client, project, small_video, small_pdf, ingest,

@@ -26,68 +26,227 @@ def private_video(work, small_video):
     return ingest_file(work, small_video)
 
 
-def test_full_download_is_byte_identical(client, public_video, small_video):
-    response = client.get(public_video.get_serve_url("website"))
+def web_rendition(media, data):
+    """Un rendu web fait à la main (les octets de la petite vidéo) : la porte n'a pas besoin d'un encodage."""
+    from django.core.files.base import ContentFile
+
+    from media_library.models import Rendition
+
+    rendition = Rendition(media_file=media, kind="web", settings_hash="test", mime_type="video/mp4", size=len(data))
+    rendition.file.save("web.mp4", ContentFile(data), save=False)
+    rendition.save()
+    return rendition
+
+
+@pytest.fixture
+def public_web(public_video, small_video):
+    return web_rendition(public_video, small_video.read_bytes())
+
+
+def test_full_download_is_byte_identical(client, public_web, small_video):
+    response = client.get(public_web.get_serve_url("website"))
     assert response.status_code == 200
     assert body(response) == small_video.read_bytes()
     assert response["Accept-Ranges"] == "bytes"
     assert response["X-Content-Type-Options"] == "nosniff"
-    assert "sandbox" in response["Content-Security-Policy"]
-    assert response["ETag"] == f'"{public_video.sha256}"'
     assert response["Content-Type"] == "video/mp4"
+    assert response["Content-Length"] == str(small_video.stat().st_size)
+    # Un média ouvert seul doit pouvoir se charger lui-même : pas de sandbox (origine opaque), rien d'autre.
+    csp = response["Content-Security-Policy"]
+    assert "sandbox" not in csp and "default-src 'none'" in csp and "media-src 'self'" in csp
+    assert response["Content-Disposition"].startswith('inline; filename="capsule-web.mp4"')
+    download = client.get(public_web.get_serve_url("website") + "?telecharger")
+    assert download["Content-Disposition"].startswith('attachment; filename="capsule-web.mp4"')
 
 
-def test_range_requests_let_video_seek(client, public_video, small_video):
+def test_staff_original_on_internal_channel(admin_client, public_video, small_video):
+    response = admin_client.get(public_video.get_serve_url("internal"))
+    assert response.status_code == 200 and body(response) == small_video.read_bytes()
+    assert response["ETag"] == f'"{public_video.sha256}"'
+
+
+def test_scriptable_types_stay_sandboxed(admin_client, work, tmp_path):
+    from media_library import testing
+
+    pdf = ingest_file(work, testing.make_pdf(tmp_path / "guide.pdf"))
+    response = admin_client.get(pdf.get_serve_url("internal"))
+    assert response.status_code == 200
+    assert response["Content-Security-Policy"].endswith("; sandbox")
+    assert response["Content-Type"] == "application/pdf"
+
+
+def test_range_requests_let_video_seek(client, public_web, small_video):
     data = small_video.read_bytes()
-    url = public_video.get_serve_url("website")
+    size = len(data)
+    url = public_web.get_serve_url("website")
     r = client.get(url, HTTP_RANGE="bytes=100-199")
     assert r.status_code == 206
-    assert r["Content-Range"] == f"bytes 100-199/{len(data)}"
+    assert r["Content-Range"] == f"bytes 100-199/{size}" and r["Content-Length"] == "100"
     assert body(r) == data[100:200]
-    r = client.get(url, HTTP_RANGE="bytes=-50")
-    assert r.status_code == 206 and body(r) == data[-50:]
-    r = client.get(url, HTTP_RANGE=f"bytes={len(data) - 10}-")
-    assert body(r) == data[-10:]
-    r = client.get(url, HTTP_RANGE=f"bytes={len(data) + 5}-")
-    assert r.status_code == 416 and r["Content-Range"] == f"bytes */{len(data)}"
-    # If-Range avec un ETag périmé : le fichier entier.
-    r = client.get(url, HTTP_RANGE="bytes=0-9", HTTP_IF_RANGE='"perime"')
-    assert r.status_code == 200 and body(r) == data
+    # Plage suffixe : les 500 derniers octets.
+    r = client.get(url, HTTP_RANGE="bytes=-500")
+    assert r.status_code == 206 and body(r) == data[-500:]
+    assert r["Content-Range"] == f"bytes {size - 500}-{size - 1}/{size}"
+    # Suffixe plus long que le fichier : tout le fichier, en 206.
+    r = client.get(url, HTTP_RANGE=f"bytes=-{size * 2}")
+    assert r.status_code == 206 and body(r) == data and r["Content-Range"] == f"bytes 0-{size - 1}/{size}"
+    # Plage ouverte.
+    r = client.get(url, HTTP_RANGE=f"bytes={size - 10}-")
+    assert r.status_code == 206 and body(r) == data[-10:]
+    # Fin au-delà de la taille : tronquée.
+    r = client.get(url, HTTP_RANGE=f"bytes=5-{size + 100}")
+    assert r.status_code == 206 and body(r) == data[5:]
 
 
-def test_etag_revalidation(client, public_video):
-    url = public_video.get_serve_url("website")
-    r = client.get(url, HTTP_IF_NONE_MATCH=f'"{public_video.sha256}"')
-    assert r.status_code == 304
+def test_unsatisfiable_ranges_answer_416(client, public_web, small_video):
+    size = small_video.stat().st_size
+    url = public_web.get_serve_url("website")
+    for header in (f"bytes={size + 5}-", f"bytes={size}-{size + 9}", "bytes=-0"):
+        r = client.get(url, HTTP_RANGE=header)
+        assert r.status_code == 416, header
+        assert r["Content-Range"] == f"bytes */{size}"
+        assert r.content == b""
+        assert r["X-Content-Type-Options"] == "nosniff"
 
 
-def test_head_request(client, public_video, small_video):
-    r = client.head(public_video.get_serve_url("website"))
+def test_multiple_or_invalid_ranges_serve_the_whole_file(client, public_web, small_video):
+    """Plusieurs plages (multipart/byteranges non pris en charge) ou syntaxe invalide : la RFC 9110 permet
+    d'ignorer Range ; on sert tout, en 200."""
+    data = small_video.read_bytes()
+    url = public_web.get_serve_url("website")
+    for header in ("bytes=0-9,20-29", "bytes=9-0", "octets=0-9", "bytes=abc", "bytes=-"):
+        r = client.get(url, HTTP_RANGE=header)
+        assert r.status_code == 200, header
+        assert body(r) == data and "Content-Range" not in r
+
+
+def test_if_range(client, public_web, small_video):
+    data = small_video.read_bytes()
+    url = public_web.get_serve_url("website")
+    etag = client.head(url)["ETag"]
+    r = client.get(url, HTTP_RANGE="bytes=0-9", HTTP_IF_RANGE=etag)
+    assert r.status_code == 206 and body(r) == data[:10]
+    # ETag périmé, validateur faible ou date : la ressource a pu changer, on renvoie tout.
+    for validator in ('"perime"', f"W/{etag}", "Tue, 01 Dec 2026 10:00:00 GMT"):
+        r = client.get(url, HTTP_RANGE="bytes=0-9", HTTP_IF_RANGE=validator)
+        assert r.status_code == 200 and body(r) == data, validator
+
+
+def test_etag_revalidation(client, public_web):
+    url = public_web.get_serve_url("website")
+    etag = client.get(url)["ETag"]
+    r = client.get(url, HTTP_IF_NONE_MATCH=etag)
+    assert r.status_code == 304 and r["ETag"] == etag and r.content == b""
+    assert client.get(url, HTTP_IF_NONE_MATCH=f"W/{etag}").status_code == 304
+    assert client.get(url, HTTP_IF_NONE_MATCH='"autre", ' + etag).status_code == 304
+    assert client.get(url, HTTP_IF_NONE_MATCH='"autre"').status_code == 200
+
+
+def test_head_request(client, public_web, small_video):
+    before = ServedFile.objects.count()
+    r = client.head(public_web.get_serve_url("website"))
     assert r.status_code == 200 and int(r["Content-Length"]) == small_video.stat().st_size
+    assert r.content == b"" and r["Accept-Ranges"] == "bytes" and r["ETag"]
+    r = client.head(public_web.get_serve_url("website"), HTTP_RANGE="bytes=-500")
+    assert r.status_code == 206 and r["Content-Length"] == "500" and r.content == b""
+    assert ServedFile.objects.count() == before  # rien n'est parti
 
 
-def test_refused_when_access_check_says_no(client, private_video):
-    r = client.get(private_video.get_serve_url("website"))
-    assert r.status_code == 404
-    assert r["Cache-Control"] == "private, no-store"
-    assert private_video.sha256.encode() not in r.content
+def test_other_methods_are_405(client, public_web):
+    r = client.post(public_web.get_serve_url("website"))
+    assert r.status_code == 405 and r["Allow"] == "GET, HEAD"
+
+
+def test_parse_range_follows_rfc_9110():
+    from media_library.gate import UNSATISFIABLE, parse_range
+
+    assert parse_range("bytes=0-99", 1000) == (0, 99)
+    assert parse_range("bytes=-500", 1000) == (500, 999)
+    assert parse_range("bytes=-5000", 1000) == (0, 999)
+    assert parse_range("bytes=900-", 1000) == (900, 999)
+    assert parse_range("BYTES=1-2", 1000) == (1, 2)
+    assert parse_range("bytes=999-5000", 1000) == (999, 999)
+    assert parse_range("bytes=1000-", 1000) == UNSATISFIABLE
+    assert parse_range("bytes=-0", 1000) == UNSATISFIABLE
+    assert parse_range("bytes=0-", 0) == UNSATISFIABLE
+    for ignored in ("", "bytes=1-2,4-5", "bytes=5-1", "items=1-2", "bytes=x-", "bytes=-", "bytes 1-2"):
+        assert parse_range(ignored, 1000) is None, ignored
+
+
+def _same_as_missing(refused, missing):
+    """Même statut, même corps, mêmes en-têtes (hors Date) : rien ne distingue un refus d'une absence."""
+    assert refused.status_code == missing.status_code == 404
+    assert refused.content == missing.content
+    assert len(missing.content) > 200  # la page 404 du site, pas un texte à part
+    drop = {"date"}
+    assert {k.lower(): v for k, v in refused.items() if k.lower() not in drop} == \
+        {k.lower(): v for k, v in missing.items() if k.lower() not in drop}
+
+
+def _missing_url(url, uuid):
+    import uuid as uuidlib
+
+    return url.replace(str(uuid), str(uuidlib.uuid4()))
+
+
+def test_refused_looks_exactly_like_missing_for_anonymous(client, private_video, small_video):
+    hidden = web_rendition(private_video, small_video.read_bytes())
+    url = hidden.get_serve_url("website")
+    refused, missing = client.get(url), client.get(_missing_url(url, hidden.uuid))
+    _same_as_missing(refused, missing)
+    assert small_video.read_bytes()[:64] not in refused.content
     log = ServedFile.objects.get()
     assert log.allowed is False and log.work_id == private_video.work_id
+    # L'original, sur n'importe quel canal, pareil.
+    url = private_video.get_serve_url("website")
+    _same_as_missing(client.get(url), client.get(_missing_url(url, private_video.uuid)))
 
 
-def test_revalidation_also_goes_through_the_check(client, private_video):
-    r = client.get(private_video.get_serve_url("website"), HTTP_IF_NONE_MATCH=f'"{private_video.sha256}"')
+def test_refused_looks_like_missing_for_logged_in_user_without_right_to_know(client, private_video):
+    from media_library.tests.factories import UserFactory
+
+    client.force_login(UserFactory())
+    for channel in ("internal", "website"):
+        url = private_video.get_serve_url(channel)
+        _same_as_missing(client.get(url), client.get(_missing_url(url, private_video.uuid)))
+
+
+def test_only_who_may_know_gets_the_reason(rf, private_video):
+    """Le refus donne sa raison (403) seulement à qui a le droit de savoir que l'œuvre existe."""
+    from django.contrib.auth.models import AnonymousUser
+
+    from consent.access import Decision
+    from consent.testing import CONSENT_OFFICER, user_with_role
+    from media_library.gate import AccessDenied, refuse
+    from media_library.tests.factories import UserFactory
+
+    decision = Decision(False, "Consentement retiré pour ce canal.")
+    for user in (AnonymousUser(), UserFactory()):
+        request = rf.get("/")
+        request.user = user
+        with pytest.raises(AccessDenied):
+            refuse(request, private_video.work, private_video, "website", "original", decision)
+    request = rf.get("/")
+    request.user = user_with_role("responsable", CONSENT_OFFICER)
+    response = refuse(request, private_video.work, private_video, "website", "original", decision)
+    assert response.status_code == 403 and "retiré" in response.content.decode()
+    assert response["Cache-Control"] == "private, no-store"
+
+
+def test_revalidation_also_goes_through_the_check(client, private_video, small_video):
+    hidden = web_rendition(private_video, small_video.read_bytes())
+    r = client.get(hidden.get_serve_url("website"), HTTP_IF_NONE_MATCH="*")
     assert r.status_code == 404
 
 
-def test_access_decided_on_every_request(client, public_video, unpublish):
-    url = public_video.get_serve_url("website")
+def test_access_decided_on_every_request(client, public_web, unpublish):
+    url = public_web.get_serve_url("website")
     assert client.get(url).status_code == 200
-    unpublish(public_video.work)
+    unpublish(public_web.work)
     assert client.get(url).status_code == 404
 
 
-def test_gate_calls_the_one_access_function(client, public_video, monkeypatch):
+def test_gate_calls_the_one_access_function(client, public_web, monkeypatch):
     from consent.access import Decision
 
     calls = []
@@ -97,8 +256,8 @@ def test_gate_calls_the_one_access_function(client, public_video, monkeypatch):
         return Decision(False, "non")
 
     monkeypatch.setattr("media_library.gate.decide", deny)
-    assert client.get(public_video.get_serve_url("website")).status_code == 404
-    assert calls and calls[0] == (public_video.work_id, "website")
+    assert client.get(public_web.get_serve_url("website")).status_code == 404
+    assert calls and calls[0] == (public_web.work.pk, "website")
 
 
 def test_staff_reaches_internal_channel_and_response_is_not_cached(admin_client, private_video):
@@ -109,24 +268,17 @@ def test_staff_reaches_internal_channel_and_response_is_not_cached(admin_client,
     assert log.allowed and log.user.username == "admin" and log.purpose == "original"
 
 
-def test_logged_in_user_without_right_gets_403(client, private_video):
-    from media_library.tests.factories import UserFactory
-
-    client.force_login(UserFactory())
-    assert client.get(private_video.get_serve_url("internal")).status_code == 403
-
-
-def test_wrong_filename_or_channel_is_404(client, public_video):
-    url = public_video.get_serve_url("website")
-    assert client.get(url.replace("capsule.mp4", "autre.mp4")).status_code == 404
-    assert client.get(url.replace("/website/", "/nimporte/")).status_code == 404
+def test_wrong_filename_is_404(client, public_web):
+    url = public_web.get_serve_url("website")
+    assert client.get(url).status_code == 200
+    assert client.get(url.replace("capsule-web.mp4", "autre.mp4")).status_code == 404
 
 
 @override_settings(PAROLES_ACCEL_REDIRECT_PREFIX="/_prive/")
-def test_x_accel_redirect_behind_nginx(client, public_video):
-    r = client.get(public_video.get_serve_url("website"))
+def test_x_accel_redirect_behind_nginx(client, public_web):
+    r = client.get(public_web.get_serve_url("website"))
     assert r.status_code == 200
-    assert r["X-Accel-Redirect"] == "/_prive/" + public_video.file.name
+    assert r["X-Accel-Redirect"] == "/_prive/" + public_web.file.name
     assert r.content == b""
     assert r["X-Content-Type-Options"] == "nosniff"
 
@@ -163,9 +315,9 @@ def test_every_file_route_uses_the_gate():
     assert allowed_modules
 
 
-def test_missing_file_in_storage_is_404_not_500(client, public_video):
+def test_missing_file_in_storage_is_404_not_500(client, public_web):
     from django.core.files.storage import default_storage
 
-    default_storage.delete(public_video.file.name)
-    assert client.get(public_video.get_serve_url("website")).status_code == 404
-    assert MediaFile.objects.filter(pk=public_video.pk).exists()
+    default_storage.delete(public_web.file.name)
+    assert client.get(public_web.get_serve_url("website")).status_code == 404
+    assert MediaFile.objects.filter(pk=public_web.media_file_id).exists()

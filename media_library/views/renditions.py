@@ -5,17 +5,13 @@ import hashlib
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from consent.channels import Channel
-
 from ..gate import serve_gated
+from ..links import channel_for
 from ..models import Rendition
 
 
-def serve_rendition(request, channel, uuid, filename):
-    try:
-        channel = Channel(channel)
-    except ValueError as exc:
-        raise Http404 from exc
+def serve_rendition(request, uuid, filename):
+    grant = channel_for(request)
     rendition = get_object_or_404(
         Rendition.objects.select_related("media_file__work", "chapter"), uuid=uuid
     )
@@ -27,7 +23,8 @@ def serve_rendition(request, channel, uuid, filename):
         request,
         work=rendition.media_file.work,
         fieldfile=rendition.file,
-        channel=channel,
+        channel=grant.channel,
+        release_link=grant.link,
         filename=filename,
         purpose=f"rendu:{rendition.kind}",
         obj=rendition,

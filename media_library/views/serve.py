@@ -1,4 +1,9 @@
-"""Vues de service des fichiers : elles ne font que retrouver l'objet et appeler la porte."""
+"""Vues de service des fichiers : elles ne font que retrouver l'objet et appeler la porte.
+
+Le canal vient de la surface qui a émis l'adresse (media_library.links.channel_for), jamais de l'adresse
+elle-même. Un original ne sort que sur l'archive interne : il est décidé sur ce canal, quelle que soit
+l'adresse (le public et les partenaires reçoivent des rendus sans métadonnées).
+"""
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -6,18 +11,11 @@ from django.shortcuts import get_object_or_404
 from consent.channels import Channel
 
 from ..gate import serve_gated
+from ..links import channel_for
 from ..models import ArchiveRendition, MediaFile
 
 
-def _channel(value):
-    try:
-        return Channel(value)
-    except ValueError as exc:
-        raise Http404 from exc
-
-
-def serve_original(request, channel, uuid, filename):
-    channel = _channel(channel)
+def serve_original(request, uuid, filename):
     media = get_object_or_404(MediaFile.objects.select_related("work"), uuid=uuid)
     if filename != media.safe_filename:
         raise Http404
@@ -25,7 +23,7 @@ def serve_original(request, channel, uuid, filename):
         request,
         work=media.work,
         fieldfile=media.file,
-        channel=channel,
+        channel=Channel.INTERNAL,
         filename=media.safe_filename,
         purpose="original",
         obj=media,
@@ -35,8 +33,8 @@ def serve_original(request, channel, uuid, filename):
     )
 
 
-def serve_image_rendition(request, channel, pk, filename):
-    channel = _channel(channel)
+def serve_image_rendition(request, pk, filename):
+    grant = channel_for(request)
     rendition = get_object_or_404(ArchiveRendition.objects.select_related("image"), pk=pk)
     if filename != rendition.file.name.rsplit("/", 1)[-1]:
         raise Http404
@@ -45,10 +43,12 @@ def serve_image_rendition(request, channel, pk, filename):
         request,
         work=work,
         fieldfile=rendition.file,
-        channel=channel,
+        channel=grant.channel,
+        release_link=grant.link,
         filename=filename,
         purpose=f"image:{rendition.filter_spec}",
         obj=rendition,
         variant=rendition,
         etag=f"{rendition.image.file_hash}-{rendition.pk}" if rendition.image.file_hash else None,
+        as_attachment="telecharger" in request.GET,
     )

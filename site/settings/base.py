@@ -64,7 +64,8 @@ INSTALLED_APPS = [
     "wagtail.sites",
     "wagtail.users",
     "wagtail.snippets",
-    "wagtail.documents",  # requis par l'admin ; ses URL publiques ne sont PAS routées
+    # Pas de wagtail.documents : ses documents échapperaient aux contrôles de téléversement, au stockage
+    # privé et à la porte. Tout fichier est l'original d'une œuvre (media_library), servi par la porte.
     "wagtail.images",
     "wagtail.search",
     "wagtail.admin",
@@ -218,7 +219,6 @@ WAGTAILADMIN_BASE_URL = env("PAROLES_BASE_URL", "http://127.0.0.1:8000")
 # Sur PostgreSQL, racines françaises (« femmes » trouve « femme ») ; SQLite ignore ce réglage. Les formes
 # sans accents ni ponctuation sont indexées à part (media_library/search.py).
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database", "SEARCH_CONFIG": "french"}}
-WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = PAROLES_MAX_UPLOAD_SIZE
 WAGTAILIMAGES_FORMAT_CONVERSIONS = {"avif": "webp", "heic": "jpeg"}
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp", "tif", "tiff"]
@@ -232,6 +232,9 @@ LOGIN_REDIRECT_URL = "wagtailadmin_home"
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env_int("PAROLES_SESSION_AGE", 8 * 3600)
+# Durée de vie des adresses de fichiers qu'une surface émet pour un canal autre que le site web (musée,
+# partenaires, archive interne) : rejouée plus tard, l'adresse ne vaut plus que pour le site web public.
+PAROLES_FILE_LINK_SECONDS = env_int("PAROLES_FILE_LINK_SECONDS", 4 * 3600)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "SAMEORIGIN"
 SECURE_REFERRER_POLICY = "same-origin"

@@ -53,4 +53,4 @@ def test_burn_in_service_stores_a_gated_rendition(project, tmp_path, make_track,
     rendition.refresh_from_db()
     assert rendition.status == "ready", rendition.error
     assert rendition.file and rendition.size > 1000 and rendition.is_current
-    assert "/fichiers/website/sous-titre/" in rendition.get_serve_url()
+    assert "/fichiers/sous-titre/" in rendition.get_serve_url()

@@ -76,11 +76,13 @@ def test_unapproved_track_is_not_public(client, admin_client, public_video, make
     assert client.get(track.get_serve_url("website")).status_code == 404
 
 
-def test_wrong_filename_or_channel_is_404(client, public_video, make_track):
+def test_wrong_filename_or_forged_channel(client, public_video, make_track):
     track = make_track(public_video, approve=True)
     url = track.get_serve_url("website")
     assert client.get(url.replace(".fr.vtt", ".fr.txt")).status_code == 404
-    assert client.get(url.replace("/website/", "/nimportequoi/")).status_code == 404
+    # Le canal n'est plus dans l'adresse : l'ancienne forme n'existe pas, un jeton inventé ne vaut rien.
+    assert client.get(url.replace("/fichiers/", "/fichiers/internal/")).status_code == 404
+    assert client.get(url + "?acces=internal").status_code == 200  # = le site web, qui l'autorise ici
 
 
 def test_work_page_offers_tracks_and_interactive_transcript(client, public_video, make_track):

@@ -6,23 +6,16 @@ Une piste non approuvée n'a pas de fichier publié : elle est introuvable ici, 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from consent.channels import Channel
 from media_library.gate import serve_gated
+from media_library.links import channel_for
 
 from ..models import SubtitledRendition, SubtitleTrack
 
 CONTENT_TYPES = {"vtt": "text/vtt; charset=utf-8", "srt": "application/x-subrip; charset=utf-8"}
 
 
-def _channel(value):
-    try:
-        return Channel(value)
-    except ValueError as exc:
-        raise Http404 from exc
-
-
-def serve_track(request, channel, pk, filename):
-    channel = _channel(channel)
+def serve_track(request, pk, filename):
+    grant = channel_for(request)
     track = get_object_or_404(SubtitleTrack.objects.select_related("work"), pk=pk,
                               status=SubtitleTrack.Status.APPROVED)
     fmt = filename.rsplit(".", 1)[-1].lower()
@@ -35,7 +28,8 @@ def serve_track(request, channel, pk, filename):
         request,
         work=track.work,
         fieldfile=fieldfile,
-        channel=channel,
+        channel=grant.channel,
+        release_link=grant.link,
         filename=filename,
         purpose=f"piste:{track.language}",
         obj=track,
@@ -45,8 +39,8 @@ def serve_track(request, channel, pk, filename):
     )
 
 
-def serve_subtitled(request, channel, pk, filename):
-    channel = _channel(channel)
+def serve_subtitled(request, pk, filename):
+    grant = channel_for(request)
     rendition = get_object_or_404(
         SubtitledRendition.objects.select_related("track", "track__work"), pk=pk,
         status=SubtitledRendition.Status.READY,
@@ -57,7 +51,8 @@ def serve_subtitled(request, channel, pk, filename):
         request,
         work=rendition.track.work,
         fieldfile=rendition.file,
-        channel=channel,
+        channel=grant.channel,
+        release_link=grant.link,
         filename=filename,
         purpose=f"rendu:phone_subtitled:{rendition.track.language}",
         obj=rendition,

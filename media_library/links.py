@@ -1,0 +1,120 @@
+"""Le canal d'un fichier est posé par la SURFACE qui émet son adresse, jamais par qui la demande.
+
+- Sans jeton, une adresse de fichier vaut pour le site web public : c'est ce qu'obtient un visiteur
+  anonyme, quelle que soit la façon dont il a eu l'adresse.
+- Une surface qui sert un autre canal (page d'écoute du musée → `museum` ; pages des partenaires →
+  leurs canaux ; administration → `internal`) émet une adresse portant un jeton signé
+  (`django.core.signing.TimestampSigner`) qui lie CE canal à CE chemin, pour PAROLES_FILE_LINK_SECONDS.
+  Rejoué ailleurs (autre fichier), modifié ou expiré, le jeton ne vaut rien : on retombe sur le site web.
+  Le jeton ne donne aucun droit : la fonction d'accès décide toujours (les canaux des partenaires
+  exigent une personne connectée membre d'une organisation, l'archive interne l'équipe).
+- Presse et diffusion télé/radio : uniquement par un `ReleaseLink` qu'un·e commissaire remet à un·e
+  destinataire nommé·e, avec une date d'expiration ; le jeton porte alors l'identifiant du lien, vérifié
+  en base à chaque requête (révoqué ou expiré : plus rien).
+"""
+
+import time
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.core import signing
+from django.utils import timezone
+
+from consent.channels import Channel
+
+PARAM = "acces"
+SALT = "paroles.fichiers.canal"
+LINK_SALT = "paroles.fichiers.envoi"
+LINK_ONLY = frozenset({Channel.PRESS_SOCIAL, Channel.BROADCAST})
+
+
+@dataclass(frozen=True)
+class Grant:
+    """Le canal retenu pour une requête de fichier, et le lien presse/diffusion qui l'a permis."""
+
+    channel: Channel
+    link: object = None
+
+
+class _MinuteSigner(signing.TimestampSigner):
+    """Horodatage à la minute : la même surface émet la même adresse pendant une minute (le navigateur
+    revalide par ETag au lieu de tout retélécharger) ; la durée de vie reste exacte à une minute près."""
+
+    def timestamp(self):
+        return signing.b62_encode(int(time.time()) // 60 * 60)
+
+
+def _signer():
+    return _MinuteSigner(salt=SALT)
+
+
+def file_url(path, channel, *, link=None):
+    """L'adresse de `path` pour la surface qui sert `channel`."""
+    channel = Channel(channel)
+    if link is not None:
+        if str(link.channel) != channel.value:
+            raise ValueError("le lien ne vaut pas pour ce canal")
+    elif channel in LINK_ONLY:
+        raise ValueError("presse et diffusion : seulement par un lien remis à un·e destinataire (ReleaseLink)")
+    if channel == Channel.WEBSITE and link is None:
+        return path
+    payload = {"c": channel.value, "p": path}
+    if link is not None:
+        payload["l"] = link.pk
+    token = _signer().sign_object(payload, compress=True)
+    return f"{path}?{urlencode({PARAM: token})}"
+
+
+def download_url(url):
+    """La même adresse, en téléchargement (Content-Disposition: attachment)."""
+    return f"{url}{'&' if '?' in url else '?'}telecharger"
+
+
+def channel_for(request):
+    """Le canal d'une requête de fichier, d'après le jeton émis par la surface (site web sans jeton valide)."""
+    website = Grant(Channel.WEBSITE)
+    token = request.GET.get(PARAM)
+    if not token:
+        return website
+    signer = _signer()
+    try:
+        data = signer.unsign_object(token)
+        channel = Channel(data["c"])
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        return website
+    if data.get("p") != request.path:
+        return website
+    link_id = data.get("l")
+    if link_id is not None:
+        from .models import ReleaseLink
+
+        link = ReleaseLink.objects.filter(pk=link_id, revoked_at__isnull=True, expires_at__gt=timezone.now()).first()
+        if link is None or link.channel != channel.value:
+            return website
+        return Grant(channel, link)
+    if channel in LINK_ONLY:
+        return website
+    try:
+        signer.unsign_object(token, max_age=settings.PAROLES_FILE_LINK_SECONDS)
+    except signing.SignatureExpired:
+        return website
+    return Grant(channel)
+
+
+def release_token(link):
+    """Signé, sans horodatage : l'adresse d'un lien ne change pas (on la recopie), son expiration est en base."""
+    return signing.Signer(salt=LINK_SALT).sign_object({"l": link.pk}, compress=True)
+
+
+def release_link_from_token(token):
+    """Le lien actif désigné par `token`, ou None (falsifié, révoqué, expiré)."""
+    from .models import ReleaseLink
+
+    try:
+        data = signing.Signer(salt=LINK_SALT).unsign_object(token)
+        link_id = int(data["l"])
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        return None
+    return (ReleaseLink.objects.select_related("work")
+            .filter(pk=link_id, revoked_at__isnull=True, expires_at__gt=timezone.now()).first())
