@@ -15,7 +15,7 @@
 
 import time
 from dataclasses import dataclass
-from urllib.parse import urlencode
+from urllib.parse import unquote, urlencode
 
 from django.conf import settings
 from django.core import signing
@@ -83,7 +83,8 @@ def channel_for(request):
         channel = Channel(data["c"])
     except (signing.BadSignature, KeyError, TypeError, ValueError):
         return website
-    if data.get("p") != request.path:
+    # reverse() encode le chemin (« r%C3%A8gles ») ; request.path est décodé (« règles »).
+    if not isinstance(data.get("p"), str) or unquote(data["p"]) != request.path:
         return website
     link_id = data.get("l")
     if link_id is not None:

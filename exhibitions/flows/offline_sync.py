@@ -59,7 +59,7 @@ def _file(key, url, *, size=None, mime="", kind="", lang="", label=""):
 
 
 def _media_file(work, flags):
-    """Le fichier à garder : la version téléphone (vidéo), sinon l'audio, sinon l'original (sans condition)."""
+    """Le fichier à garder : la version téléphone (vidéo) ou l'audio, sinon un autre rendu ; jamais l'original."""
     media = integrations.playable(work)
     if media is None:
         return None
@@ -74,10 +74,13 @@ def _media_file(work, flags):
         if audio is not None:
             return _file(f"rendu:{audio.uuid}", audio.get_serve_url(CHANNEL), size=audio.size, mime=audio.mime_type,
                          kind="audio")
-    if not flags:
-        # Pas encore de rendu : l'original, servi par la porte (la porte refuse s'il ne remplit pas une condition).
-        return _file(f"original:{media.uuid}", media.get_serve_url(CHANNEL), size=media.size, mime=media.mime_type,
-                     kind="video" if media.media_type == "video" else "audio")
+    # Pas encore de version téléphone : la version web (vidéo) ou l'audio. Jamais l'original, qui garde ses
+    # métadonnées (lieu GPS, appareil) et ne sort que pour l'équipe de l'archive.
+    for kind in ("web",) if media.media_type == "video" else ("phone", "web"):
+        other = integrations.rendition(media, kind, flags)
+        if other is not None:
+            return _file(f"rendu:{other.uuid}", other.get_serve_url(CHANNEL), size=other.size, mime=other.mime_type,
+                         kind="video" if media.media_type == "video" else "audio")
     return None
 
 

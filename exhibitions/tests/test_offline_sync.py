@@ -28,14 +28,17 @@ NOTICE = "Un support a été retiré à la demande d'une personne concernée."
 
 
 @pytest.fixture
-def setup(tmp_path):
+def setup(tmp_path, django_capture_on_commit_callbacks):
     aracem, ame = PartnerFactory(name="ARACEM"), PartnerFactory(name="AME")
     alice = user_with_role("alice", FACILITATOR, partner=aracem)
     bob = user_with_role("bob", FACILITATOR, partner=ame)
-    capsule = f.work_with_file(tmp_path, kind=WorkKind.CAPSULE, title="Capsule règles", channels=["facilitator_download"],
-                               pseudonym="Mariam")
-    open_capsule = f.work_with_file(tmp_path, kind=WorkKind.CAPSULE, title="Capsule pour tous",
-                                    channels=["facilitator_download"], pseudonym="Kadi")
+    # Les rendus sont faits : la boîte à outils ne sert que des rendus, jamais l'original.
+    with django_capture_on_commit_callbacks(execute=True):
+        capsule = f.work_with_file(tmp_path, kind=WorkKind.CAPSULE, title="Capsule règles",
+                                   channels=["facilitator_download"], pseudonym="Mariam")
+    with django_capture_on_commit_callbacks(execute=True):
+        open_capsule = f.work_with_file(tmp_path, kind=WorkKind.CAPSULE, title="Capsule pour tous",
+                                        channels=["facilitator_download"], pseudonym="Kadi")
     page = f.toolkit([(capsule, [aracem]), (open_capsule, [])])
     participant = capsule.participations.first().participant
     participant.legal_name = "Nom Légal Secret"
@@ -83,7 +86,8 @@ def test_facilitator_gets_her_items_through_the_gate_and_nothing_sensitive(clien
     capsule = next(d for d in data["items"] if d["work"] == setup["capsule"].pk)
     assert capsule["guide"]["messages"] == ["Message 1", "Message 2"]
     media = capsule["files"][0]
-    assert media["url"].startswith("/fichiers/facilitator_download/")
+    # Un rendu (jamais l'original), avec le jeton du canal « téléchargement par les animateurs ».
+    assert media["url"].startswith("/fichiers/rendu/") and "acces=" in media["url"]
     # Le fichier vient de la porte, plage comprise (reprise d'un téléchargement).
     first = client.get(media["url"], HTTP_RANGE="bytes=0-99")
     assert first.status_code == 206

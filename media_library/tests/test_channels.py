@@ -180,3 +180,13 @@ def test_the_issuing_page_is_absent_for_who_may_not_see_the_work(client, museum_
     client.force_login(UserFactory(username="passant"))
     response = client.get(reverse("media_library_release_links", args=[museum_only["work"].pk]))
     assert response.status_code in (302, 404)  # l'administration renvoie d'abord à sa connexion
+
+
+def test_a_token_holds_for_a_file_name_with_accents(rf):
+    """reverse() encode « règles » en « r%C3%A8gles » ; la requête arrive décodée : le jeton vaut quand même."""
+    from media_library.links import channel_for, file_url
+
+    url = file_url("/fichiers/piste/8/capsule-r%C3%A8gles.bm.vtt", "museum")
+    assert channel_for(rf.get(url)).channel == "museum"
+    other = url.replace("capsule-r%C3%A8gles", "capsule-autre")
+    assert channel_for(rf.get(other)).channel == "website"
