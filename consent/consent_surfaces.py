@@ -37,7 +37,7 @@ def archive_search(client, work, channel):
     return _title_in(client.get(reverse("media_library:work_list") + "?" + urlencode({"q": token})), work)
 
 
-@register_surface("plan du site (sitemap.xml)", channels=["website"])
+@register_surface("plan du site (sitemap.xml)", channels=["website"], audience="public")
 def sitemap(client, work, channel):
     response = client.get("/sitemap.xml")
     return response.status_code == 200 and work.get_absolute_url().encode() in response.content
@@ -84,3 +84,17 @@ def media_rendition(client, work, channel):
 
     rendition = Rendition.objects.filter(media_file__work=work, is_blurred=False).first()
     return _served(client.get(rendition.get_serve_url(channel)))
+
+
+# --- Administration du consentement ---------------------------------------------------------------
+
+
+@register_surface("admin : consentements (recherche)", channels=["internal"], kind="admin",
+                  roles=("curator", "curator_outside", "officer"))
+def admin_consent_records(client, work, channel):
+    from .models import ConsentRecord
+
+    if not ConsentRecord.objects.filter(work=work).exists():
+        return None  # sans objet pour cette œuvre
+    url = reverse("consent_consentrecord:index") + "?" + urlencode({"q": work.title_fr.split()[-1]})
+    return _title_in(client.get(url), work)

@@ -1,6 +1,6 @@
 """LA porte : tout octet d'un fichier d'œuvre passe par `serve_gated`.
 
-Elle décide l'accès (consent.access.decide), envoie un signal (journal des téléchargements et des
+Elle demande la politique (consent.policy.policy.decide), envoie un signal (journal des téléchargements et des
 accès restreints), puis sert le fichier :
 - localement par un FileResponse qui gère Range (la vidéo se déplace) et ETag ;
 - derrière nginx par X-Accel-Redirect, si PAROLES_ACCEL_REDIRECT_PREFIX est défini ;
@@ -19,8 +19,7 @@ from django.conf import settings
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotModified, HttpResponseRedirect, StreamingHttpResponse
 from django.utils.translation import gettext as _
 
-from consent.access import decide
-from consent.channels import Channel
+from consent.policy import policy
 
 from .signals import file_refused, file_served
 
@@ -34,16 +33,8 @@ class AccessDenied(Http404):
 
 
 def check_access(request, work, channel, *, variant=None):
-    """La décision d'accès pour une requête, avec repli sur l'archive interne pour l'équipe.
-
-    Renvoie la Decision retenue. Appelée par la porte et par les pages qui montrent une œuvre.
-    """
-    decision = decide(request.user, work, channel, variant=variant)
-    if not decision.allowed and Channel(channel) != Channel.INTERNAL:
-        internal = decide(request.user, work, Channel.INTERNAL, variant=variant)
-        if internal.allowed:
-            return internal
-    return decision
+    """La décision de la politique pour cette requête, sur le canal de la surface (aucun repli)."""
+    return policy.decide(request.user, work, channel, variant=variant)
 
 
 def _content_disposition(filename, as_attachment):
@@ -162,9 +153,7 @@ def serve_gated(
         if not decision.allowed:
             return _refuse(request, work, obj, channel, purpose, decision)
     else:
-        from consent.access import Decision
-
-        decision = Decision(True, restricted=False)
+        decision = policy.editorial()
 
     name = fieldfile.name
     storage = fieldfile.storage

@@ -58,5 +58,6 @@ def test_demo_cases_in_browser(chromium, live_server, project, media_dir):
     assert seen[("animatrice-autre-organisation", "photovoice_1")][2] == 200
     for key in ("capsule_secured", "bodymap_withdrawn", "capsule_expired"):
         assert seen[("animatrice-autre-organisation", key)][2] == 403
-        # La responsable du consentement voit tout (archive interne), pour agir.
-        assert seen[("responsable-consentement", key)][:2] == (200, True)
+        # La page publique demande le canal du site web, pour tout le monde (aucun repli sur l'archive
+        # interne) : la responsable du consentement, qui a le droit de savoir, reçoit la raison (403).
+        assert seen[("responsable-consentement", key)][0] == 403

@@ -13,9 +13,9 @@ from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
-from consent.access import Decision
 from consent.channels import Channel
-from media_library.gate import check_access, serve_gated
+from consent.policy import policy
+from media_library.gate import serve_gated
 from media_library.signals import file_refused, file_served
 
 from .. import services
@@ -30,7 +30,7 @@ def _login_required(request):
 
 
 def _refuse_not_for_org(request, material, purpose):
-    decision = Decision(False, _("Ce support n'est pas destiné à votre organisation."))
+    decision = policy.material_refusal()
     file_refused.send(sender=type(material), request=request, work=material.work, obj=material, channel=CHANNEL,
                       purpose=purpose, decision=decision)
     response = HttpResponse(str(decision.reason), status=403, content_type="text/plain; charset=utf-8")
@@ -85,7 +85,7 @@ def _zip_entries(request, page):
                 download.variant = None
                 download.size = entry.material.guide_pdf.size
                 download.etag = f"guide-{entry.material.guide_hash[:24]}"
-            decision = check_access(request, entry.work, CHANNEL, variant=download.variant)
+            decision = policy.decide(request.user, entry.work, CHANNEL, variant=download.variant)
             if not decision.allowed or not download.fieldfile:
                 continue
             storage = download.fieldfile.storage
