@@ -2,7 +2,7 @@
 
 from django.db.models import Q
 
-from consent.access import visible_works
+from consent.policy import policy
 from consent.channels import Channel
 from media_library.models import PartnerOrganisation, Theme, Work
 
@@ -45,13 +45,13 @@ def loggable_works(user, work_ids=None):
         for channel in USE_CHANNELS:
             if not remaining:
                 break
-            found = set(visible_works(user, channel, Work.objects.filter(pk__in=remaining)).values_list("pk", flat=True))
+            found = set(policy.visible(user, channel, Work.objects.filter(pk__in=remaining)).values_list("pk", flat=True))
             allowed |= found
             remaining -= found
         return Work.objects.filter(pk__in=allowed).select_related("project")
     condition = Q()
     for channel in USE_CHANNELS:
-        condition |= Q(pk__in=visible_works(user, channel).values("pk"))
+        condition |= Q(pk__in=policy.visible(user, channel).values("pk"))
     return Work.objects.filter(condition).select_related("project").order_by("title_fr")
 
 

@@ -65,6 +65,8 @@ class Decision:
     pseudonym_only: bool = False
     # Drapeaux qu'une variante servie doit porter (« is_blurred », « voice_altered »).
     required_variant_flags: frozenset = field(default_factory=frozenset)
+    # Le nom de l'organisation de l'œuvre ne se montre pas (communauté protégée).
+    hide_partner: bool = False
 
     def __bool__(self):
         return self.allowed
@@ -217,7 +219,7 @@ def load_facts(work_ids, *, at):
     `work_ids` : une liste d'identifiants ou un queryset `values("pk")` (sous-requête SQL).
     Renvoie ({work_id: WorkFacts}, {participant_id: ParticipantFacts}, [WithdrawalFacts]).
     """
-    from media_library.models import Work
+    Work = apps.get_model("media_library", "Work")
 
     from .models import ConsentRecord, NoIdentifiablePersonDeclaration, Participant, Participation, Withdrawal
 
@@ -400,7 +402,7 @@ def _protected_orgs(facts, participants):
     return orgs
 
 
-def _variant_flags(variant):
+def variant_flags(variant):
     """Drapeaux portés par l'objet servi. Un objet sans image ni voix (piste de sous-titres, transcription)
     déclare `consent_no_face_or_voice = True` : les conditions visage/voix ne le concernent pas."""
     if getattr(variant, "consent_no_face_or_voice", False):
@@ -426,7 +428,7 @@ def evaluate(ctx, facts, participants, withdrawals, channel, day, *, variant=Non
         return refuse(PROTECTED)
     if channel == Channel.INTERNAL:
         if ctx.officer:
-            return Decision(True, restricted=True, labels=labels)
+            return Decision(True, restricted=True, labels=labels, hide_partner=bool(facts.partner_protected))
         if not ctx.staff:
             return refuse(STAFF_ONLY)
     if channel in PARTNER_CHANNELS and not ctx.officer and not ctx.org_ids:
@@ -441,7 +443,7 @@ def evaluate(ctx, facts, participants, withdrawals, channel, day, *, variant=Non
 
     required = frozenset(MEDIA_CONDITIONS[c] for c in status.conditions if c in MEDIA_CONDITIONS)
     if required:
-        available = _variant_flags(variant) if variant is not None else set(facts.variant_flags)
+        available = variant_flags(variant) if variant is not None else set(facts.variant_flags)
         if not required <= available:
             return refuse(CONDITION)
     restricted = bool(
@@ -454,6 +456,7 @@ def evaluate(ctx, facts, participants, withdrawals, channel, day, *, variant=Non
         hide_place="no_place_named" in status.conditions,
         pseudonym_only="pseudonym_only" in status.conditions,
         required_variant_flags=required,
+        hide_partner=bool(facts.partner_protected),
     )
 
 
@@ -544,11 +547,7 @@ def labels_for(facts, participants, withdrawals, day, *, staff=False):
 
 
 # --------------------------------------------------------------------------------------------------
-# Interface publique
-
-
-def _now(at):
-    return at or timezone.now()
+# Interface publique (historique) : chaque fonction passe par la politique, `consent.policy.policy`.
 
 
 def decide(user, work, channel, *, variant=None, at=None):
@@ -558,43 +557,22 @@ def decide(user, work, channel, *, variant=None, at=None):
     sont remplies seulement s'il porte le drapeau (`is_blurred`, `voice_altered`). Sans variante, on
     décide pour la fiche / la page : il suffit qu'une variante conforme existe.
     """
-    channel = Channel(channel)
-    if work is None or work.pk is None:
-        return Decision(False, REASONS[STAFF_ONLY])
-    day = _as_date(_now(at))
-    works, participants, withdrawals = load_facts([work.pk], at=day)
-    facts = works.get(work.pk)
-    if facts is None:
-        return Decision(False, REASONS[TRASHED])
-    return evaluate(user_context(user), facts, participants, withdrawals, channel, day, variant=variant)
+    from .policy import policy
+
+    return policy.decide(user, work, channel, variant=variant, at=at)
 
 
 def visible_works(user, channel, queryset=None, *, at=None):
-    """Le sous-ensemble de `queryset` que `user` peut voir sur `channel` : concorde avec `decide`.
+    """Le sous-ensemble de `queryset` que `user` peut voir sur `channel` : concorde avec `decide`."""
+    from .policy import policy
 
-    Nombre de requêtes borné (indépendant du nombre d'œuvres) ; renvoie un queryset filtré.
-    """
-    from media_library.models import Work
-
-    qs = Work.objects.all() if queryset is None else queryset
-    channel = Channel(channel)
-    ctx = user_context(user)
-    if not ctx.authenticated and channel in PARTNER_CHANNELS | {Channel.INTERNAL}:
-        return qs.none()
-    day = _as_date(_now(at))
-    works, participants, withdrawals = load_facts(qs.order_by().values("pk"), at=day)
-    allowed = [
-        pk
-        for pk, facts in works.items()
-        if evaluate(ctx, facts, participants, withdrawals, channel, day, with_labels=False).allowed
-    ]
-    return qs.filter(pk__in=allowed)
+    return policy.visible(user, channel, queryset, at=at)
 
 
 def work_labels(works, *, user=None, at=None):
     """{work_id: [Label]} pour une liste d'œuvres, en un nombre borné de requêtes (listes, admin)."""
     ids = [w.pk if hasattr(w, "pk") else w for w in works]
-    day = _as_date(_now(at))
+    day = _as_date(at or timezone.now())
     facts, participants, withdrawals = load_facts(ids, at=day)
     ctx = user_context(user)
     staff = ctx.staff or bool(ctx.org_ids)
@@ -603,39 +581,9 @@ def work_labels(works, *, user=None, at=None):
 
 def channel_summary(work, *, at=None):
     """{Channel: ChannelStatus} pour une œuvre, sans tenir compte de l'utilisateur (panneau d'admin)."""
-    day = _as_date(_now(at))
+    day = _as_date(at or timezone.now())
     works, participants, withdrawals = load_facts([work.pk], at=day)
     facts = works.get(work.pk)
     if facts is None:
         return {}
     return channel_map(facts, participants, withdrawals, day)
-
-
-def admin_visible_works(user, queryset):
-    """Œuvres visibles dans les listes de l'administration pour `user`.
-
-    Responsables du consentement : toutes. Équipe de l'archive : toutes sauf les communautés protégées
-    dont elle n'est pas membre. Partenaires : les œuvres de leur organisation et celles qu'ils peuvent
-    utiliser sur un canal partenaire. Autres : aucune.
-    """
-    ctx = user_context(user)
-    if ctx.officer:
-        return queryset
-    day = _as_date(timezone.now())
-    works, participants, withdrawals = load_facts(queryset.order_by().values("pk"), at=day)
-    keep = []
-    for pk, facts in works.items():
-        protected = _protected_orgs(facts, participants)
-        if protected and not protected <= ctx.org_ids:
-            continue
-        if ctx.staff:
-            keep.append(pk)
-            continue
-        if facts.partner_id and facts.partner_id in ctx.org_ids:
-            keep.append(pk)
-            continue
-        if any(
-            evaluate(ctx, facts, participants, withdrawals, c, day, with_labels=False).allowed for c in PARTNER_CHANNELS
-        ):
-            keep.append(pk)
-    return queryset.filter(pk__in=keep)

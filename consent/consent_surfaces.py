@@ -39,7 +39,7 @@ def archive_search(client, work, channel):
     return _title_in(client.get(reverse("media_library:work_list") + "?" + urlencode({"q": token})), work)
 
 
-@register_surface("plan du site (sitemap.xml)", channels=["website"])
+@register_surface("plan du site (sitemap.xml)", channels=["website"], audience="public")
 def sitemap(client, work, channel):
     response = client.get("/sitemap.xml")
     return response.status_code == 200 and work.get_absolute_url().encode() in response.content
@@ -94,3 +94,17 @@ def release_page(client, work, channel):
     from media_library.testing import release_link
 
     return _title_in(client.get(release_link(work, channel).get_absolute_url()), work)
+
+
+# --- Administration du consentement ---------------------------------------------------------------
+
+
+@register_surface("admin : consentements (recherche)", channels=["internal"], kind="admin",
+                  roles=("curator", "curator_outside", "officer"))
+def admin_consent_records(client, work, channel):
+    from .models import ConsentRecord
+
+    if not ConsentRecord.objects.filter(work=work).exists():
+        return None  # sans objet pour cette œuvre
+    url = reverse("consent_consentrecord:index") + "?" + urlencode({"q": work.title_fr.split()[-1]})
+    return _title_in(client.get(url), work)

@@ -1,7 +1,9 @@
 """Registre des surfaces : chaque endroit qui montre une œuvre ou en sert un octet s'y inscrit.
 
-Le test matrice (consent/tests/test_consent_matrix.py) essaie CHAQUE surface inscrite, pour chaque canal
-et chaque état de consentement, et vérifie qu'elle ne sert l'œuvre que lorsque c'est permis.
+Le test matrice (consent/tests/test_consent_matrix.py) essaie CHAQUE surface inscrite, pour chaque
+rôle, chaque canal où elle existe et chaque état de consentement, et vérifie qu'elle ne sert l'œuvre
+que lorsque c'est permis. Le test de câblage remplace la réponse de la politique par « autorisé » et
+exige que chaque surface fuie alors : une surface qui ne demande pas la politique fait échouer le test.
 
 Pour inscrire une surface, créez `<votre_app>/consent_surfaces.py` (découvert automatiquement) :
 
@@ -14,9 +16,15 @@ Pour inscrire une surface, créez `<votre_app>/consent_surfaces.py` (découvert 
         return response.status_code == 200          # True = l'œuvre a été servie
 
 - `channels` : les canaux où la surface existe (None = tous ; par exemple ["website"] pour une page
-  publique). La requête est faite par le public « naturel » du canal (anonyme pour le site web, le
-  musée, la télé et la presse ; un·e animateur·rice de l'organisation de l'œuvre pour les canaux des
-  partenaires ; un·e commissaire pour l'archive interne).
+  publique ; ["internal"] pour l'administration).
+- `kind` : "serve" (défaut : la surface sert l'œuvre sur ce canal, attendu = ce que le consentement et
+  le rôle permettent sur ce canal) ou "admin" (la surface montre ce qu'une personne CONNAÎT dans
+  l'administration : attendu = ce que l'archive interne, l'organisation et le rôle lui laissent savoir).
+- `roles` (facultatif) : les rôles qui ont, par leurs permissions, accès à cette surface (par exemple
+  les pages qui demandent « modifier une œuvre ») ; pour les autres, rien n'est attendu.
+- `audience="public"` : la surface répond au public quel que soit le demandeur (plan du site).
+- Chaque rôle essaie chaque surface : le client de test porte `client.role` (nom du rôle) et
+  `client.user` (None pour le public anonyme).
 - `setup(work)` (facultatif) : crée ce dont la surface a besoin pour cette œuvre (piste, extrait, page…).
   L'œuvre a déjà un fichier original image (work.files.first()) quand setup est appelé.
 - La fonction renvoie True si le contenu de l'œuvre (titre, fichier, texte) a été servi, False sinon.
@@ -25,6 +33,7 @@ Pour inscrire une surface, créez `<votre_app>/consent_surfaces.py` (découvert 
 from dataclasses import dataclass
 
 _REGISTRY = {}
+KINDS = ("serve", "admin")
 
 
 @dataclass(frozen=True)
@@ -33,14 +42,21 @@ class Surface:
     probe: object
     channels: tuple | None = None
     setup: object = None
+    kind: str = "serve"
+    roles: tuple | None = None
+    audience: str = "requester"
 
     def applies_to(self, channel):
         return self.channels is None or str(channel) in self.channels
 
 
-def register_surface(name, *, channels=None, setup=None):
+def register_surface(name, *, channels=None, setup=None, kind="serve", roles=None, audience="requester"):
+    if kind not in KINDS:
+        raise ValueError(f"kind inconnu : {kind}")
+
     def decorator(func):
-        _REGISTRY[name] = Surface(name, func, tuple(str(c) for c in channels) if channels else None, setup)
+        _REGISTRY[name] = Surface(name, func, tuple(str(c) for c in channels) if channels else None, setup, kind,
+                                  tuple(roles) if roles else None, audience)
         return func
 
     return decorator

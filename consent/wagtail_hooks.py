@@ -9,7 +9,6 @@
 """
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -24,7 +23,7 @@ from wagtail.admin.views import generic
 from wagtail.permission_policies.base import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
-from .access import is_consent_officer, user_context
+from .access import is_consent_officer
 from .forms import ConsentRecordForm
 from .models import (
     AuditEntry,
@@ -36,7 +35,9 @@ from .models import (
     SensitiveAttributes,
     Withdrawal,
 )
+from .policy import policy
 from .views import admin as admin_views
+from .viewsets import PolicyViewSetMixin
 
 LEGAL_FIELDS = ("legal_name", "contact", "guardian_name", "guardian_contact", "notes")
 
@@ -77,11 +78,8 @@ for _model, _policy in POLICIES.items():
 
 
 def _visible_participants(user, qs):
-    """Les personnes d'une communauté protégée ne sont visibles que pour ses membres et les responsables."""
-    if is_consent_officer(user):
-        return qs
-    ctx = user_context(user)
-    return qs.filter(Q(partner__isnull=True) | Q(partner__is_protected_community=False) | Q(partner_id__in=ctx.org_ids))
+    """Les personnes que la politique laisse connaître à `user`."""
+    return policy.admin_participants(user, qs)
 
 
 # --- Participant·es -----------------------------------------------------------------------------
@@ -192,13 +190,11 @@ class ConsentRecordCreateView(generic.CreateView):
 class ConsentRecordIndexView(generic.IndexView):
     def get_base_queryset(self):
         qs = super().get_base_queryset().select_related("participant", "work", "workshop")
-        if is_consent_officer(self.request.user):
-            return qs
         visible = _visible_participants(self.request.user, Participant.objects.all())
-        return qs.filter(participant__in=visible)
+        return policy.admin_queryset(self.request.user, qs.filter(participant__in=visible))
 
 
-class ConsentRecordViewSet(ModelViewSet):
+class ConsentRecordViewSet(PolicyViewSetMixin, ModelViewSet):
     model = ConsentRecord
     name = "consent_consentrecord"
     icon = "doc-full"
@@ -246,7 +242,7 @@ class ConsentRecordViewSet(ModelViewSet):
 
 
 
-class ParticipationViewSet(ModelViewSet):
+class ParticipationViewSet(PolicyViewSetMixin, ModelViewSet):
     model = Participation
     name = "consent_participation"
     icon = "link"
@@ -296,7 +292,7 @@ class DeclarationCreateView(generic.CreateView):
         return instance
 
 
-class DeclarationViewSet(ModelViewSet):
+class DeclarationViewSet(PolicyViewSetMixin, ModelViewSet):
     model = NoIdentifiablePersonDeclaration
     name = "consent_declaration"
     icon = "view"

@@ -22,10 +22,14 @@ TEXT_FEATURES = ["bold", "italic", "link", "ol", "ul", "h3"]
 def _sample_work(*kinds):
     """Une œuvre d'exemple pour l'aperçu des blocs dans l'administration (ou None)."""
     try:
+        from consent.channels import Channel
+        from consent.policy import policy
+
         qs = Work.objects.all()
         if kinds:
             qs = qs.filter(kind__in=kinds)
-        return qs.order_by("pk").first()
+        # Seulement une œuvre que le public peut voir : l'aperçu ne montre rien de réservé.
+        return policy.visible(None, Channel.WEBSITE, qs).order_by("pk").first()
     except Exception:  # noqa: BLE001 - l'aperçu ne doit jamais casser l'éditeur
         return None
 

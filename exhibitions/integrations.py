@@ -10,8 +10,7 @@ from collections import defaultdict
 from django.apps import apps
 from django.db.models import Prefetch
 
-from consent import access
-from consent.channels import Channel
+from consent.policy import policy
 
 
 def _model(label):
@@ -24,31 +23,9 @@ def _model(label):
 # --- Consentement : une décision par œuvre, en lot -------------------------------------------------
 
 
-def decide_many(user, works, channel, *, at=None):
-    """{work_pk: Decision} : la même évaluation que `consent.access.decide`, chargée en une fois.
-
-    Utilise `access.decide_many` s'il existe ; sinon les briques publiques de `consent.access`
-    (`load_facts` puis `evaluate`, celles que `decide` appelle) ; en dernier recours `decide` par œuvre.
-    """
-    works = [w for w in works if w is not None and w.pk is not None]
-    if not works:
-        return {}
-    if hasattr(access, "decide_many"):
-        return access.decide_many(user, works, channel, at=at)
-    if all(hasattr(access, name) for name in ("load_facts", "evaluate", "user_context", "_as_date", "_now")):
-        channel = Channel(channel)
-        day = access._as_date(access._now(at))
-        facts, participants, withdrawals = access.load_facts([w.pk for w in works], at=day)
-        ctx = access.user_context(user)
-        result = {}
-        for work in works:
-            f = facts.get(work.pk)
-            if f is None:
-                result[work.pk] = access.decide(user, work, channel, at=at)
-            else:
-                result[work.pk] = access.evaluate(ctx, f, participants, withdrawals, channel, day)
-        return result
-    return {w.pk: access.decide(user, w, channel, at=at) for w in works}
+def decide_many(user, works, channel, *, at=None, preview=False):
+    """{work_pk: Decision} : la politique (consent.policy), pour un lot d'œuvres."""
+    return policy.decide_many(user, works, channel, at=at, preview=preview)
 
 
 def pseudonyms(works):
@@ -155,6 +132,6 @@ def rendition(media, kind, required_flags=frozenset()):
     r = media.get_rendition(kind)
     if r is None or not r.file:
         return None
-    if any(not getattr(r, flag, False) for flag in required_flags):
+    if required_flags and not policy.admits_flags(required_flags, r):
         return None
     return r

@@ -357,13 +357,9 @@ class ToolkitMaterial(Orderable, ClusterableModel):
 
     def is_for(self, user):
         """Le support est-il destiné à l'organisation de cet·te animateur·rice ? (diffusion, pas consentement)"""
-        if not user.is_authenticated:
-            return False
-        wanted = {o.pk for o in self.organisations.all()}
-        member_of = set(user.partner_organisations.values_list("pk", flat=True))
-        if not wanted:
-            return bool(member_of)
-        return bool(wanted & member_of)
+        from consent.policy import policy
+
+        return policy.material_is_for(self, user)
 
 
 # Copies gardées par l'application hors ligne (module à part : exhibitions.offline_models).

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from consent.access import Decision
 from consent.channels import Channel
+from consent.policy import policy
 
 from . import integrations
 
@@ -119,11 +120,7 @@ def check_publication(page, *, at=None):
     decisions = integrations.decide_many(AnonymousUser(), list(works.values()), channel, at=at)
     problems = []
     for pk, work in sorted(works.items(), key=lambda kv: kv[1].title_fr):
-        decision = decisions.get(pk)
-        if decision is None:
-            from consent.access import decide
-
-            decision = decide(AnonymousUser(), work, channel, at=at)
+        decision = decisions[pk] if pk in decisions else policy.absent()
         if not decision.allowed:
             rooms = ", ".join(dict.fromkeys(r for r in where[pk] if r))
             problems.append(Problem(work, str(decision.reason) or _("Canal non autorisé."), rooms))
@@ -222,16 +219,8 @@ class Exhibit:
         self.preview = preview
         user = getattr(request, "user", None) or AnonymousUser()
         self.works = works
-        self.decisions = integrations.decide_many(user, list(works.values()), self.channel)
-        if preview:
-            # Aperçu dans l'admin : la commissaire voit aussi ce que le public ne verra pas, signalé.
-            internal = integrations.decide_many(user, list(works.values()), Channel.INTERNAL)
-            for pk, decision in list(self.decisions.items()):
-                if not decision.allowed and internal.get(pk) and internal[pk].allowed:
-                    self.decisions[pk] = Decision(
-                        True, reason=decision.reason, restricted=True,
-                        labels=tuple(decision.labels) + ({"text": _("Aperçu : non visible du public — %(r)s") % {"r": decision.reason}, "tone": "stop"},),
-                    )
+        # Aperçu dans l'admin : la politique montre aussi ce que le public ne verra pas, signalé.
+        self.decisions = integrations.decide_many(user, list(works.values()), self.channel, preview=preview)
         self.image_work = image_work
         self.tracks = integrations.subtitle_tracks(works.values())
         self.transcripts = integrations.transcripts(works.values())
@@ -274,8 +263,8 @@ class Exhibit:
 
     def decision(self, work):
         if work is None:
-            return Decision(False, _("Œuvre introuvable."))
-        return self.decisions.get(work.pk) or Decision(False, _("Œuvre introuvable."))
+            return policy.absent()
+        return self.decisions[work.pk] if work.pk in self.decisions else policy.absent()
 
     # -- éléments montrés ----------------------------------------------------------------------
     def item(self, work):
@@ -302,7 +291,7 @@ class Exhibit:
             web = integrations.rendition(media, "web", flags)
             if web is not None:
                 item.src, item.mime, item.width, item.height = web.get_serve_url(channel), web.mime_type, web.width, web.height
-            elif not flags:
+            elif policy.admits_flags(flags, media):
                 # Pas encore de rendu web : l'original, servi par la porte (repli).
                 item.src, item.mime = media.get_serve_url(channel), media.mime_type
                 item.width, item.height = media.width, media.height
@@ -323,7 +312,7 @@ class Exhibit:
                 item.transcript = self.transcripts.get(work.pk, "")
                 return
         image_media = integrations.image_file(work)
-        if image_media is not None and not flags:
+        if image_media is not None and policy.admits_flags(flags, image_media):
             image = self.images.get(image_media.image_id)
             item.image = _rendition_or_none(image, IMAGE_SPEC)
             item.large = _rendition_or_none(image, LARGE_SPEC)
@@ -331,7 +320,7 @@ class Exhibit:
                 item.kind = "image"
                 return
         for media in work.files.all():
-            if media.media_type == "document" and not flags:
+            if media.media_type == "document" and policy.admits_flags(flags, media):
                 item.kind, item.src = "document", media.get_serve_url(channel)
                 return
 
@@ -364,9 +353,7 @@ def home_context(page, request):
     from .models import ExhibitionPage, ToolkitPage
 
     user = getattr(request, "user", None) or AnonymousUser()
-    from consent.access import visible_works
-
-    latest_qs = visible_works(user, Channel.WEBSITE, Work.objects.all()).order_by("-created_at", "-pk")[:6]
+    latest_qs = policy.visible(user, Channel.WEBSITE, Work.objects.all()).order_by("-created_at", "-pk")[:6]
     exhibit = Exhibit.for_works(list(latest_qs), request)
     latest = [exhibit.item(w) for w in sorted(exhibit.works.values(), key=lambda w: (w.created_at, w.pk), reverse=True)]
     latest = [i for i in latest if i.allowed]
@@ -432,29 +419,12 @@ class Entry:
 
 
 def user_organisations(user):
-    if not getattr(user, "is_authenticated", False):
-        return set()
-    cached = getattr(user, "_paroles_orgs", None)
-    if cached is None:
-        cached = set(user.partner_organisations.values_list("pk", flat=True))
-        try:
-            user._paroles_orgs = cached
-        except AttributeError:
-            pass
-    return cached
+    return policy.organisations(user)
 
 
 def material_is_for(material, user):
-    """Le support est-il destiné à l'organisation de l'utilisateur ? (liste de diffusion, pas consentement)"""
-    from consent.access import is_archive_staff
-
-    if not getattr(user, "is_authenticated", False):
-        return False
-    orgs = user_organisations(user)
-    wanted = {o.pk for o in material.organisations.all()}
-    if orgs and (not wanted or wanted & orgs):
-        return True
-    return is_archive_staff(user)
+    """Le support est-il destiné à l'organisation de l'utilisateur ? (la politique répond)"""
+    return policy.material_is_for(material, user)
 
 
 def _slug(text, fallback="support"):
@@ -480,7 +450,7 @@ def material_downloads(material, *, flags=frozenset(), subtitled=None):
         found = False
         for lang, label in langs.items():
             r = subtitled.get((work.pk, lang))
-            if r is not None and all(getattr(r, f, False) for f in flags):
+            if r is not None and policy.admits_flags(flags, r):
                 found = True
                 out.append(Download(material, "phone", lang, label, safe_download_name(f"{stem}-telephone-{lang}.mp4"),
                                     obj=r, fieldfile=r.file, content_type="video/mp4",
@@ -492,7 +462,7 @@ def material_downloads(material, *, flags=frozenset(), subtitled=None):
                                     safe_download_name(f"{stem}-telephone{PurePath(phone.file.name).suffix}"),
                                     obj=phone, fieldfile=phone.file, content_type=phone.mime_type,
                                     etag=f"rend-{phone.uuid}", variant=phone, size=phone.size, mtime=phone.created_at))
-            elif not flags:
+            elif policy.admits_flags(flags, media):
                 out.append(Download(material, "phone", "", _("Vidéo originale (version téléphone pas encore prête)"),
                                     safe_download_name(f"{stem}{PurePath(media.file.name).suffix}"),
                                     obj=media, fieldfile=media.file, content_type=media.mime_type,
@@ -508,7 +478,7 @@ def material_downloads(material, *, flags=frozenset(), subtitled=None):
                                 safe_download_name(f"{stem}-audio{PurePath(audio.file.name).suffix}"),
                                 obj=audio, fieldfile=audio.file, content_type=audio.mime_type,
                                 etag=f"rend-{audio.uuid}", variant=audio, size=audio.size, mtime=audio.created_at))
-        elif media.media_type == "audio" and not flags:
+        elif media.media_type == "audio" and policy.admits_flags(flags, media):
             out.append(Download(material, "audio", "", _("Audio"),
                                 safe_download_name(f"{stem}{PurePath(media.file.name).suffix}"),
                                 obj=media, fieldfile=media.file, content_type=media.mime_type,

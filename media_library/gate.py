@@ -1,8 +1,8 @@
 """LA porte : tout octet d'un fichier d'œuvre passe par `serve_gated`.
 
-Elle décide l'accès (consent.access.decide), envoie un signal (journal des téléchargements et des
-accès restreints), puis sert le fichier par `send_bytes`, LE seul envoi d'octets du projet (la porte,
-le zip de la boîte à outils et les preuves de consentement l'appellent) :
+Elle demande la politique (consent.policy.policy.decide), envoie un signal (journal des téléchargements
+et des accès restreints), puis sert le fichier par `send_bytes`, LE seul envoi d'octets du projet (la
+porte, le zip de la boîte à outils et les preuves de consentement l'appellent) :
 - localement par un FileResponse ; Range (plage, plage ouverte, suffixe ; plusieurs plages : le tout),
   If-Range, ETag/If-None-Match, HEAD, 416 ;
 - derrière nginx par X-Accel-Redirect, si PAROLES_ACCEL_REDIRECT_PREFIX est défini ;
@@ -22,8 +22,8 @@ from django.conf import settings
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotModified, HttpResponseRedirect, StreamingHttpResponse
 from django.utils.translation import gettext as _
 
-from consent.access import decide, is_consent_officer
 from consent.channels import Channel
+from consent.policy import policy
 
 from .signals import file_refused, file_served
 
@@ -43,16 +43,8 @@ class AccessDenied(Http404):
 
 
 def check_access(request, work, channel, *, variant=None):
-    """La décision d'accès pour une requête, avec repli sur l'archive interne pour l'équipe.
-
-    Renvoie la Decision retenue. Appelée par la porte et par les pages qui montrent une œuvre.
-    """
-    decision = decide(request.user, work, channel, variant=variant)
-    if not decision.allowed and Channel(channel) != Channel.INTERNAL:
-        internal = decide(request.user, work, Channel.INTERNAL, variant=variant)
-        if internal.allowed:
-            return internal
-    return decision
+    """La décision de la politique pour cette requête, sur le canal de la surface (aucun repli)."""
+    return policy.decide(request.user, work, channel, variant=variant)
 
 
 def content_disposition(filename, as_attachment):
@@ -64,11 +56,7 @@ def content_disposition(filename, as_attachment):
 def may_know(user, work):
     """Vrai si `user` a le droit de savoir que `work` existe (et donc d'apprendre pourquoi un fichier est
     refusé) : l'archive interne la lui montre, ou il·elle est responsable du consentement."""
-    if not (user and user.is_authenticated):
-        return False
-    if is_consent_officer(user):
-        return True
-    return work is not None and decide(user, work, Channel.INTERNAL).allowed
+    return bool(user and user.is_authenticated) and policy.may_know(user, work)
 
 
 def refuse(request, work, obj, channel, purpose, decision):
@@ -314,9 +302,7 @@ def serve_gated(
         if not decision.allowed:
             return refuse(request, work, obj, channel, purpose, decision)
     else:
-        from consent.access import Decision
-
-        decision = Decision(True, restricted=False)
+        decision = policy.editorial()
 
     name = fieldfile.name
     storage = fieldfile.storage

@@ -6,9 +6,9 @@ from wagtail.admin.ui.tables import BooleanColumn, Column
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from consent.access import admin_visible_works
 from consent.admin_columns import ConsentLabelsColumn
 from consent.panels import ConsentPanel
+from consent.viewsets import PolicyViewSetMixin
 
 from .models import ContentWarning, Language, PartnerOrganisation, Project, Series, Theme, Work, Workshop
 from .panels import WorkFilesPanel
@@ -19,7 +19,10 @@ from .views import jobs as job_views
 from .views import release_admin
 
 
-class WorkViewSet(SnippetViewSet):
+class WorkViewSet(PolicyViewSetMixin, SnippetViewSet):
+    """Œuvres : chaque vue (liste, recherche, fiche, inspection, historique, usages, suppression,
+    sélecteur…) demande la politique enregistrée (consent.policy) ; refusé = absent (404)."""
+
     model = Work
     icon = "media"
     menu_label = _("Œuvres")
@@ -76,8 +79,8 @@ class WorkViewSet(SnippetViewSet):
     )
 
     def get_queryset(self, request):
-        # Consentement : chacun ne voit que les œuvres que son rôle et son organisation permettent.
-        return admin_visible_works(request.user, Work.objects.select_related("project", "series", "partner"))
+        # Filtré par la politique (PolicyViewSetMixin) : ce que cette personne peut connaître.
+        return super().get_queryset(request).select_related("project", "series", "partner")
 
 
 class TaxonomyViewSet(SnippetViewSet):

@@ -7,7 +7,7 @@ from django.contrib.sitemaps import Sitemap
 from wagtail.contrib.sitemaps import Sitemap as PagesSitemap
 from wagtail.contrib.sitemaps.views import sitemap as sitemap_view
 
-from consent.access import visible_works
+from consent.policy import policy
 from consent.channels import Channel
 
 
@@ -18,7 +18,7 @@ class WorksSitemap(Sitemap):
     def items(self):
         from media_library.models import Work
 
-        return visible_works(AnonymousUser(), Channel.WEBSITE, Work.objects.order_by("pk"))
+        return policy.visible(AnonymousUser(), Channel.WEBSITE, Work.objects.order_by("pk"))
 
     def location(self, work):
         return work.get_absolute_url()

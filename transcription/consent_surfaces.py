@@ -40,3 +40,23 @@ def subtitles_file(client, work, channel):
 def transcript_search(client, work, channel):
     response = client.get(reverse("transcription:search") + "?" + urlencode({"q": _token(work)}))
     return response.status_code == 200 and work.title_fr.encode() in response.content
+
+
+CHANGE_ROLES = ("curator", "curator_outside", "officer")  # permission « modifier une œuvre »
+
+
+@register_surface("admin : sous-titres de l'œuvre", channels=["internal"], setup=make_track, kind="admin",
+                  roles=CHANGE_ROLES)
+def admin_work_subtitles(client, work, channel):
+    response = client.get(reverse("transcription_work", args=[work.pk]))
+    return response.status_code == 200 and work.title_fr.encode() in response.content
+
+
+@register_surface("admin : éditeur de piste", channels=["internal"], setup=make_track, kind="admin",
+                  roles=CHANGE_ROLES)
+def admin_track_editor(client, work, channel):
+    from .models import SubtitleTrack
+
+    track = SubtitleTrack.objects.get(work=work, language="fr")
+    response = client.get(reverse("transcription_editor", args=[track.pk]))
+    return response.status_code == 200 and work.title_fr.encode() in response.content

@@ -6,7 +6,7 @@ résultat porte l'œuvre, l'instant (secondes), un extrait et le lien vers ce mo
 
 from dataclasses import dataclass
 
-from consent.access import visible_works
+from consent.policy import policy
 from consent.channels import Channel
 
 from .engine import normalise
@@ -39,7 +39,7 @@ def search_transcripts(user, query, channel=Channel.WEBSITE, limit=50):
     terms = normalise(query or "").split()
     if not terms:
         return []
-    works = visible_works(user, channel)
+    works = policy.visible(user, channel)
     qs = Cue.objects.filter(track__status=SubtitleTrack.Status.APPROVED, track__work__in=works)
     for term in terms:
         qs = qs.filter(search_text__contains=term)

@@ -99,7 +99,8 @@ def test_work_admin_listing_filtered_by_role_and_shows_labels(client, people, pr
     other = WorkFactory(project=project, title_fr="Capsule de B", partner=PartnerFactory(name="B"))
     secret = WorkFactory(project=project, title_fr="Oeuvre protégée", partner=PartnerFactory(name="C", is_protected_community=True))
     for w in (own, other, secret):
-        grant(w, channels=["website"])
+        # L'administration suit la politique : la commissaire connaît ce que l'archive interne permet.
+        grant(w, channels=["internal", "website"])
     url = reverse("wagtailsnippets_media_library_work:list")
     body = login(client, people["partner_admin"]).get(url).content.decode()
     assert "Capsule de A" in body and "Capsule de B" not in body and "Oeuvre protégée" not in body

@@ -59,6 +59,7 @@ def test_demo_cases_in_browser(chromium, live_server, project, media_dir):
     assert seen[("anonyme", "photovoice_1")][2] == 404  # téléchargement : il faut être d'une organisation
     assert seen[("animatrice-autre-organisation", "photovoice_1")][2] == 200
     for key in ("capsule_secured", "bodymap_withdrawn", "capsule_expired"):
-        assert seen[("animatrice-autre-organisation", key)][2] == 404  # refusé = absent
-        # La responsable du consentement voit tout (archive interne), pour agir.
-        assert seen[("responsable-consentement", key)][:2] == (200, True)
+        assert seen[("animatrice-autre-organisation", key)][2] == 404  # fichier refusé = absent
+        # La page publique demande le canal du site web, pour tout le monde (aucun repli sur l'archive
+        # interne) : la responsable du consentement, qui a le droit de savoir, reçoit la raison (403).
+        assert seen[("responsable-consentement", key)][0] == 403

@@ -4,10 +4,10 @@ from django.contrib.auth import views as auth_views
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse_lazy
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from consent.channels import Channel
+from consent.policy import policy
 
 from ..forms import FacilitatorLoginForm
 from ..models import ExhibitionKind, ExhibitionPage
@@ -23,8 +23,7 @@ def listen(request, page_pk, work_pk):
     page = get_object_or_404(ExhibitionPage.objects.live().public(), pk=page_pk)
     if page.kind == ExhibitionKind.ONLINE:
         raise Http404
-    today = timezone.localdate()
-    if (page.start_date and today < page.start_date) or (page.end_date and today > page.end_date):
+    if not policy.exhibition_is_showing(page):
         raise Http404
     where, _images = collect_refs(page)
     if work_pk not in where:

@@ -12,9 +12,9 @@ from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
-from consent.access import Decision
 from consent.channels import Channel
-from media_library.gate import StreamBody, check_access, refuse, send_bytes, serve_gated
+from consent.policy import policy
+from media_library.gate import StreamBody, refuse, send_bytes, serve_gated
 from media_library.signals import file_served
 
 from .. import services
@@ -30,8 +30,7 @@ def _login_required(request):
 
 def _refuse_not_for_org(request, material, purpose):
     """Comme tout refus de fichier : absent (404) pour qui n'a pas le droit de savoir, la raison sinon."""
-    decision = Decision(False, _("Ce support n'est pas destiné à votre organisation."))
-    return refuse(request, material.work, material, CHANNEL, purpose, decision)
+    return refuse(request, material.work, material, CHANNEL, purpose, policy.material_refusal())
 
 
 def download_material(request, page, material_pk, what, lang=""):
@@ -90,7 +89,7 @@ def _zip_entries(request, page):
                 download.variant = None
                 download.size = entry.material.guide_pdf.size
                 download.etag = f"guide-{entry.material.guide_hash[:24]}"
-            decision = check_access(request, entry.work, CHANNEL, variant=download.variant)
+            decision = policy.decide(request.user, entry.work, CHANNEL, variant=download.variant)
             if not decision.allowed or not download.fieldfile:
                 continue
             storage = download.fieldfile.storage

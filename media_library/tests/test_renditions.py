@@ -360,7 +360,7 @@ def test_gate_receives_the_served_variant(client, cleared_work, small_video, ing
         ok = getattr(variant, "is_blurred", False)
         return Decision(ok, "" if ok else "Flou exigé.", restricted=True)
 
-    monkeypatch.setattr("media_library.gate.decide", fake_decide)
+    monkeypatch.setattr("consent.policy.policy.decide", fake_decide)
     assert client.get(phone.get_serve_url("website")).status_code == 404
     assert seen[0] == phone
     Rendition.objects.filter(pk=phone.pk).update(is_blurred=True)

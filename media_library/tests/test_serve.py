@@ -255,7 +255,7 @@ def test_gate_calls_the_one_access_function(client, public_web, monkeypatch):
         calls.append((work.pk, str(channel)))
         return Decision(False, "non")
 
-    monkeypatch.setattr("media_library.gate.decide", deny)
+    monkeypatch.setattr("consent.policy.policy.decide", deny)
     assert client.get(public_web.get_serve_url("website")).status_code == 404
     assert calls and calls[0] == (public_web.work.pk, "website")
 

@@ -8,11 +8,12 @@ media_library.services.ingest, ou renvoie un refus clair en français.
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
-from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+
+from consent.policy import policy
 
 from ..files import MediaError
 from ..models import Work
@@ -26,7 +27,7 @@ def _check_change(request):
 
 def work_files(request, pk):
     _check_change(request)
-    work = get_object_or_404(Work, pk=pk)
+    work = policy.admin_get_or_404(request, Work.objects, pk=pk)
     return TemplateResponse(
         request,
         "media_library/admin/work_files.html",
@@ -43,7 +44,7 @@ def work_files(request, pk):
 @require_POST
 def upload_file(request, pk):
     _check_change(request)
-    work = get_object_or_404(Work, pk=pk)
+    work = policy.admin_get_or_404(request, Work.objects, pk=pk)
     upload = None
     try:
         upload = request.FILES.get("file")

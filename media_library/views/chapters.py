@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from consent.policy import policy
+
 from ..models import Chapter, ProcessingJob, Theme, Work, format_timecode
 from ..services.processing import request_clip
 
@@ -73,7 +75,7 @@ def _check(request):
 
 def chapter_editor(request, pk, chapter_pk=None):
     _check(request)
-    work = get_object_or_404(Work.all_objects, pk=pk)
+    work = policy.admin_get_or_404(request, Work.all_objects, pk=pk)
     media = work.playable_file()
     chapter = get_object_or_404(Chapter, pk=chapter_pk, work=work) if chapter_pk else None
     form = None
@@ -115,7 +117,7 @@ def chapter_editor(request, pk, chapter_pk=None):
 @require_POST
 def chapter_delete(request, pk, chapter_pk):
     _check(request)
-    chapter = get_object_or_404(Chapter, pk=chapter_pk, work_id=pk)
+    chapter = policy.admin_get_or_404(request, Chapter.objects, pk=chapter_pk, work_id=pk)
     title = chapter.title_fr
     for rendition in chapter.renditions.all():
         name = rendition.file.name
@@ -130,7 +132,7 @@ def chapter_delete(request, pk, chapter_pk):
 @require_POST
 def chapter_clip(request, pk, chapter_pk):
     _check(request)
-    chapter = get_object_or_404(Chapter.objects.select_related("media_file"), pk=chapter_pk, work_id=pk)
+    chapter = policy.admin_get_or_404(request, Chapter.objects.select_related("media_file"), pk=chapter_pk, work_id=pk)
     request_clip(chapter, user=request.user)
     messages.success(
         request,

@@ -5,12 +5,14 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import JsonResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+
+from consent.policy import policy
 
 from ..models import ProcessingJob, Work
 from ..processing.jobs import sweep_stale_jobs
@@ -46,7 +48,8 @@ def job_as_dict(job):
 def job_list(request):
     _check(request)
     sweep_stale_jobs()
-    jobs = ProcessingJob.objects.select_related("media_file__work", "chapter").order_by("-created_at", "-pk")
+    jobs = policy.admin_queryset(
+        request.user, ProcessingJob.objects.select_related("media_file__work", "chapter")).order_by("-created_at", "-pk")
     status = request.GET.get("etat", "")
     if status in ProcessingJob.Status.values:
         jobs = jobs.filter(status=status)
@@ -54,7 +57,8 @@ def job_list(request):
     if work_id.isdigit():
         jobs = jobs.filter(media_file__work_id=int(work_id))
     page = Paginator(jobs, 50).get_page(request.GET.get("page"))
-    counts = {s: ProcessingJob.objects.filter(status=s).count() for s in ProcessingJob.Status.values}
+    known = policy.admin_queryset(request.user, ProcessingJob.objects.all())
+    counts = {s: known.filter(status=s).count() for s in ProcessingJob.Status.values}
     return TemplateResponse(
         request,
         "media_library/admin/jobs.html",
@@ -72,14 +76,14 @@ def job_status(request):
     """État de quelques travaux en JSON (rafraîchissement du pourcentage sans recharger la page)."""
     _check(request)
     ids = [int(x) for x in request.GET.get("ids", "").split(",") if x.strip().isdigit()][:200]
-    jobs = ProcessingJob.objects.filter(pk__in=ids)
+    jobs = policy.admin_queryset(request.user, ProcessingJob.objects.filter(pk__in=ids))
     return JsonResponse({"jobs": [job_as_dict(job) for job in jobs]})
 
 
 @require_POST
 def job_retry(request, pk):
     _check(request)
-    job = get_object_or_404(ProcessingJob, pk=pk)
+    job = policy.admin_get_or_404(request, ProcessingJob.objects.select_related("media_file"), pk=pk)
     try:
         retry_job(job, user=request.user)
     except ValueError as exc:
@@ -91,7 +95,7 @@ def job_retry(request, pk):
 
 def work_renditions(request, pk):
     _check(request)
-    work = get_object_or_404(Work.all_objects, pk=pk)
+    work = policy.admin_get_or_404(request, Work.all_objects, pk=pk)
     files = list(work.files.prefetch_related("renditions__chapter").select_related("image"))
     for media in files:
         media.expected_kinds = kinds_for(media.media_type)
@@ -109,7 +113,7 @@ def work_renditions(request, pk):
 @require_POST
 def work_renditions_rebuild(request, pk):
     _check(request)
-    work = get_object_or_404(Work.all_objects, pk=pk)
+    work = policy.admin_get_or_404(request, Work.all_objects, pk=pk)
     force = request.POST.get("force") == "1"
     kinds = [k for k in request.POST.getlist("kind") if k]
     media_id = request.POST.get("media")

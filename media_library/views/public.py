@@ -5,21 +5,20 @@ Chaque œuvre montrée passe par la fonction d'accès (canal « site web public 
 
 from django.core.paginator import Paginator
 from django.db.models import Case, IntegerField, When
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
-from consent.access import visible_works, work_labels
+from consent.access import work_labels
 from consent.channels import Channel
+from consent.policy import policy
 
 from ..forms import WorkFilterForm
-from ..gate import check_access
 from ..models import Work
 from ..search import search_work_ids
 
 
 def work_list(request):
     form = WorkFilterForm(request.GET or None)
-    works = visible_works(request.user, Channel.WEBSITE, Work.objects.with_relations().prefetch_related("files__image", "files__renditions"))
+    works = policy.visible(request.user, Channel.WEBSITE, Work.objects.with_relations().prefetch_related("files__image", "files__renditions"))
     works = form.filter(works) if form.is_bound else works
     query = form.cleaned_data.get("q") if form.is_bound and form.is_valid() else ""
     if query:
@@ -47,15 +46,13 @@ def work_list(request):
 
 def work_detail(request, pk, slug=None):
     work = get_object_or_404(Work.objects.with_relations().prefetch_related("files"), pk=pk)
-    decision = check_access(request, work, Channel.WEBSITE)
-    if not decision.allowed:
-        raise Http404
+    # Refusé = absent (404) pour qui ne peut pas savoir que l'œuvre existe ; la raison (403) sinon.
+    decision = policy.require(request, work, Channel.WEBSITE)
     if slug is not None and slug != work.slug:
         return redirect(work.get_absolute_url(), permanent=False)
     files = [f for f in work.files.all() if f.status != f.Status.FAILED]
-    if decision.required_variant_flags:
-        # Visage flouté / voix modifiée : l'original ne remplit pas la condition, on ne le montre pas.
-        files = [f for f in files if all(getattr(f, flag, False) for flag in decision.required_variant_flags)]
+    # Visage flouté / voix modifiée : un original qui ne remplit pas la condition n'est pas montré.
+    files = [f for f in files if policy.admits(decision, f)]
     response = render(
         request,
         "media_library/work_detail.html",

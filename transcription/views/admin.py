@@ -5,7 +5,7 @@ import json
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from consent.channels import Channel
-from media_library.gate import check_access
+from consent.policy import policy
 from media_library.models import Work
 
 from .. import services
@@ -26,8 +26,8 @@ TIME_BASED_KINDS = ("film", "capsule", "podcast", "performance")
 def _check(request, work=None):
     if not request.user.has_perm("media_library.change_work"):
         raise PermissionDenied
-    if work is not None and not check_access(request, work, Channel.INTERNAL).allowed:
-        raise PermissionDenied
+    if work is not None and not policy.may_know(request.user, work):
+        raise Http404  # comme une œuvre absente : la politique dit ce que cette personne peut connaître
 
 
 def _job_dict(job):
@@ -40,7 +40,7 @@ def _job_dict(job):
 def index(request):
     _check(request)
     works = (
-        Work.objects.filter(kind__in=TIME_BASED_KINDS)
+        policy.admin_queryset(request.user, Work.objects.filter(kind__in=TIME_BASED_KINDS))
         .select_related("project")
         .prefetch_related("subtitle_tracks", "transcription_jobs")
         .order_by("title_fr")
@@ -50,7 +50,7 @@ def index(request):
         jobs = list(work.transcription_jobs.all())
         rows.append({"work": work, "job": jobs[0] if jobs else None,
                      "tracks": {t.language: t for t in work.subtitle_tracks.all()}})
-    jobs = TranscriptionJob.objects.select_related("work").order_by("-created_at")[:30]
+    jobs = policy.admin_queryset(request.user, TranscriptionJob.objects.select_related("work")).order_by("-created_at")[:30]
     return TemplateResponse(request, "transcription/admin/index.html", {
         "rows": rows, "jobs": jobs, "languages": SubtitleLanguage.choices,
         "page_title": _("Transcriptions et sous-titres"),
@@ -63,6 +63,7 @@ def jobs_status(request):
     ids = [int(i) for i in request.GET.get("ids", "").split(",") if i.strip().isdigit()]
     jobs = TranscriptionJob.objects.filter(pk__in=ids) if ids else TranscriptionJob.objects.filter(
         status__in=TranscriptionJob.ACTIVE)
+    jobs = policy.admin_queryset(request.user, jobs)
     return JsonResponse({"jobs": [_job_dict(j) for j in jobs]})
 
 
