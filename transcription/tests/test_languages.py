@@ -11,6 +11,7 @@
 import json
 
 import pytest
+from django.urls import reverse
 
 from media_library.models import Language
 from media_library.services.ingest import ingest_file
@@ -65,7 +66,7 @@ def test_other_language_file_is_all_to_do(whisper_model, project):
     assert cues[-1].end_ms >= 11000  # le minutage couvre la parole, pour la personne qui transcrira
 
 
-def test_mixed_recording_language_per_passage(whisper_model, project):
+def test_mixed_recording_language_per_passage(whisper_model, project, admin_client):
     work = WorkFactory(project=project, kind="film")
     job = run(work, MIXED, "mixte.opus", "fr", "bm")
     assert job.status == TranscriptionJob.Status.DONE, job.message
@@ -90,8 +91,15 @@ def test_mixed_recording_language_per_passage(whisper_model, project):
     # Ordre et minutage : jamais de chevauchement entre une réplique machine et une réplique à transcrire.
     for a, b in zip(cues, cues[1:]):
         assert a.end_ms <= b.start_ms + 1, (a.start, a.end, b.start, b.end)
+    # L'administration montre la langue retenue pour chaque passage et propose la piste bambara.
+    html = admin_client.get(reverse("transcription_work", args=[work.pk])).content.decode()
+    assert "Langue de chaque passage" in html and html.count("à transcrire par une personne") == 3
+    assert f"Partir des passages à transcrire ({len(todo)})" in html
     # « Partir des passages à transcrire » : la piste bambara reprend exactement ce minutage.
-    bm = services.copy_timings(work, "fr", "bm", todo_only=True)
+    response = admin_client.post(reverse("transcription_create_track", args=[work.pk]),
+                                 {"language": "bm", "copy_from": "fr:todo"})
+    assert response.status_code == 302
+    bm = SubtitleTrack.objects.get(work=work, language="bm")
     assert [(c.start_ms, c.end_ms) for c in bm.cues.all()] == [(c.start_ms, c.end_ms) for c in todo]
     assert {c.origin for c in bm.cues.all()} == {"todo"}
 
@@ -112,3 +120,17 @@ def test_configured_model_writes_the_other_language(whisper_model, settings):
     other = [c for c in cues if c.language == "bm"]
     assert other and all(c.origin == "machine" and c.model == "bm:whisper-base" for c in other if c.text)
     assert sum(1 for c in other if c.text) >= 2  # le modèle déclaré a bien écrit quelque chose
+
+
+def test_cancel_stops_between_passages(whisper_model):
+    from transcription.engine import Cancelled
+
+    asked = []
+
+    def should_cancel():
+        asked.append(True)
+        return True  # l'équipe a cliqué « Annuler »
+
+    with pytest.raises(Cancelled):
+        transcribe_file(str(MIXED), duration=56.0, should_cancel=should_cancel)
+    assert len(asked) == 1  # arrêté au premier point de contrôle, après le premier passage
