@@ -318,6 +318,10 @@ def transcribe_by_passage(path, *, expected_language="fr", duration=None, on_pro
         end_seen = offset + chunk_len
         stamps = get_speech_timestamps(samples, vad_options())
         groups = merge_passages([(t["start"] / SAMPLE_RATE, t["end"] / SAMPLE_RATE) for t in stamps])
+        # Pour transcrire, les tranches de parole du VAD elles-mêmes (sans les petits silences qui séparent
+        # les morceaux d'un passage regroupé : mesuré, ces silences coûtent ~25 % de calcul en plus).
+        pieces = [[t for t in stamps if start * SAMPLE_RATE - 1 <= t["start"] and t["end"] <= end * SAMPLE_RATE + 1]
+                  for start, end in groups]
         chunk_passages = []
         for n, (start, end) in enumerate(groups):
             piece = samples[int(start * SAMPLE_RATE): int(end * SAMPLE_RATE)]
@@ -330,6 +334,7 @@ def transcribe_by_passage(path, *, expected_language="fr", duration=None, on_pro
                 "start": round(start + offset, 3), "end": round(end + offset, 3), "language": lang,
                 "model_code": model_code, "detected": [[c, round(p, 3)] for c, p in top],
                 "probability_expected": round(probs.get(expected_language, 0.0), 3),
+                "pieces": pieces[n],
             })
             report(offset + chunk_len * DETECTION_SHARE * (n + 1) / max(1, len(groups)))
         # Un appel de transcription par modèle, sur ses passages mis bout à bout (comme le filtre VAD de
@@ -352,8 +357,7 @@ def transcribe_by_passage(path, *, expected_language="fr", duration=None, on_pro
             chunks = []
             for passage in mine:
                 passage["model"] = name
-                chunks.append({"start": int(round((passage["start"] - offset) * SAMPLE_RATE)),
-                               "end": min(len(samples), int(round((passage["end"] - offset) * SAMPLE_RATE)))})
+                chunks += [{"start": t["start"], "end": min(len(samples), t["end"])} for t in passage["pieces"]]
             audio = np.concatenate([samples[c["start"]:c["end"]] for c in chunks])
             segments, _info = model.transcribe(audio, language=forced, **options)
             for seg in restore_speech_timestamps(segments, chunks, SAMPLE_RATE):
@@ -370,6 +374,7 @@ def transcribe_by_passage(path, *, expected_language="fr", duration=None, on_pro
         for passage in chunk_passages:
             passage.setdefault("model", "")
             passage.pop("model_code", None)
+            passage.pop("pieces", None)
         passages += chunk_passages
         del samples
         report(end_seen, force=True)
