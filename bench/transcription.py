@@ -4,13 +4,17 @@
     .venv/bin/python bench/transcription.py            # défauts retenus + variantes (beam, VAD, threads)
     .venv/bin/python bench/transcription.py --quick    # défauts seulement
     .venv/bin/python bench/transcription.py --repeat 5 # 5 paires nu/nous pour les défauts (3 par défaut)
+    .venv/bin/python bench/transcription.py --language fr  # notre chaîne en français imposé
 
 Audio : le film de démonstration r/Egard (voix française espeak-ng, 163 s, versionné dans
 media_library/fixtures/demo/), à défaut les phrases du jeu WER enchaînées jusqu'à plus de 2 minutes.
 
 « Notre chaîne » = transcription.engine.transcribe_file : décodage en flux par ffmpeg, fenêtres,
-VAD, mots horodatés, détection/contrôle de langue, filtre anti-répétition, rappels de progression
-et d'annulation ; puis construction des répliques aux normes. « Nu » = WhisperModel.transcribe sur le
+VAD, mots horodatés, filtre anti-répétition, rappels de progression et d'annulation ; puis
+construction des répliques aux normes. Sans --language : le mode par défaut d'une œuvre mixte ou non
+déclarée, langue détectée passage par passage (une passe de l'encodeur de plus par passage ; seuil de
+probabilité 0 pour que tous les passages soient transcrits, comme chez le nu). Avec --language fr : tout
+le fichier en français imposé (une œuvre déclarée en français). « Nu » = WhisperModel.transcribe sur le
 fichier (décodé en entier en mémoire par faster-whisper), segments parcourus. Le chargement du
 modèle n'est pas compté (un travailleur le garde en mémoire). Chaque mesure tourne dans son propre
 processus (mémoire de crête ru_maxrss non contaminée). Affiche : temps, rapport, facteur temps réel,
@@ -63,7 +67,7 @@ def wer(reference, hypothesis):
     return jiwer.wer(normalise(reference), normalise(hypothesis) or "vide")
 
 
-def one(mode, path, beam, vad, threads, reference):
+def one(mode, path, beam, vad, threads, reference, language=None):
     """Une mesure (dans un processus neuf). Renvoie un dict."""
     from django.conf import settings
 
@@ -84,8 +88,8 @@ def one(mode, path, beam, vad, threads, reference):
         texts = [s.text for s in segments]
         language = info.language
     else:
-        result = engine.transcribe_file(str(path), duration=duration, on_progress=lambda p: None,
-                                        should_cancel=lambda: False, min_probability=0.0)
+        result = engine.transcribe_file(str(path), language=language or None, duration=duration,
+                                        on_progress=lambda p: None, should_cancel=lambda: False, min_probability=0.0)
         subtitles.cues_from_segments(result.segments, "fr")
         texts = [s["text"] for s in result.segments]
         language = result.language
@@ -96,9 +100,12 @@ def one(mode, path, beam, vad, threads, reference):
             "language": language, "wer": wer(reference, " ".join(texts))}
 
 
+LANGUAGE = ""
+
+
 def run_child(mode, path, beam, vad, threads, reference_file):
     cmd = [sys.executable, __file__, "--child", mode, str(path), str(beam), "1" if vad else "0", str(threads),
-           str(reference_file)]
+           str(reference_file), LANGUAGE]
     out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
     return json.loads(out.strip().splitlines()[-1])
 
@@ -106,15 +113,18 @@ def run_child(mode, path, beam, vad, threads, reference_file):
 def main():
     if len(sys.argv) > 1 and sys.argv[1] == "--child":
         setup_django()
-        mode, path, beam, vad, threads, ref = sys.argv[2:8]
+        mode, path, beam, vad, threads, ref, language = sys.argv[2:9]
         reference = Path(ref).read_text(encoding="utf-8")
-        print(json.dumps(one(mode, Path(path), int(beam), vad == "1", int(threads), reference)))
+        print(json.dumps(one(mode, Path(path), int(beam), vad == "1", int(threads), reference, language)))
         return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--language", default="", help="langue imposée à notre chaîne (vide : par passage)")
     parser.add_argument("--repeat", type=int, default=3,
                         help="paires nu/nous pour les défauts (médiane ; l'ordre alterne à chaque paire)")
     args = parser.parse_args()
+    global LANGUAGE
+    LANGUAGE = args.language
     setup_django()
     from transcription.models_store import ensure_base_model
 

@@ -6,7 +6,8 @@
   automatique » → « en relecture » → « approuvée ». Seule une piste approuvée atteint le public, et
   toujours par la porte (media_library.gate) : à l'approbation, le WebVTT et le SRT sont écrits dans
   le stockage privé.
-- Cue : une réplique (temps en millisecondes, jamais négatifs).
+- Cue : une réplique (temps en millisecondes, jamais négatifs), avec qui l'a écrite : un modèle
+  (nommé), une personne, un fichier importé, ou personne encore (« à transcrire », réplique vide).
 """
 
 import uuid
@@ -56,6 +57,9 @@ class TranscriptionJob(models.Model):
     language_probability = models.FloatField(_("probabilité de la langue"), null=True, blank=True)
     model_name = models.CharField(_("modèle"), max_length=200, blank=True)
     segments = models.JSONField(_("transcription (segments)"), default=list, blank=True)
+    language_segments = models.JSONField(
+        _("passages par langue"), default=list, blank=True,
+        help_text=_("Détection de la langue passage par passage : début, fin, langue, probabilités, modèle."))
     removed_segments = models.PositiveIntegerField(_("répétitions supprimées"), default=0)
     elapsed = models.FloatField(_("durée du calcul (s)"), null=True, blank=True)
     requested_by = models.ForeignKey(
@@ -145,7 +149,18 @@ class SubtitleTrack(models.Model):
         return self.is_approved and bool(self.vtt_file)
 
     def get_cues(self):
-        return [subs.Cue(c.start_ms / 1000, c.end_ms / 1000, c.text) for c in self.cues.all()]
+        return [c.as_subtitle() for c in self.cues.all()]
+
+    def origin_counts(self):
+        """{origine: nombre de répliques} (machine, person, import, todo)."""
+        counts = {}
+        for origin in self.cues.values_list("origin", flat=True):
+            counts[origin] = counts.get(origin, 0) + 1
+        return counts
+
+    def machine_models(self):
+        return sorted(set(self.cues.filter(origin=Cue.Origin.MACHINE).exclude(model_name="")
+                          .values_list("model_name", flat=True)))
 
     def issues(self):
         return subs.validate(self.get_cues(), self.language)
@@ -195,18 +210,30 @@ class SubtitleTrack(models.Model):
             self.accepted_issues = [i.as_dict() for i in issues]
             self.publish_files(cues, issues)
 
-    def replace_cues(self, cues):
+    def replace_cues(self, cues, origin=subs.ORIGIN_PERSON):
+        """Remplace les répliques. Chaque réplique garde son origine ; sans origine, `origin` (une
+        réplique vide est toujours « à transcrire »)."""
         from .engine import normalise
 
         self.cues.all().delete()
         Cue.objects.bulk_create(
             Cue(track=self, position=n, start_ms=int(round(c.start * 1000)), end_ms=int(round(c.end * 1000)),
-                text=c.text, search_text=normalise(c.text))
+                text=c.text, search_text=normalise(c.text),
+                origin=Cue.Origin.TODO if not c.text.strip() else ((c.origin if c.origin != subs.ORIGIN_TODO else "")
+                                                                   or origin),
+                model_name=(c.model if c.origin == subs.ORIGIN_MACHINE else "")[:200],
+                language=(c.language or "")[:8])
             for n, c in enumerate(cues)
         )
 
 
 class Cue(models.Model):
+    class Origin(models.TextChoices):
+        MACHINE = subs.ORIGIN_MACHINE, _("écrite par une machine")
+        PERSON = subs.ORIGIN_PERSON, _("écrite par une personne")
+        IMPORT = subs.ORIGIN_IMPORT, _("importée d'un fichier")
+        TODO = subs.ORIGIN_TODO, _("à transcrire")
+
     track = models.ForeignKey(SubtitleTrack, on_delete=models.CASCADE, related_name="cues")
     position = models.PositiveIntegerField(default=0)
     start_ms = models.PositiveIntegerField(_("début (ms)"))
@@ -214,6 +241,11 @@ class Cue(models.Model):
     text = models.TextField(_("texte"), blank=True)
     # Texte sans accents ni majuscules, pour une recherche qui marche en SQLite comme en PostgreSQL.
     search_text = models.TextField(blank=True, editable=False)
+    origin = models.CharField(_("écrite par"), max_length=8, choices=Origin.choices, default=Origin.PERSON)
+    model_name = models.CharField(_("modèle"), max_length=200, blank=True,
+                                  help_text=_("Le modèle qui a écrit la réplique (origine « machine »)."))
+    language = models.CharField(_("langue parlée"), max_length=8, blank=True,
+                                help_text=_("Langue du passage (détectée ou supposée) ; vide : celle de la piste."))
 
     class Meta:
         ordering = ["track", "position", "start_ms"]
@@ -230,6 +262,14 @@ class Cue(models.Model):
     @property
     def end(self):
         return self.end_ms / 1000
+
+    @property
+    def is_todo(self):
+        return self.origin == self.Origin.TODO
+
+    def as_subtitle(self):
+        return subs.Cue(self.start_ms / 1000, self.end_ms / 1000, self.text, origin=self.origin,
+                        model=self.model_name, language=self.language)
 
 
 class SubtitledRendition(models.Model):

@@ -5,6 +5,7 @@ Chaque fonction est tout ou rien : une erreur ne laisse rien d'enregistré à mo
 
 import logging
 import re
+from dataclasses import replace
 
 from django.conf import settings
 from django.db import transaction
@@ -12,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import subtitles as subs
-from .models import Cue, SubtitleTrack, SubtitledRendition, TranscriptionJob
+from .models import Cue, SubtitleLanguage, SubtitleTrack, SubtitledRendition, TranscriptionJob
 
 logger = logging.getLogger(__name__)
 
@@ -26,10 +27,9 @@ class TranscriptionError(Exception):
 # --- Transcription automatique ------------------------------------------------------------------
 
 def work_language(work):
-    """La langue parlée déclarée de l'œuvre, si elle est unique parmi fr/bm/en ; sinon None (détection)."""
+    """La langue parlée déclarée de l'œuvre si elle est unique ; sinon None : langue détectée passage par
+    passage (une œuvre déclarée en français et en bambara est traitée comme mixte)."""
     codes = {lang.code for lang in work.spoken_languages.all()}
-    if "fr" in codes:
-        return "fr"
     if len(codes) == 1:
         return codes.pop()
     return None
@@ -83,8 +83,8 @@ def run_job(job_pk):
     """Exécute un travail. Ne lève jamais : toute erreur finit en état « échec » avec un message clair,
     pour que le travailleur ne relance pas le même travail en boucle. Rejouable sans dégât."""
     from .audio import AudioError
-    from .engine import MANUAL_MESSAGE, Cancelled, LanguageRejected, transcribe_file
-    from .models_store import ModelError, has_model_for
+    from .engine import Cancelled, other_language, transcribe_file
+    from .models_store import ModelError
 
     claimed = TranscriptionJob.objects.filter(pk=job_pk, status=TranscriptionJob.Status.QUEUED).update(
         status=TranscriptionJob.Status.RUNNING, started_at=timezone.now(), progress=0, message=""
@@ -95,11 +95,6 @@ def run_job(job_pk):
     media = job.media_file
     S = TranscriptionJob.Status
     language = job.language or None
-    if language and language != "fr" and not has_model_for(language):
-        _finish(job.pk, S.MANUAL, _("Whisper ne connaît pas la langue « %(lang)s » et aucun modèle n'est déclaré "
-                                    "pour elle (réglage PAROLES_WHISPER_MODELS) : transcription manuelle requise.")
-                % {"lang": language})
-        return job.pk
     try:
         if media is None:
             raise TranscriptionError(_("Le fichier à transcrire a été supprimé."))
@@ -116,11 +111,6 @@ def run_job(job_pk):
         finally:
             if local:
                 local.close()
-    except LanguageRejected as exc:
-        _finish(job.pk, S.MANUAL, _(MANUAL_MESSAGE) + _(" (langue détectée : %(lang)s, probabilité %(p).0f %%).")
-                % {"lang": exc.language, "p": exc.probability * 100},
-                detected_language=exc.language or "", language_probability=exc.probability)
-        return job.pk
     except Cancelled:
         _finish(job.pk, S.CANCELLED, _("Annulée en cours de route ; rien n'a été publié."))
         return job.pk
@@ -142,9 +132,28 @@ def run_job(job_pk):
                 removed_segments=result.removed)
         return job.pk
 
-    track_language = language or result.language or "fr"
-    message = _("Transcription terminée : %(n)d segments.") % {"n": len(result.segments)}
-    if language and result.language and result.language != language:
+    if result.passages:
+        cues = subs.cues_from_spans(result.passages, result.segments)
+        french = any(p["language"] == "fr" for p in result.passages)
+        track_language = language or ("fr" if french else other_language())
+        if track_language not in SubtitleLanguage.values:
+            track_language = "fr"
+    else:
+        track_language = language or result.language or "fr"
+        cues = [replace(c, origin=subs.ORIGIN_MACHINE, model=result.model_name, language=track_language)
+                for c in subs.cues_from_segments(result.segments, track_language)]
+    todo = sum(1 for c in cues if c.origin == subs.ORIGIN_TODO)
+    machine = len(cues) - todo
+    status = S.DONE if machine else S.MANUAL
+    if machine:
+        message = _("Transcription terminée : %(n)d segments.") % {"n": len(result.segments)}
+    else:
+        message = _("Aucun passage en français ni dans une langue dont un modèle est déclaré "
+                    "(réglage PAROLES_WHISPER_MODELS) : transcription manuelle requise.")
+    if todo:
+        message += " " + _("%(n)d réplique(s) vide(s) « à transcrire (bambara ?) » : une personne doit les écrire.") % {
+            "n": todo}
+    if language and result.language and result.language != language and not result.passages:
         message += " " + _("Attention : Whisper a détecté la langue « %(lang)s » (%(p).0f %%) ; vérifiez que l'œuvre "
                            "est bien en « %(declared)s ».") % {"lang": result.language,
                                                                "p": result.language_probability * 100,
@@ -155,7 +164,7 @@ def run_job(job_pk):
         TranscriptionJob.objects.filter(pk=job.pk).update(
             segments=result.segments, removed_segments=result.removed, elapsed=result.elapsed,
             model_name=result.model_name, detected_language=result.language or "",
-            language_probability=result.language_probability or None,
+            language_probability=result.language_probability or None, language_segments=result.passages,
         )
         track, created = SubtitleTrack.objects.select_for_update().get_or_create(
             work=job.work, language=track_language,
@@ -165,11 +174,11 @@ def run_job(job_pk):
             track.job = job
             track.source = SubtitleTrack.Source.MACHINE
             track.save()
-            track.replace_cues(subs.cues_from_segments(result.segments, track_language))
+            track.replace_cues(cues)
             message += " " + _("Brouillon de sous-titres prêt à relire.")
         else:
             message += " " + _("La piste existante a déjà été relue : elle n'a pas été remplacée.")
-        _finish(job.pk, S.DONE, message, progress=100)
+        _finish(job.pk, status, message, progress=100)
     return job.pk
 
 
@@ -195,8 +204,14 @@ def get_or_create_track(work, language):
     return track
 
 
+LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}$")
+
+
 def cues_from_payload(payload):
-    """Répliques depuis le JSON de l'éditeur ; lève TranscriptionError si un temps est invalide."""
+    """Répliques depuis le JSON de l'éditeur ; lève TranscriptionError si un temps est invalide.
+
+    L'origine annoncée par l'éditeur (`origin`, `model`) n'est qu'une indication : save_track_cues la
+    vérifie contre les répliques enregistrées."""
     cues = []
     for n, item in enumerate(payload, 1):
         try:
@@ -207,14 +222,45 @@ def cues_from_payload(payload):
             raise TranscriptionError(_("Réplique %(n)d : temps négatif.") % {"n": n})
         if end <= start:
             raise TranscriptionError(_("Réplique %(n)d : la fin doit être après le début.") % {"n": n})
-        cues.append(subs.Cue(start, end, str(item.get("text", "")).replace("\r", "").strip()))
+        language = str(item.get("language") or "").lower()
+        cues.append(subs.Cue(start, end, str(item.get("text", "")).replace("\r", "").strip(),
+                             origin=str(item.get("origin") or ""), model=str(item.get("model") or "")[:200],
+                             language=language if LANGUAGE_CODE.match(language) else ""))
     cues.sort(key=lambda c: c.start)
     return cues
 
 
-def save_track_cues(track, cues):
-    """Enregistre les répliques saisies. Une piste approuvée modifiée repart en relecture (et quitte le public)."""
+def _flat(text):
+    return " ".join(text.split())
+
+
+def resolve_origins(track, cues):
+    """Qui a écrit chaque réplique, sans croire l'éditeur sur parole : une réplique reste « machine » (ou
+    « importée ») seulement si son texte est mot pour mot celui d'une réplique de cette origine déjà
+    enregistrée ; tout autre texte est écrit par une personne ; une réplique vide est à transcrire."""
+    known = {}
+    for cue in track.cues.filter(origin__in=[Cue.Origin.MACHINE, Cue.Origin.IMPORT]).exclude(text=""):
+        known.setdefault((cue.origin, _flat(cue.text)), cue.model_name)
+    resolved = []
+    for cue in cues:
+        if not cue.text.strip():
+            resolved.append(replace(cue, origin=subs.ORIGIN_TODO, model=""))
+            continue
+        key = (cue.origin, _flat(cue.text))
+        if cue.origin in (subs.ORIGIN_MACHINE, subs.ORIGIN_IMPORT) and key in known:
+            resolved.append(replace(cue, model=known[key] if cue.origin == subs.ORIGIN_MACHINE else ""))
+        else:
+            resolved.append(replace(cue, origin=subs.ORIGIN_PERSON, model=""))
+    return resolved
+
+
+def save_track_cues(track, cues, *, trust_origin=False):
+    """Enregistre les répliques saisies. Une piste approuvée modifiée repart en relecture (et quitte le public).
+
+    Sans `trust_origin`, l'origine de chaque réplique est revérifiée (resolve_origins)."""
     with transaction.atomic():
+        if not trust_origin:
+            cues = resolve_origins(track, cues)
         if track.status == SubtitleTrack.Status.APPROVED:
             track.send_to_review()
         elif track.status == SubtitleTrack.Status.MACHINE_DRAFT:
@@ -229,10 +275,11 @@ def save_track_cues(track, cues):
 def import_subtitles(work, language, data, filename=""):
     """Importe un fichier SRT/VTT dans la piste `language`. Fichier mal formé : SubtitleParseError, rien d'enregistré."""
     cues, fmt, encoding = subs.parse_subtitles(data, filename)
+    cues = [replace(c, origin=subs.ORIGIN_IMPORT) for c in cues]
     with transaction.atomic():
         track = get_or_create_track(work, language)
         track.source = SubtitleTrack.Source.IMPORT
-        save_track_cues(track, cues)
+        save_track_cues(track, cues, trust_origin=True)
     return track, fmt, encoding
 
 
@@ -245,11 +292,18 @@ def export_subtitles(track, fmt="vtt", allow_issues=False):
     return subs.to_vtt(cues, notes)
 
 
-def copy_timings(work, source_language="fr", target_language="bm"):
-    """Crée (ou remplit, si elle est vide) la piste cible avec le minutage de la piste source, textes vides."""
+def copy_timings(work, source_language="fr", target_language="bm", *, todo_only=False):
+    """Crée (ou remplit, si elle est vide) la piste cible avec le minutage de la piste source, textes vides
+    (« à transcrire »). `todo_only` : seulement les passages que la transcription automatique a laissés à
+    une personne (les répliques vides de la piste source, en général les passages en bambara)."""
     source = SubtitleTrack.objects.filter(work=work, language=source_language).first()
     if source is None or not source.cues.exists():
         raise TranscriptionError(_("La piste « %(lang)s » n'existe pas ou n'a aucune réplique.") % {"lang": source_language})
+    cues = source.get_cues()
+    if todo_only:
+        cues = [c for c in cues if c.origin == subs.ORIGIN_TODO]
+        if not cues:
+            raise TranscriptionError(_("La piste « %(lang)s » n'a aucun passage à transcrire.") % {"lang": source_language})
     with transaction.atomic():
         target = get_or_create_track(work, target_language)
         if target.cues.exclude(text="").exists():
@@ -258,7 +312,8 @@ def copy_timings(work, source_language="fr", target_language="bm"):
         target.source = SubtitleTrack.Source.TIMING
         target.status = SubtitleTrack.Status.IN_REVIEW
         target.save()
-        target.replace_cues([subs.Cue(c.start, c.end, "") for c in source.get_cues()])
+        target.replace_cues([subs.Cue(c.start, c.end, "", origin=subs.ORIGIN_TODO,
+                                      language=target_language if todo_only else "") for c in cues])
     return target
 
 

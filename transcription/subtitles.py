@@ -11,8 +11,9 @@ Le bambara n'a pas d'articles antéposés : la règle article/nom ne s'applique 
 (et à l'anglais, pour les quelques pistes destinées aux bailleurs).
 """
 
+import math
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 
 from django.utils.translation import gettext as _
 
@@ -39,6 +40,11 @@ class Cue:
     end: float
     text: str
     line: int = 0  # ligne d'origine dans le fichier importé (pour les messages)
+    # Qui a écrit la réplique : ORIGIN_MACHINE (+ `model`), ORIGIN_PERSON, ORIGIN_IMPORT, ORIGIN_TODO
+    # (vide : une personne doit l'écrire). `language` : langue parlée dans le passage, si connue.
+    origin: str = ""
+    model: str = ""
+    language: str = ""
 
     @property
     def duration(self):
@@ -57,7 +63,15 @@ class Cue:
         return self.chars / self.duration if self.duration > 0 else float("inf")
 
     def as_dict(self):
-        return {"start": round(self.start, 3), "end": round(self.end, 3), "text": self.text}
+        return {"start": round(self.start, 3), "end": round(self.end, 3), "text": self.text,
+                "origin": self.origin or (ORIGIN_TODO if not self.text.strip() else ORIGIN_PERSON),
+                "model": self.model, "language": self.language}
+
+
+ORIGIN_MACHINE = "machine"
+ORIGIN_PERSON = "person"
+ORIGIN_IMPORT = "import"
+ORIGIN_TODO = "todo"
 
 
 @dataclass
@@ -332,7 +346,7 @@ def rewrap(cues, language="fr"):
             or any(len(line) > MAX_LINE for line in lines)
             or any(ends_with_article(line, language) for line in lines[:-1])
         )
-        fixed.append(Cue(cue.start, cue.end, wrap(text, language) if needs else text, cue.line))
+        fixed.append(replace(cue, text=wrap(text, language)) if needs else cue)
     return fixed
 
 
@@ -382,8 +396,11 @@ def fits(text, language="fr"):
         ends_with_article(line, language) for line in lines[:-1])
 
 
-def build_cues(words, language="fr", max_chars=MAX_LINE * MAX_LINES, max_duration=MAX_DURATION, pause=0.8):
-    """Regroupe des mots horodatés en répliques qui respectent au mieux les normes."""
+def build_cues(words, language="fr", max_chars=MAX_LINE * MAX_LINES, max_duration=MAX_DURATION, pause=0.8,
+               until=None):
+    """Regroupe des mots horodatés en répliques qui respectent au mieux les normes.
+
+    `until` : aucune réplique ne dépasse cet instant (début du passage suivant)."""
     groups = []
     current = _Group()
     for word in words:
@@ -409,6 +426,8 @@ def build_cues(words, language="fr", max_chars=MAX_LINE * MAX_LINES, max_duratio
     for k, group in enumerate(groups):
         start, end = group.start, group.end
         limit = groups[k + 1].start if k + 1 < len(groups) else end + MAX_DURATION
+        if until is not None:
+            limit = min(limit, max(until, end))
         text = group.text
         wanted = max(MIN_DURATION, len(text) / MAX_CPS)
         if end - start < wanted:
@@ -421,25 +440,72 @@ def build_cues(words, language="fr", max_chars=MAX_LINE * MAX_LINES, max_duratio
     return cues
 
 
-def cues_from_segments(segments, language="fr"):
+def cues_from_segments(segments, language="fr", until=None):
     """Répliques depuis des segments Whisper (dicts avec `words`, sinon le segment entier)."""
     words = []
     for seg in segments:
-        seg_words = seg.get("words") or []
-        if seg_words:
-            words += [TimedWord(w["start"], w["end"], w["word"]) for w in seg_words]
-        else:
-            tokens = seg["text"].split()
-            if not tokens:
-                continue
-            step = (seg["end"] - seg["start"]) / len(tokens)
-            words += [TimedWord(seg["start"] + i * step, seg["start"] + (i + 1) * step, " " + t)
-                      for i, t in enumerate(tokens)]
-    return build_cues(words, language)
+        words += _timed_words(seg)
+    return build_cues(words, language, until=until)
+
+
+def todo_cues(start, end, language=""):
+    """Répliques vides « à transcrire » couvrant [start, end], chacune de 7 s au plus."""
+    if end <= start:
+        return []
+    n = max(1, math.ceil((end - start) / MAX_DURATION - 1e-6))
+    step = (end - start) / n
+    return [Cue(round(start + k * step, 3), round(start + (k + 1) * step if k + 1 < n else end, 3), "",
+                origin=ORIGIN_TODO, language=language) for k in range(n)]
+
+
+def _timed_words(seg):
+    seg_words = seg.get("words") or []
+    if seg_words:
+        return [TimedWord(w["start"], w["end"], w["word"]) for w in seg_words]
+    tokens = seg["text"].split()
+    if not tokens:
+        return []
+    step = (seg["end"] - seg["start"]) / len(tokens)
+    return [TimedWord(seg["start"] + i * step, seg["start"] + (i + 1) * step, " " + t) for i, t in enumerate(tokens)]
+
+
+def cues_from_spans(spans, segments):
+    """Répliques d'une transcription par passages de langue (engine.transcribe_by_passage).
+
+    `spans` : passages dans l'ordre, dicts {start, end, language, model} (model vide : personne ne l'a
+    transcrit). Chaque mot des `segments` Whisper va au passage qui contient son milieu (au plus proche
+    sinon). Un passage transcrit donne des répliques « machine » (avec le nom du modèle) qui ne
+    débordent pas sur le passage suivant ; un passage non transcrit, ou où le modèle n'a rien écrit, donne
+    des répliques vides « à transcrire ».
+    """
+    spans = sorted(spans, key=lambda sp: sp["start"])
+    words = [[] for _ in spans]
+    for seg in segments:
+        for word in _timed_words(seg):
+            middle = (word.start + word.end) / 2
+            k = min(range(len(spans)), key=lambda i: 0 if spans[i]["start"] <= middle <= spans[i]["end"] else
+                    min(abs(spans[i]["start"] - middle), abs(spans[i]["end"] - middle)), default=None)
+            if k is not None and spans[k].get("model"):
+                words[k].append(word)
+    cues = []
+    for k, span in enumerate(spans):
+        nxt = spans[k + 1]["start"] if k + 1 < len(spans) else None
+        floor = cues[-1].end if cues else 0.0
+        built = build_cues(words[k], span.get("language") or "fr", until=nxt) if words[k] else []
+        if not built:
+            cues += todo_cues(max(span["start"], floor), span["end"], span.get("language", ""))
+            continue
+        for cue in built:
+            cue = replace(cue, start=max(cue.start, floor), origin=ORIGIN_MACHINE, model=span["model"],
+                          language=span.get("language", ""))
+            if cue.end > cue.start:
+                cues.append(cue)
+                floor = cue.end
+    return cues
 
 
 def shift(cues, seconds):
     """Décale toutes les répliques ; refuse un résultat négatif."""
     if cues and cues[0].start + seconds < 0:
         raise ValueError(_("Le décalage rendrait des temps négatifs."))
-    return [Cue(round(c.start + seconds, 3), round(c.end + seconds, 3), c.text) for c in cues]
+    return [replace(c, start=round(c.start + seconds, 3), end=round(c.end + seconds, 3)) for c in cues]

@@ -17,6 +17,12 @@ def approved_tracks(work):
     return sorted(tracks, key=lambda t: LANG_ORDER.get(t.language, 9))
 
 
+@register.simple_tag
+def track_origins(track):
+    """{origine: nombre} des répliques d'une piste (machine, person, import, todo), pour la légende."""
+    return track.origin_counts()
+
+
 @register.filter
 def track_url(track, channel="website"):
     return track.get_serve_url(channel or "website")

@@ -97,3 +97,62 @@ def test_subtitle_editor_in_browser(chromium, live_server, track, admin_user):
     page.wait_for_function("document.getElementById('pl-preview').textContent.includes('parties avec rien')")
     page.screenshot(path=str(ARTIFACTS / "editeur-sous-titres.png"), full_page=True)
     assert errors == []
+
+
+@pytest.fixture
+def mixed_track(cleared_work, media_dir):
+    from transcription import subtitles as subs
+
+    src = testing.make_video(media_dir / "mixte.mp4", seconds=14, size="320x240")
+    ingest_file(cleared_work, src)
+    track = SubtitleTrack.objects.create(work=cleared_work, language="fr", status=SubtitleTrack.Status.MACHINE_DRAFT)
+    machine = {"origin": "machine", "model": "whisper-base", "language": "fr"}
+    track.replace_cues([
+        subs.Cue(0.0, 2.5, "Je m'appelle Awa.", **machine),
+        subs.Cue(3.0, 5.5, "", language="bm"),
+        subs.Cue(6.0, 8.5, "Nous sommes parties avec rien.", **machine),
+        subs.Cue(9.0, 11.0, "", language="bm"),
+        subs.Cue(11.5, 13.5, "", language="bm"),
+    ])
+    return track
+
+
+def test_to_do_list_for_the_bambara_transcriber(chromium, live_server, mixed_track, admin_user):
+    ARTIFACTS.mkdir(exist_ok=True)
+    context = chromium.new_context(locale="fr-FR", viewport={"width": 1400, "height": 1000})
+    context.add_cookies([session_cookie(live_server, admin_user)])
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(f"{live_server.url}/admin/transcription/piste/{mixed_track.pk}/editer/")
+    count = page.locator("#pl-todo-count")
+    assert count.inner_text() == "3 réplique(s) à transcrire"
+    assert page.locator("#pl-todo-list button").count() == 3
+    rows = page.locator("#pl-cues > li")
+    assert rows.nth(0).locator(".pl-cue__origin").inner_text() == "écrite par une machine (whisper-base)"
+    assert rows.nth(1).locator(".pl-cue__origin").inner_text() == "à transcrire (bambara ?)"
+    # Le minutage des répliques françaises voisines est à côté du passage à transcrire.
+    ref = rows.nth(1).locator(".pl-cue__ref-text").inner_text()
+    assert "00:00:00.000 → 00:00:02.500" in ref and "00:00:06.000 → 00:00:08.500" in ref
+
+    # Filtre : seulement les répliques à transcrire ; « Suivante à transcrire » va à la première.
+    page.check("#pl-todo-only")
+    assert page.locator("#pl-cues > li:not([hidden])").count() == 3
+    page.click("#pl-todo-next")
+    page.wait_for_function("document.activeElement && document.activeElement.classList.contains('pl-text')")
+    page.keyboard.type("N tɔgɔ ye Awa ye.")
+    assert rows.nth(1).locator(".pl-cue__origin").inner_text() == "écrite par une personne"
+    assert count.inner_text() == "2 réplique(s) à transcrire"
+    page.click("#pl-save")
+    page.wait_for_function("document.getElementById('pl-save-state').textContent === 'Enregistré.'")
+    cues = list(Cue.objects.filter(track=mixed_track).order_by("position"))
+    assert [(c.text, c.origin, c.language) for c in cues[1:2]] == [("N tɔgɔ ye Awa ye.", "person", "bm")]
+    assert [c.origin for c in cues] == ["machine", "person", "machine", "todo", "todo"]
+    assert cues[0].model_name == "whisper-base"
+
+    # Rechargée, la page compte encore ce qui reste à faire.
+    page.reload()
+    page.wait_for_function("document.getElementById('pl-todo-count').dataset.count === '2'")
+    assert page.locator("#pl-todo-list button").count() == 2
+    page.screenshot(path=str(ARTIFACTS / "editeur-a-transcrire.png"), full_page=True)
+    assert errors == []

@@ -5,7 +5,7 @@ import pytest
 from media_library.services.ingest import ingest_file
 from media_library.tests.factories import WorkFactory
 from transcription import engine, models_store, services
-from transcription.engine import Cancelled, LanguageRejected, Result
+from transcription.engine import Cancelled, Result
 from transcription.models import SubtitleTrack, TranscriptionJob
 from transcription.tasks import transcribe_job
 
@@ -48,6 +48,7 @@ def test_success_creates_a_machine_draft_and_is_safe_to_rerun(audio_work, monkey
     track = SubtitleTrack.objects.get(work=audio_work, language="fr")
     assert track.status == track.Status.MACHINE_DRAFT and track.source == track.Source.MACHINE
     assert "Les femmes" in track.cues.first().text
+    assert {(c.origin, c.model_name) for c in track.cues.all()} == {("machine", "whisper-base")}
     assert services.run_job(job.pk) is None  # rejoué : rien ne se passe
     assert SubtitleTrack.objects.count() == 1
 
@@ -63,29 +64,57 @@ def test_reviewed_track_is_never_overwritten(audio_work, monkeypatch, make_track
     assert job.segments[0]["text"] == "Texte automatique différent."
 
 
-def test_not_french_is_not_published(audio_work, monkeypatch):
-    def fake(path, **kw):
-        raise LanguageRejected("yo", 0.41)
-    monkeypatch.setattr(engine, "transcribe_file", fake)
+def other_language_result():
+    """Ce que rend le mode par passage sur un fichier sans français : des passages, aucun segment."""
+    return Result(language="yo", language_probability=0.41, model_name="whisper-base", duration=12.0,
+                  speech_found=True, segments=[],
+                  passages=[{"start": 0.5, "end": 4.0, "language": "bm", "model": "", "detected": [["yo", 0.41]],
+                             "probability_expected": 0.02},
+                            {"start": 5.0, "end": 13.0, "language": "bm", "model": "", "detected": [["sw", 0.3]],
+                             "probability_expected": 0.01}])
+
+
+def test_not_french_gives_timed_empty_cues_for_people(audio_work, monkeypatch):
+    monkeypatch.setattr(engine, "transcribe_file", lambda path, **kw: other_language_result())
     job = new_job(audio_work)
     services.run_job(job.pk)
     job.refresh_from_db()
     assert job.status == job.Status.MANUAL
-    assert "langue non reconnue : probablement bambara, transcription manuelle requise" in job.message
-    assert job.detected_language == "yo"
-    assert not SubtitleTrack.objects.exists()
+    assert "transcription manuelle requise" in job.message and "à transcrire (bambara ?)" in job.message
+    assert job.detected_language == "yo" and len(job.language_segments) == 2
+    assert not SubtitleTrack.objects.filter(language="fr").exists()  # pas de français inventé
+    track = SubtitleTrack.objects.get(work=audio_work, language="bm")
+    cues = list(track.cues.all())
+    assert [c.text for c in cues] == ["", "", ""]  # 3,5 s, puis 8 s coupées en deux répliques de 4 s (7 s au plus)
+    assert {c.origin for c in cues} == {"todo"} and {c.language for c in cues} == {"bm"}
+    assert [(c.start_ms, c.end_ms) for c in cues] == [(500, 4000), (5000, 9000), (9000, 13000)]
 
 
-def test_bambara_work_without_model_needs_people(audio_work, monkeypatch):
+def test_bambara_work_without_model_is_split_by_passage(audio_work, monkeypatch):
     from media_library.models import Language
 
     audio_work.spoken_languages.set([Language.objects.get(code="bm")])
-    monkeypatch.setattr(engine, "transcribe_file", lambda *a, **k: pytest.fail("Whisper ne doit pas tourner"))
+    seen = {}
+
+    def fake(path, **kw):
+        seen.update(kw)
+        return other_language_result()
+
+    monkeypatch.setattr(engine, "transcribe_file", fake)
     job = services.request_transcription(audio_work)
     assert job.language == "bm"
     services.run_job(job.pk)
     job.refresh_from_db()
+    assert seen["language"] == "bm"
     assert job.status == job.Status.MANUAL and "PAROLES_WHISPER_MODELS" in job.message
+    assert SubtitleTrack.objects.get(work=audio_work, language="bm").cues.filter(origin="todo").count() == 3
+
+
+def test_mixed_work_is_detected_by_passage(audio_work):
+    from media_library.models import Language
+
+    audio_work.spoken_languages.set(Language.objects.filter(code__in=["fr", "bm"]))
+    assert services.work_language(audio_work) is None  # ni « fr » imposé, ni « bm » : passage par passage
 
 
 def test_cancel_between_segments(audio_work, monkeypatch):

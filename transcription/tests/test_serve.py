@@ -1,6 +1,7 @@
 """Chaque surface publique des sous-titres passe par la porte et par la décision d'accès."""
 
 import pytest
+from django.urls import reverse
 
 from media_library.services.ingest import ingest_file
 from transcription.models import SubtitleTrack
@@ -119,3 +120,25 @@ def test_subtitled_rendition_goes_through_gate(client, public_video, make_track,
     assert client.get(rendition.get_serve_url("website")).status_code == 200
     withdraw(participant)
     assert client.get(rendition.get_serve_url("website")).status_code == 404
+
+
+def test_work_page_says_who_wrote_what(client, admin_client, public_video, make_track):
+    from transcription import subtitles as subs
+
+    track = make_track(public_video, cues=[
+        subs.Cue(0.0, 2.5, "Les femmes déplacées racontent.", origin="machine", model="bm:/srv/modele-prive"),
+        subs.Cue(3.0, 6.0, "N tɔgɔ ye Awa ye.", origin="person", language="bm"),
+        subs.Cue(6.5, 9.0, "", language="bm"),
+    ])
+    track.approve(allow_issues=True)  # l'équipe publie en sachant qu'un passage manque
+    html = client.get(public_video.get_absolute_url()).content.decode()
+    assert "Qui a écrit ce texte" in html
+    assert "une machine (reconnaissance vocale Whisper), relue par l'équipe" in html
+    assert "manquant : passage pas encore transcrit (probablement en bambara)" in html
+    assert html.count('class="pl-transcript__line--machine"') == 1
+    assert 'class="pl-transcript__line--person" lang="bm"' in html
+    assert html.count('class="pl-transcript__line--todo" lang="bm"') == 1 and "[passage non transcrit]" in html
+    assert "modele-prive" not in html  # le nom et le dossier du modèle restent dans l'administration
+    admin = admin_client.get(reverse("transcription_work", args=[public_video.pk])).content.decode()
+    assert "1 écrite par une machine (bm:/srv/modele-prive)" in admin
+    assert "1 écrite par une personne" in admin and "1 manquante (à transcrire)" in admin

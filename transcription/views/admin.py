@@ -78,12 +78,17 @@ def work_subtitles(request, pk):
             "code": code, "label": label, "track": track,
             "issues": track.issues() if track else [],
             "renditions": list(track.burned_renditions.all()) if track else [],
+            "origins": track.origin_counts() if track else {},
+            "models": track.machine_models() if track else [],
         })
+    fr_track = tracks.get("fr")
+    french_todo = fr_track.origin_counts().get("todo", 0) if fr_track else 0
     media = services.transcribable_file(work)
-    latest_done = work.transcription_jobs.filter(status=TranscriptionJob.Status.DONE).first()
+    latest_done = work.transcription_jobs.filter(
+        status__in=[TranscriptionJob.Status.DONE, TranscriptionJob.Status.MANUAL]).first()
     return TemplateResponse(request, "transcription/admin/work.html", {
         "work": work, "media": media, "track_rows": track_rows,
-        "jobs": work.transcription_jobs.all()[:10], "transcript": latest_done,
+        "jobs": work.transcription_jobs.all()[:10], "transcript": latest_done, "french_todo": french_todo,
         "languages": SubtitleLanguage.choices,
         "page_title": _("Sous-titres de « %(title)s »") % {"title": work.title_fr},
     })
@@ -125,10 +130,14 @@ def editor(request, pk):
     media = services.transcribable_file(track.work)
     others = SubtitleTrack.objects.filter(work=track.work).exclude(pk=track.pk)
     cues = [c.as_dict() for c in track.get_cues()]
+    # Repère à côté de chaque réplique : les répliques françaises voisines (de la piste française, ou de
+    # cette piste si elle est elle-même française et mixte).
+    reference = track if track.language == "fr" else others.filter(language="fr").first()
+    reference_cues = [c.as_dict() for c in reference.get_cues() if c.text.strip()] if reference else []
     return TemplateResponse(request, "transcription/admin/editor.html", {
         "track": track, "work": track.work, "media": media,
         "media_url": media.get_serve_url(Channel.INTERNAL) if media else "",
-        "cues_json": cues, "others": others,
+        "cues_json": cues, "others": others, "reference_json": reference_cues,
         "norms": {"maxLine": subs.MAX_LINE, "maxLines": subs.MAX_LINES, "maxCps": subs.MAX_CPS,
                   "minDuration": subs.MIN_DURATION, "maxDuration": subs.MAX_DURATION,
                   "articles": sorted(subs.ARTICLES.get(track.language, ()))},
@@ -152,6 +161,7 @@ def save_cues(request, pk):
     return JsonResponse({
         "ok": True, "status": track.status, "status_label": track.get_status_display(),
         "issues": [i.as_dict() for i in track.issues()],
+        "cues": [c.as_dict() for c in track.get_cues()],
     })
 
 
@@ -164,11 +174,21 @@ def create_track(request, pk):
         messages.error(request, _("Langue inconnue."))
         return redirect("transcription_work", pk=work.pk)
     source = request.POST.get("copy_from")
+    todo_only = False
+    if source and source.endswith(":todo"):
+        source, todo_only = source[: -len(":todo")], True
     try:
         if source:
-            track = services.copy_timings(work, source, language)
-            messages.success(request, _("Piste créée avec le minutage de la piste « %(src)s » : il ne reste qu'à "
-                                        "saisir le texte.") % {"src": source})
+            if source not in SubtitleLanguage.values:
+                raise services.TranscriptionError(_("Langue inconnue."))
+            track = services.copy_timings(work, source, language, todo_only=todo_only)
+            if todo_only:
+                messages.success(request, _("Piste créée avec le minutage des passages à transcrire de la piste "
+                                            "« %(src)s » : %(n)d répliques à écrire.") % {"src": source,
+                                                                                         "n": track.cues.count()})
+            else:
+                messages.success(request, _("Piste créée avec le minutage de la piste « %(src)s » : il ne reste "
+                                            "qu'à saisir le texte.") % {"src": source})
         else:
             track = services.get_or_create_track(work, language)
     except services.TranscriptionError as exc:

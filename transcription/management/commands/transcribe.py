@@ -29,7 +29,7 @@ class Command(BaseCommand):
 
         from transcription import subtitles as subs
         from transcription.audio import AudioError
-        from transcription.engine import MANUAL_MESSAGE, LanguageRejected, transcribe_file
+        from transcription.engine import transcribe_file
         from transcription.models_store import ModelError
 
         work = None
@@ -63,15 +63,20 @@ class Command(BaseCommand):
 
         try:
             result = transcribe_file(str(path), language=language, duration=duration, on_progress=progress)
-        except LanguageRejected as exc:
-            raise CommandError(f"{MANUAL_MESSAGE} ({exc.language}, {exc.probability:.2f})") from exc
         except (ModelError, AudioError) as exc:
             raise CommandError(str(exc)) from exc
         finally:
             bar.close()
         if not result.speech_found:
             raise CommandError(_("Aucune parole détectée."))
-        cues = subs.cues_from_segments(result.segments, language or result.language or "fr")
+        if result.passages:
+            cues = subs.cues_from_spans(result.passages, result.segments)
+            todo = sum(1 for c in cues if c.origin == subs.ORIGIN_TODO)
+            if todo:
+                self.stderr.write(_("%(n)d réplique(s) vide(s) « à transcrire (bambara ?) » : passages qui ne "
+                                    "sont pas en français, à écrire par une personne.") % {"n": todo})
+        else:
+            cues = subs.cues_from_segments(result.segments, language or result.language or "fr")
         text = subs.to_srt(cues) if format == "srt" else subs.to_vtt(cues)
         issues = subs.validate(cues, language or result.language or "fr")
         if output:

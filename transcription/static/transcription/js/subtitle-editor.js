@@ -1,5 +1,9 @@
 /* Éditeur de sous-titres (administration) : liste des répliques, temps, texte, couper/fusionner,
-   décaler, « début = instant de lecture », validation en direct, clavier. Aucune dépendance. */
+   décaler, « début = instant de lecture », validation en direct, clavier. Aucune dépendance.
+   Chaque réplique dit qui l'a écrite (machine, personne, import, « à transcrire ») ; écrire dans une
+   réplique la marque « écrite par une personne ». Les répliques « à transcrire » (passages que Whisper
+   n'a pas transcrits, souvent en bambara) forment une liste de choses à faire : compte, filtre, suivante,
+   avec le minutage des répliques françaises voisines à côté. */
 (function () {
   "use strict";
   var root = document.getElementById("pl-editor");
@@ -12,6 +16,11 @@
   var saveState = document.getElementById("pl-save-state");
   var norms = JSON.parse(document.getElementById("pl-norms").textContent);
   var cues = JSON.parse(document.getElementById("pl-cues-data").textContent);
+  var reference = JSON.parse(document.getElementById("pl-reference-data").textContent);
+  var todoBox = document.getElementById("pl-todo");
+  var todoCount = document.getElementById("pl-todo-count");
+  var todoList = document.getElementById("pl-todo-list");
+  var todoOnly = document.getElementById("pl-todo-only");
   var articles = {};
   norms.articles.forEach(function (a) { articles[a] = true; });
   var dirty = false;
@@ -61,6 +70,74 @@
     return out;
   }
 
+  function isTodo(c) { return c.origin === "todo" || !String(c.text || "").trim(); }
+  function originLabel(c) {
+    if (isTodo(c)) return c.language === "fr" ? msg("Todo") : msg("TodoOther");
+    if (c.origin === "machine") return msg("Machine", { model: c.model || "?" });
+    if (c.origin === "import") return msg("Import");
+    return msg("Person");
+  }
+  function touched(c) { c.origin = String(c.text || "").trim() ? "person" : "todo"; c.model = ""; }
+  /* Les répliques françaises voisines (piste française, sans les passages à transcrire) : celles qui
+     recouvrent la réplique, sinon la précédente et la suivante. */
+  function neighbours(c) {
+    var over = [], before = null, after = null;
+    reference.forEach(function (r) {
+      if (r.start === c.start && r.end === c.end && r.text === c.text) return;
+      if (r.end > c.start + 1e-3 && r.start < c.end - 1e-3) over.push(r);
+      else if (r.end <= c.start + 1e-3) before = r;
+      else if (!after && r.start >= c.end - 1e-3) after = r;
+    });
+    return over.length ? over : [before, after].filter(Boolean);
+  }
+  function refText(c) {
+    return neighbours(c).map(function (r) {
+      var t = r.text.replace(/\n/g, " ");
+      return fmt(r.start) + " → " + fmt(r.end) + " « " + (t.length > 60 ? t.slice(0, 57) + "…" : t) + " »";
+    }).join("\n");
+  }
+  function refreshRowOrigin(i) {
+    var li = rowAt(i), c = cues[i];
+    if (!li) return;
+    var badge = li.querySelector(".pl-cue__origin");
+    badge.textContent = originLabel(c);
+    badge.className = "pl-cue__origin pl-origin pl-origin--" + (isTodo(c) ? "todo" : (c.origin || "person"));
+    li.classList.toggle("is-todo", isTodo(c));
+    var ref = li.querySelector(".pl-cue__ref");
+    var text = isTodo(c) || root.dataset.language !== "fr" ? refText(c) : "";
+    ref.hidden = !text;
+    ref.querySelector(".pl-cue__ref-text").textContent = text;
+  }
+  function refreshTodo() {
+    if (!todoBox) return;
+    var items = [];
+    cues.forEach(function (c, i) { if (isTodo(c)) items.push(i); });
+    todoCount.textContent = items.length ? msg("TodoCount", { n: items.length }) : msg("TodoNone");
+    todoCount.dataset.count = String(items.length);
+    todoList.innerHTML = "";
+    items.forEach(function (i) {
+      var li = document.createElement("li"), b = document.createElement("button");
+      b.type = "button"; b.className = "button button-small button-secondary"; b.dataset.jump = String(i);
+      b.textContent = "#" + (i + 1) + " " + fmt(cues[i].start) + " → " + fmt(cues[i].end);
+      li.appendChild(b); todoList.appendChild(li);
+    });
+    applyFilter();
+  }
+  function applyFilter() {
+    var only = todoOnly && todoOnly.checked;
+    for (var i = 0; i < cues.length; i++) {
+      var li = rowAt(i);
+      // Une réplique qu'on est en train d'écrire reste visible jusqu'au prochain rendu.
+      if (li) li.hidden = only && !isTodo(cues[i]) && !li.classList.contains("is-current");
+    }
+  }
+  function nextTodo() {
+    for (var k = 1; k <= cues.length; k++) {
+      var i = (current + k) % cues.length;
+      if (isTodo(cues[i])) { focus(i); if (media) media.currentTime = cues[i].start; return; }
+    }
+  }
+
   function rowAt(i) { return list.children[i]; }
   function refreshIssues(i) {
     var li = rowAt(i);
@@ -70,12 +147,14 @@
     issues.forEach(function (t) { var x = document.createElement("li"); x.textContent = t; ul.appendChild(x); });
     li.classList.toggle("has-issues", issues.length > 0);
     li.querySelector(".pl-cue__num").textContent = "#" + (i + 1);
+    refreshRowOrigin(i);
     return issues.length;
   }
   function refreshAll() {
     var bad = 0;
     for (var i = 0; i < cues.length; i++) if (refreshIssues(i)) bad++;
     summary.textContent = cues.length + " · " + (bad ? bad + " ⚠" : msg("Ok"));
+    refreshTodo();
   }
   function markDirty() { dirty = true; saveState.textContent = msg("Unsaved"); }
 
@@ -85,6 +164,7 @@
     li.querySelector(".pl-start").value = fmt(c.start);
     li.querySelector(".pl-end").value = fmt(c.end);
     li.querySelector(".pl-text").value = c.text;
+    if (c.language) li.querySelector(".pl-text").setAttribute("lang", c.language);
     return li;
   }
   function render(focusIndex) {
@@ -118,12 +198,17 @@
       var a = c.text.slice(0, pos).trim(), b = c.text.slice(pos).trim();
       var ratio = c.text.length ? pos / c.text.length : 0.5;
       var mid = Math.round((c.start + (c.end - c.start) * ratio) * 1000) / 1000;
-      cues.splice(i, 1, { start: c.start, end: mid, text: a }, { start: mid, end: c.end, text: b });
+      var x = { start: c.start, end: mid, text: a, language: c.language }, y = { start: mid, end: c.end, text: b, language: c.language };
+      touched(x); touched(y);
+      cues.splice(i, 1, x, y);
     },
     merge: function (i) {
       if (i + 1 >= cues.length) return;
       var a = cues[i], b = cues[i + 1];
-      cues.splice(i, 2, { start: a.start, end: b.end, text: (a.text.replace(/\n/g, " ") + " " + b.text.replace(/\n/g, " ")).trim() });
+      var m = { start: a.start, end: b.end, text: (a.text.replace(/\n/g, " ") + " " + b.text.replace(/\n/g, " ")).trim(),
+                language: a.language === b.language ? a.language : "" };
+      touched(m);
+      cues.splice(i, 2, m);
     },
     "delete": function (i) { cues.splice(i, 1); }
   };
@@ -148,7 +233,12 @@
   list.addEventListener("input", function (e) {
     var i = indexOf(e.target);
     if (i < 0) return;
-    if (e.target.classList.contains("pl-text")) cues[i].text = e.target.value;
+    if (e.target.classList.contains("pl-text")) {
+      var wasTodo = isTodo(cues[i]);
+      cues[i].text = e.target.value;
+      touched(cues[i]);  // écrite (ou corrigée) par une personne ; vidée : de nouveau à transcrire
+      if (wasTodo !== isTodo(cues[i])) refreshTodo();
+    }
     if (e.target.classList.contains("pl-start")) cues[i].start = parse(e.target.value);
     if (e.target.classList.contains("pl-end")) cues[i].end = parse(e.target.value);
     markDirty();
@@ -164,7 +254,7 @@
 
   document.getElementById("pl-add").addEventListener("click", function () {
     var t = Math.round(now() * 1000) / 1000;
-    cues.push({ start: t, end: t + 2, text: "" });
+    cues.push({ start: t, end: t + 2, text: "", origin: "todo", model: "", language: "" });
     sortCues(); markDirty();
     var i = cues.findIndex(function (c) { return c.start === t && c.text === ""; });
     render(i);
@@ -191,11 +281,25 @@
         if (!res.ok || !res.data.ok) { saveState.textContent = msg("Error") + " " + (res.data.error || ""); return; }
         dirty = false;
         saveState.textContent = msg("Saved");
+        if (res.data.cues && res.data.cues.length === cues.length) {
+          // Origines revérifiées par le serveur (une réplique annoncée « machine » mais modifiée est à une personne).
+          cues = res.data.cues;
+          if (root.dataset.language === "fr") reference = cues.filter(function (c) { return !isTodo(c); });
+          render(current);
+        }
         var st = document.getElementById("pl-track-status");
         if (st) st.textContent = res.data.status_label;
       }).catch(function (err) { saveState.textContent = msg("Error") + " " + err; });
   }
   document.getElementById("pl-save").addEventListener("click", save);
+  if (todoBox) {
+    document.getElementById("pl-todo-next").addEventListener("click", nextTodo);
+    todoList.addEventListener("click", function (e) {
+      var b = e.target.closest("button[data-jump]");
+      if (b) { var i = parseInt(b.dataset.jump, 10); focus(i); if (media) media.currentTime = cues[i].start; }
+    });
+    todoOnly.addEventListener("change", function () { render(current); });
+  }
 
   document.addEventListener("keydown", function (e) {
     if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === "s") { e.preventDefault(); save(); return; }
@@ -212,6 +316,7 @@
     else if (e.code === "KeyM") act("merge", current);
     else if (e.code === "KeyP") act("play", current);
     else if (e.code === "KeyN") document.getElementById("pl-add").click();
+    else if (e.code === "KeyT") nextTodo();
     else if (k === "Delete" || k === "Backspace") act("delete", current);
     else handled = false;
     if (handled) e.preventDefault();

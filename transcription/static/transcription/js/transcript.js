@@ -20,7 +20,9 @@
     if (a && media) { e.preventDefault(); seek(parseFloat(a.dataset.start), true); }
     var b = e.target.closest("button[data-lang]");
     if (b) {
-      Array.prototype.forEach.call(lists, function (l) { l.hidden = l.dataset.lang !== b.dataset.lang; });
+      Array.prototype.forEach.call(box.querySelectorAll(".pl-transcript__lines, .pl-transcript__legend"), function (l) {
+        l.hidden = l.dataset.lang !== b.dataset.lang;
+      });
       Array.prototype.forEach.call(box.querySelectorAll("button[data-lang]"), function (x) {
         x.classList.toggle("is-active", x === b); x.setAttribute("aria-pressed", x === b ? "true" : "false");
       });
