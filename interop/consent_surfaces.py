@@ -1,0 +1,48 @@
+"""Surfaces des interfaces des partenaires, inscrites pour le test matrice du consentement.
+
+Le public naturel de chaque canal arrive ici par une session (`audience_client`) ; ces interfaces ne
+lisent jamais la session : la sonde présente donc un jeton d'API Wagtail de la même personne, comme le
+ferait son téléphone (ODK : Basic avec le jeton pour mot de passe) ou le système du partenaire (API).
+"""
+
+import base64
+
+from consent.surfaces import register_surface
+
+PARTNER = ["closed_screening", "secured_event", "facilitator_download"]
+_TOKENS = {}
+
+
+def client_user(client):
+    from django.contrib.auth import get_user_model
+
+    user_id = client.session.get("_auth_user_id")
+    return get_user_model().objects.filter(pk=user_id).first() if user_id else None
+
+
+def token_for(user):
+    from wagtail.models import APIToken
+
+    if user is None:
+        return None
+    key = (user.pk, user.get_username())
+    known = _TOKENS.get(key)
+    if known is None or not APIToken.objects.filter(
+        user=user, key_hash__in=APIToken.candidate_key_hashes(known), revoked_at__isnull=True
+    ).exists():
+        _TOKENS[key] = APIToken.create_token(user=user, name="matrice du consentement")[1]
+    return _TOKENS[key]
+
+
+def basic_header(client):
+    user = client_user(client)
+    if user is None:
+        return {}
+    raw = f"{user.get_username()}:{token_for(user)}".encode()
+    return {"HTTP_AUTHORIZATION": "Basic " + base64.b64encode(raw).decode()}
+
+
+@register_surface("ODK : supports du formulaire (supports.csv)", channels=PARTNER)
+def odk_form_media(client, work, channel):
+    response = client.get("/odk/forms/paroles-projection/media/supports.csv", **basic_header(client))
+    return response.status_code == 200 and work.title_fr.encode() in response.content

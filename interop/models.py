@@ -1,0 +1,45 @@
+"""Ce que les interfaces des partenaires gardent en base.
+
+- `ScreeningAttachment` : une pièce jointe d'une fiche envoyée par ODK Collect / KoBoCollect (photo de la
+  feuille de présence…), rangée dans le stockage privé et servie seulement par la porte
+  (`media_library.gate.serve_gated`), à qui peut voir les fiches de cette organisation.
+"""
+
+import uuid
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+def attachment_upload_to(instance, filename):
+    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"odk/{timezone.now():%Y/%m}/{instance.uuid}.{ext}"
+
+
+class ScreeningAttachment(models.Model):
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    screening = models.ForeignKey(
+        "communication.Screening", verbose_name=_("fiche"), on_delete=models.CASCADE, related_name="attachments"
+    )
+    file = models.FileField(_("fichier"), upload_to=attachment_upload_to, max_length=255)
+    original_filename = models.CharField(_("nom d'origine"), max_length=255)
+    mime_type = models.CharField(_("type MIME (détecté)"), max_length=100)
+    size = models.BigIntegerField(_("taille (octets)"))
+    sha256 = models.CharField(_("empreinte SHA-256"), max_length=64)
+    received_at = models.DateTimeField(_("reçue le"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("pièce jointe d'une fiche")
+        verbose_name_plural = _("pièces jointes des fiches")
+        constraints = [
+            models.UniqueConstraint(fields=["screening", "original_filename"], name="interop_attachment_once_per_name"),
+        ]
+
+    def __str__(self):
+        return self.original_filename
+
+    def get_serve_url(self):
+        from django.urls import reverse
+
+        return reverse("interop_odk:attachment", args=[self.uuid, self.original_filename])
