@@ -46,3 +46,46 @@ def basic_header(client):
 def odk_form_media(client, work, channel):
     response = client.get("/odk/forms/paroles-projection/media/supports.csv", **basic_header(client))
     return response.status_code == 200 and work.title_fr.encode() in response.content
+
+
+def bearer_header(client):
+    user = client_user(client)
+    return {"HTTP_AUTHORIZATION": f"Bearer {token_for(user)}"} if user is not None else {}
+
+
+@register_surface("API : liste des œuvres (/api/works)")
+def api_work_list(client, work, channel):
+    response = client.get(f"/api/works?channel={channel}&limit=100", **bearer_header(client))
+    if response.status_code != 200:
+        return False
+    body = response.json()
+    listed = any(item["id"] == work.pk for item in body["items"])
+    # Le compte est calculé après filtrage : il doit égaler le nombre d'œuvres listées.
+    assert body["count"] == len(body["items"]), body
+    return listed
+
+
+@register_surface("API : œuvre (/api/works/<id>)")
+def api_work_detail(client, work, channel):
+    response = client.get(f"/api/works/{work.pk}?channel={channel}", **bearer_header(client))
+    return response.status_code == 200 and response.json()["title_fr"] == work.title_fr
+
+
+def _exhibitions(work):
+    from exhibitions.consent_surfaces import setup_exhibitions
+
+    setup_exhibitions(work)
+
+
+@register_surface("API : expositions (/api/exhibitions)", channels=["website"], setup=_exhibitions)
+def api_exhibitions(client, work, channel):
+    response = client.get("/api/exhibitions", **bearer_header(client))
+    return response.status_code == 200 and any(work.pk in item["works"] for item in response.json()["items"])
+
+
+@register_surface("API : boîte à outils (/api/toolkit)", channels=["facilitator_download"], setup=_exhibitions)
+def api_toolkit(client, work, channel):
+    response = client.get("/api/toolkit", **bearer_header(client))
+    return response.status_code == 200 and any(
+        item["work"] == work.pk and item["can_download"] for item in response.json()["items"]
+    )
