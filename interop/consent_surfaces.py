@@ -89,3 +89,22 @@ def api_toolkit(client, work, channel):
     return response.status_code == 200 and any(
         item["work"] == work.pk and item["can_download"] for item in response.json()["items"]
     )
+
+
+@register_surface("OAI-PMH (ListRecords, oai_dc)", channels=["website"])
+def oai_list_records(client, work, channel):
+    response = client.get("/oai/?verb=ListRecords&metadataPrefix=oai_dc")
+    return response.status_code == 200 and work.title_fr.encode() in response.content
+
+
+@register_surface("OAI-PMH (GetRecord)", channels=["website"])
+def oai_get_record(client, work, channel):
+    from interop.oai.views import identifier_prefix
+
+    class _Host:
+        def get_host(self):
+            return "testserver"
+
+    identifier = identifier_prefix(_Host()) + str(work.pk)
+    response = client.get(f"/oai/?verb=GetRecord&metadataPrefix=oai_dc&identifier={identifier}")
+    return response.status_code == 200 and work.title_fr.encode() in response.content

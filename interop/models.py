@@ -43,3 +43,26 @@ class ScreeningAttachment(models.Model):
         from django.urls import reverse
 
         return reverse("interop_odk:attachment", args=[self.uuid, self.original_filename])
+
+
+class OaiRecord(models.Model):
+    """Pierre tombale OAI-PMH : chaque œuvre déjà exposée au moissonnage garde son identifiant.
+
+    `deletedRecord` est « persistent » : une œuvre qui n'est plus visible du public (retrait, expiration,
+    corbeille, purge) reste annoncée comme supprimée, sans aucune métadonnée, pour toujours. L'identifiant
+    ne contient que le numéro de l'œuvre. Une œuvre jamais exposée n'a pas de ligne : elle n'existe pas
+    pour le moissonneur.
+    """
+
+    work_id = models.PositiveBigIntegerField(_("œuvre (numéro)"), unique=True)
+    datestamp = models.DateTimeField(_("date du dernier changement"), db_index=True)
+    deleted = models.BooleanField(_("supprimée pour le moissonnage"), default=False, db_index=True)
+    first_exposed_at = models.DateTimeField(_("exposée pour la première fois le"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("notice OAI-PMH")
+        verbose_name_plural = _("notices OAI-PMH")
+        ordering = ["datestamp", "work_id"]
+
+    def __str__(self):
+        return f"oai:{self.work_id}"
