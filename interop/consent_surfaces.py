@@ -108,3 +108,24 @@ def oai_get_record(client, work, channel):
     identifier = identifier_prefix(_Host()) + str(work.pk)
     response = client.get(f"/oai/?verb=GetRecord&metadataPrefix=oai_dc&identifier={identifier}")
     return response.status_code == 200 and work.title_fr.encode() in response.content
+
+
+def _plan(work):
+    import datetime as dt
+
+    from communication.models import CommunicationPlan
+
+    if not CommunicationPlan.objects.filter(project=work.project).exists():
+        CommunicationPlan.objects.create(project=work.project, title="Plan matrice", objectives="…",
+                                         start_date=dt.date(2022, 1, 1), end_date=dt.date(2022, 12, 31))
+
+
+@register_surface("IATI 2.03 (liens vers les œuvres)", channels=["website"], setup=_plan)
+def iati_document_links(client, work, channel):
+    """Le fichier IATI est public (registre IATI) : il ne doit lier que ce que le public du site peut voir."""
+    from lxml import etree
+
+    from interop.iati.build import build_activities
+
+    doc = etree.fromstring(build_activities())
+    return any(d.findtext("title/narrative") == work.title_fr for d in doc.iter("document-link"))
