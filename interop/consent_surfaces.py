@@ -129,3 +129,18 @@ def iati_document_links(client, work, channel):
 
     doc = etree.fromstring(build_activities())
     return any(d.findtext("title/narrative") == work.title_fr for d in doc.iter("document-link"))
+
+
+@register_surface("export BagIt (export_works)", channels=["internal"])
+def bagit_export(client, work, channel):
+    import tempfile
+    from pathlib import Path
+
+    from interop.bagit.export import export_works
+
+    user = client_user(client)
+    if user is None:
+        return False
+    with tempfile.TemporaryDirectory() as tmp:
+        export_works(Path(tmp) / "sac", user=user)
+        return work.title_fr in (Path(tmp) / "sac" / "data" / "works.csv").read_text(encoding="utf-8")

@@ -66,3 +66,24 @@ class OaiRecord(models.Model):
 
     def __str__(self):
         return f"oai:{self.work_id}"
+
+
+class ConsentSummary(models.Model):
+    """Le résumé de consentement d'une œuvre reçue dans un sac BagIt (canaux, conditions, échéance).
+
+    Il informe ; il ne donne aucun droit : l'œuvre importée n'a pas de consentement enregistré ici, elle
+    reste donc dans l'archive interne jusqu'à ce qu'un·e responsable enregistre les consentements.
+    """
+
+    work = models.OneToOneField("media_library.Work", verbose_name=_("œuvre"), on_delete=models.CASCADE,
+                                related_name="imported_consent_summary")
+    summary = models.JSONField(_("résumé"), default=dict)
+    source = models.CharField(_("sac d'origine"), max_length=255, blank=True)
+    imported_at = models.DateTimeField(_("importé le"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("résumé de consentement importé")
+        verbose_name_plural = _("résumés de consentement importés")
+
+    def __str__(self):
+        return str(self.work)
