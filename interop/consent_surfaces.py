@@ -101,11 +101,7 @@ def oai_list_records(client, work, channel):
 def oai_get_record(client, work, channel):
     from interop.oai.views import identifier_prefix
 
-    class _Host:
-        def get_host(self):
-            return "testserver"
-
-    identifier = identifier_prefix(_Host()) + str(work.pk)
+    identifier = identifier_prefix() + str(work.pk)
     response = client.get(f"/oai/?verb=GetRecord&metadataPrefix=oai_dc&identifier={identifier}")
     return response.status_code == 200 and work.title_fr.encode() in response.content
 

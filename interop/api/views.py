@@ -228,7 +228,7 @@ def unreadable(request, exc):
 
 @api.post("/screenings", response={200: ScreeningResult, 201: ScreeningResult, 400: ScreeningResult,
                                    403: ScreeningResult, 409: ScreeningResult, 422: ScreeningResult},
-          auth=BearerTokenAuth(), tags=["journal"],
+          auth=BearerTokenAuth(), tags=["journal"], exclude_none=True,
           summary="Envoyer une fiche de projection (201 reçue, 200 déjà reçue, 409 autre contenu, 422 refusée)")
 def post_screening(request, payload: ScreeningIn):
     outcome = record_screening(request.user, payload.model_dump(exclude_unset=True))

@@ -27,6 +27,9 @@ def is_bag(path):
 
 
 def _check_bag(path):
+    import logging
+
+    logging.getLogger("bagit").setLevel(logging.WARNING)
     try:
         bag = bagit.Bag(str(path))
         bag.validate(processes=1)

@@ -15,6 +15,7 @@ pièce jointe manquante (ODK Collect découpe un envoi trop gros en plusieurs) l
 import hashlib
 from dataclasses import dataclass
 
+from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -134,9 +135,26 @@ def _outcome_message(outcome):
     if outcome.status in ("accepted", "replayed"):
         return str(body.get("message", ""))
     messages = []
-    for field_messages in (body.get("errors") or {}).values():
-        messages.extend(str(m) for m in field_messages)
+    for name, field_messages in (body.get("errors") or {}).items():
+        label = _field_label(name)
+        for message in field_messages:
+            message = str(message)
+            # Le téléphone affiche un seul message : on y nomme le champ, sauf s'il y est déjà.
+            messages.append(f"{label} : {message}" if label and not message.startswith("«") else message)
     return " ".join(messages) or _("Fiche refusée.")
+
+
+def _field_label(name):
+    if name == "__all__":
+        return ""
+    extra = {"materials": _("Supports montrés"), "themes": _("Thèmes abordés"), "partner": _("Organisation"),
+             "place": _("Lieu"), "started_at": _("Date et heure de la séance")}
+    if name in extra:
+        return str(extra[name])
+    try:
+        return str(Screening._meta.get_field(name).verbose_name).capitalize()
+    except Exception:  # noqa: BLE001 (champ inconnu : pas d'étiquette)
+        return ""
 
 
 def receive_submission(user, xml_upload, attachments):
@@ -167,7 +185,8 @@ def receive_submission(user, xml_upload, attachments):
                     continue
                 attachment = ScreeningAttachment(screening=screening, original_filename=item.name,
                                                  mime_type=item.mime_type, size=item.size, sha256=item.sha256)
-                attachment.file.save(item.name, item.upload, save=False)
+                # Copié (pas déplacé) : le fichier temporaire de l'envoi reste à Django, qui le supprime.
+                attachment.file.save(item.name, File(item.upload.file), save=False)
                 stored.append(attachment.file.name)
                 attachment.save()
                 known.add(item.name)

@@ -47,8 +47,12 @@ def page_size():
     return int(getattr(settings, "PAROLES_OAI_PAGE_SIZE", 50))
 
 
-def identifier_prefix(request):
-    return f"oai:{request.get_host().split(':')[0]}:work:"
+def identifier_prefix(request=None):
+    """« oai:<hôte de PAROLES_BASE_URL>:work: » : stable quelle que soit l'adresse par laquelle on moissonne."""
+    from urllib.parse import urlparse
+
+    host = urlparse(settings.WAGTAILADMIN_BASE_URL).hostname or "paroles"
+    return f"oai:{host}:work:"
 
 
 def fmt(value):

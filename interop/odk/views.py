@@ -153,6 +153,8 @@ def _read_multipart(request, length):
         _post, files = MultiPartParser(meta, spool, request.upload_handlers, request.encoding).parse()
     except MultiPartParserError:
         return None
+    finally:
+        spool.close()
     return files
 
 

@@ -201,6 +201,10 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 PAROLES_MAX_UPLOAD_SIZE = env_int("PAROLES_MAX_UPLOAD_SIZE", 4 * 1024**3)  # 4 Gio
 # Envoi ODK/KoBo (fiche + pièces jointes) : au-delà, ODK Collect découpe l'envoi (X-OpenRosa-Accept-Content-Length).
 PAROLES_ODK_MAX_SUBMISSION_SIZE = env_int("PAROLES_ODK_MAX_SUBMISSION_SIZE", 10 * 1024**2)
+# Interfaces des partenaires (interop/) : éditeur IATI, contact OAI-PMH.
+PAROLES_IATI_ORG_REF = env("PAROLES_IATI_ORG_REF", "")
+PAROLES_IATI_ORG_NAME = env("PAROLES_IATI_ORG_NAME", "")
+PAROLES_OAI_ADMIN_EMAIL = env("PAROLES_OAI_ADMIN_EMAIL", "")
 
 # La porte : derrière nginx, X-Accel-Redirect vers un emplacement « internal ».
 PAROLES_ACCEL_REDIRECT_PREFIX = env("PAROLES_ACCEL_REDIRECT_PREFIX", "")

@@ -23,6 +23,9 @@ class Command(BaseCommand):
         parser.add_argument("--no-progress", action="store_true", help=_("Sans barre de progression."))
 
     def handle(self, *args, directory, user, project, no_progress, **options):
+        import logging
+
+        logging.getLogger("bagit").setLevel(logging.WARNING)  # une ligne par fichier : la barre suffit
         from django.contrib.auth import get_user_model
 
         account = get_user_model().objects.filter(username=user, is_active=True).first()
