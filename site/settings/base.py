@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "transcription",
     "exhibitions",
     "communication",
+    "interop",
     # Wagtail
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -70,8 +71,6 @@ INSTALLED_APPS = [
     "wagtail.search",
     "wagtail.admin",
     "wagtail",
-    "wagtail.api.v2",
-    "rest_framework",
     "modelcluster",
     "taggit",
     # Tâches de fond (API Django Tasks, file d'attente en base)
@@ -201,6 +200,12 @@ FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
 FILE_UPLOAD_HANDLERS = ["media_library.uploads.HashingTemporaryFileUploadHandler"]
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 PAROLES_MAX_UPLOAD_SIZE = env_int("PAROLES_MAX_UPLOAD_SIZE", 4 * 1024**3)  # 4 Gio
+# Envoi ODK/KoBo (fiche + pièces jointes) : au-delà, ODK Collect découpe l'envoi (X-OpenRosa-Accept-Content-Length).
+PAROLES_ODK_MAX_SUBMISSION_SIZE = env_int("PAROLES_ODK_MAX_SUBMISSION_SIZE", 10 * 1024**2)
+# Interfaces des partenaires (interop/) : éditeur IATI, contact OAI-PMH.
+PAROLES_IATI_ORG_REF = env("PAROLES_IATI_ORG_REF", "")
+PAROLES_IATI_ORG_NAME = env("PAROLES_IATI_ORG_NAME", "")
+PAROLES_OAI_ADMIN_EMAIL = env("PAROLES_OAI_ADMIN_EMAIL", "")
 
 # La porte : derrière nginx, X-Accel-Redirect vers un emplacement « internal ».
 PAROLES_ACCEL_REDIRECT_PREFIX = env("PAROLES_ACCEL_REDIRECT_PREFIX", "")

@@ -16,7 +16,7 @@ class Command(BaseCommand):
     ) % {"cols": ", ".join(ALL_COLUMNS), "sep": LIST_SEPARATOR}
 
     def add_arguments(self, parser):
-        parser.add_argument("csv_file")
+        parser.add_argument("csv_file", help=_("Le CSV, ou le dossier d'un sac BagIt écrit par export_works."))
         parser.add_argument("--dry-run", action="store_true", help=_("Tout vérifier sans rien enregistrer."))
         parser.add_argument("--no-progress", action="store_true", help=_("Sans barre de progression."))
 
@@ -25,7 +25,12 @@ class Command(BaseCommand):
             return tqdm(rows, desc=_("Import des œuvres"), unit=_(" ligne"), disable=no_progress, file=sys.stderr)
 
         try:
-            report = import_csv(csv_file, dry_run=dry_run, progress=progress)
+            from interop.bagit.importer import import_bag, is_bag
+
+            if is_bag(csv_file):  # un sac BagIt écrit par export_works
+                report = import_bag(csv_file, dry_run=dry_run, progress=progress)
+            else:
+                report = import_csv(csv_file, dry_run=dry_run, progress=progress)
         except CsvError as exc:
             raise CommandError(str(exc)) from exc
 
