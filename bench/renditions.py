@@ -7,8 +7,15 @@ Génère une vidéo 1080p de 2 minutes (mire animée + son), puis mesure, dans l
    vérification du fichier produit, publication dans le stockage, remplacement en base.
 
 Affiche les deux temps, leur rapport (objectif : ≤ 1,10) et la vitesse d'encodage en multiple du
-temps réel. Autonome : `.venv/bin/python bench/renditions.py` (réglages de test, dossier temporaire).
-Options : --seconds N (durée de la vidéo, 120 par défaut), --runs N (paires de mesures, 3 par défaut).
+temps réel. Puis, pour l'ancien préréglage téléphone et l'actuel, sur deux sources (la mire animée et
+une fractale en mouvement avec du grain, plus dure à compresser) : le poids pour 5 minutes (objectif
+≤ 20 Mo) et la SSIM contre la source ramenée à la même taille (filtre `ssim` de ffmpeg ; objectif
+≥ 0,95). Enfin, l'intelligibilité : taux d'erreur de mots de Whisper *base* sur 16 s de parole
+française, d'après l'original et d'après l'audio de chaque préréglage téléphone.
+
+Autonome : `.venv/bin/python bench/renditions.py` (réglages de test, dossier temporaire).
+Options : --seconds N (durée de la vidéo, 120 par défaut), --runs N (paires de mesures, 3 par défaut),
+--quality-seconds N (durée des sources de qualité, 30 par défaut), --no-speech (sans Whisper).
 """
 
 import argparse
@@ -32,6 +39,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=120)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--quality-seconds", type=int, default=30)
+    parser.add_argument("--no-speech", action="store_true")
     args = parser.parse_args()
 
     import django
@@ -108,7 +117,94 @@ def main():
           f"— objectif ≤ 1,10 : {'atteint' if ratio <= 1.10 else 'MANQUÉ'}")
     print(f"débit du rendu téléphone        : {kbps:.0f} kb/s (≈ {kbps * 300 / 8 / 1000:.1f} Mo pour 5 minutes)")
     print(f"machine : {os.cpu_count()} cœur(s), charge moyenne {os.getloadavg()[0]:.1f} ; médianes de {args.runs} essais")
-    return 0 if ratio <= 1.10 else 1
+
+    ok = ratio <= 1.10
+    print()
+    print(f"Qualité et poids du rendu téléphone (sources 1920x1080, {args.quality_seconds} s, 25 i/s) :")
+    sources = {
+        "mire animée": ["-f", "lavfi", "-i", f"testsrc2=size=1920x1080:rate=25:duration={args.quality_seconds}"],
+        "fractale + grain": ["-f", "lavfi", "-i", "mandelbrot=size=1920x1080:rate=25,noise=alls=6:allf=t",
+                             "-t", str(args.quality_seconds)],
+    }
+    candidates = {"ancien": OLD_PHONE, "actuel": preset.options}
+    for label, spec in sources.items():
+        src_q = DATA / f"qualite-{len(label)}.mp4"
+        testing.run_ffmpeg(*spec, "-f", "lavfi", "-i", f"sine=frequency=300:duration={args.quality_seconds}",
+                           "-c:v", "libx264", "-preset", "ultrafast", "-crf", "16", "-pix_fmt", "yuv420p",
+                           "-c:a", "aac", "-b:a", "128k", "-shortest", src_q)
+        for name, options in candidates.items():
+            out = DATA / f"qualite-{name}.mp4"
+            cmd = [a for a in steps.video_command(src_q, out, options) if a not in ("-progress", "pipe:1")]
+            subprocess.run(cmd, check=True, stdin=subprocess.DEVNULL, capture_output=True)
+            duration = probe_duration(out)
+            mb5 = out.stat().st_size * 300 / duration / 1e6
+            value = ssim(out, src_q, steps.scale_filter(options["max_w"], options["max_h"]))
+            good = mb5 <= 20 and value >= 0.95
+            if name == "actuel":
+                ok = ok and good
+            print(f"  {label:<17} préréglage {name:<7}: {mb5:5.1f} Mo / 5 min, SSIM {value:.4f}"
+                  + ("" if name != "actuel" else f"  — objectifs ≤ 20 Mo et ≥ 0,95 : {'atteints' if good else 'MANQUÉS'}"))
+
+    if not args.no_speech:
+        print()
+        print("Intelligibilité (Whisper base, 16 s de parole française, taux d'erreur de mots ; plus bas = mieux) :")
+        for name, wer in speech_wer({"original": None, **candidates}).items():
+            print(f"  audio {name:<9}: {wer * 100:5.1f} %")
+    return 0 if ok else 1
+
+
+# Le préréglage téléphone d'avant (jusqu'au 2026-12-01), gardé ici pour la comparaison.
+OLD_PHONE = {
+    "ext": ".mp4", "mime": "video/mp4", "max_w": 640, "max_h": 360, "vcodec": "libx264", "x264_preset": "veryfast",
+    "vb": "600k", "maxrate": "700k", "bufsize": "1400k", "profile": "main", "level": "3.1",
+    "acodec": "aac", "ab": "64k", "ac": 2,
+}
+
+
+def probe_duration(path):
+    import av
+
+    with av.open(str(path)) as container:
+        return container.duration / 1e6
+
+
+def ssim(encoded, source, scale):
+    """SSIM (« All ») de `encoded` contre `source` ramenée à la même taille par le même filtre."""
+    import imageio_ffmpeg
+
+    proc = subprocess.run(
+        [imageio_ffmpeg.get_ffmpeg_exe(), "-hide_banner", "-nostdin", "-i", str(encoded), "-i", str(source),
+         "-lavfi", f"[1:v]{scale}[ref];[0:v][ref]ssim", "-f", "null", "-"],
+        check=True, capture_output=True, text=True,
+    )
+    line = [part for part in proc.stderr.split() if part.startswith("All:")][-1]
+    return float(line.split(":")[1])
+
+
+def speech_wer(candidates):
+    """WER de Whisper base sur l'audio original puis sur l'audio de chaque préréglage (AAC au débit du préréglage)."""
+    import imageio_ffmpeg
+    import jiwer
+
+    from transcription import models_store
+    from transcription.engine import normalise
+
+    data = ROOT / "transcription" / "tests" / "data"
+    reference = " ".join((data / "wer" / f"phrase_{n:02d}.txt").read_text(encoding="utf-8").strip() for n in range(1, 5))
+    model = models_store.load_model(models_store.ensure_base_model())
+    results = {}
+    for name, options in candidates.items():
+        src = data / "francais_16s.opus"
+        if options is not None:
+            out = DATA / f"parole-{name}.m4a"
+            subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y", "-i", str(src),
+                            "-c:a", options["acodec"], "-b:a", options["ab"], "-ac", str(options["ac"]), str(out)],
+                           check=True)
+            src = out
+        segments, _info = model.transcribe(str(src), language="fr", beam_size=1, vad_filter=True)
+        text = " ".join(seg.text for seg in segments)
+        results[name] = jiwer.wer(normalise(reference), normalise(text))
+    return results
 
 
 if __name__ == "__main__":

@@ -112,6 +112,24 @@ def screenings(filters):
     return qs
 
 
+def rollups(filters, model=None):
+    """Les cumuls (communication.rollups) sous les mêmes filtres que `screenings` : jours inclus."""
+    from .models import ScreeningRollup
+
+    qs = (model or ScreeningRollup).objects.all()
+    if filters.project:
+        qs = qs.filter(project=filters.project)
+    if filters.partner:
+        qs = qs.filter(partner=filters.partner)
+    if filters.channel:
+        qs = qs.filter(channel=filters.channel)
+    if filters.start:
+        qs = qs.filter(day__gte=filters.start)
+    if filters.end:
+        qs = qs.filter(day__lte=filters.end)
+    return qs.order_by()
+
+
 def activities(filters):
     qs = PlannedActivity.objects.select_related("plan", "partner", "region", "work")
     if filters.project:
@@ -155,23 +173,21 @@ def _overlap_share(activity, start, end):
 
 def build(filters, user, *, material_limit=25):
     """Renvoie un dictionnaire prêt pour le gabarit. Nombre de requêtes borné (environ 10)."""
-    base = screenings(filters)
+    from .models import MaterialRollup
+
+    base = rollups(filters)
     sensitive = can_see_sensitive(user)
 
-    # Deux passages sur les fiches, groupés sur des colonnes simples ; les totaux, partenaires, canaux,
-    # régions et mois se replient ensuite sur ces quelques centaines de lignes agrégées (bornées par
-    # partenaires × canaux et régions × mois, jamais par le nombre de fiches).
+    # Deux passages sur les cumuls par jour (communication.rollups, tenus exacts à chaque écriture d'une
+    # fiche), groupés sur des colonnes simples ; les totaux, partenaires, canaux, régions et mois se
+    # replient ensuite sur ces quelques centaines de lignes agrégées. Rien ne relit les fiches : le coût
+    # suit le nombre de jours × partenaires × canaux × régions, pas le nombre de fiches.
     count_fields = SEX_AGE_FIELDS + GROUP_FIELDS + (SENSITIVE_FIELDS if sensitive else ())
+    sums = {"n": Sum("n", default=0), "people": Sum("people", default=0), "audience": Sum("audience", default=0)}
     by_partner_channel = list(
-        base.order_by().values("partner", "channel").annotate(
-            n=Count("pk"), people=Sum("people_total", default=0), audience=Sum("estimated_audience", default=0),
-            **{f: Sum(f, default=0) for f in count_fields},
-        )
+        base.values("partner", "channel").annotate(**sums, **{f: Sum(f, default=0) for f in count_fields})
     )
-    by_region_month = list(
-        base.order_by().values("region", "period_month", "channel").annotate(
-            n=Count("pk"), people=Sum("people_total", default=0), audience=Sum("estimated_audience", default=0))
-    )
+    by_region_month = list(base.values("region", "period_month", "channel").annotate(**sums))
     broadcast_values = {str(c) for c in BROADCAST_CHANNELS}
 
     def empty():
@@ -217,16 +233,12 @@ def build(filters, user, *, material_limit=25):
         key=lambda r: -r["people"],
     )
 
-    from .models import ScreeningMaterial
-
+    # Une fiche qui montre deux chapitres d'une œuvre compte une séance et ses personnes une fois.
     by_material = list(
-        ScreeningMaterial.objects.filter(screening__in=base)
+        rollups(filters, MaterialRollup)
         .values("work", "work__title_fr")
-        .annotate(
-            people=Sum("screening__people_total", filter=~Q(screening__channel__in=[str(c) for c in BROADCAST_CHANNELS]), default=0),
-            audience=Sum("screening__estimated_audience", default=0),
-            sessions=Count("screening", distinct=True),
-        )
+        .annotate(people=Sum("people", filter=IN_PERSON, default=0), audience=Sum("audience", default=0),
+                  sessions=Sum("n", default=0))
         .order_by("-people", "work__title_fr")[:material_limit]
     )
 
@@ -245,23 +257,26 @@ def build(filters, user, *, material_limit=25):
     acts = list(activities(filters)[:200])
     progress = {}
     if acts:
-        from .models import ScreeningMaterial
+        from .models import ScreeningRollup
 
-        aggs = {}
+        # Deux requêtes sur les cumuls par jour : les activités d'un support lisent le cumul par œuvre
+        # (une fiche qui montre deux supports compte une fois), les autres le cumul des fiches.
+        aggs = {ScreeningRollup: {}, MaterialRollup: {}}
         for a in acts:
-            # Bornes en datetimes (et non __date) : l'index sert, et SQLite n'appelle pas une fonction par ligne.
-            q = Q(partner_id=a.partner_id, started_at__gte=_day_start(a.start_date),
-                  started_at__lt=_day_start(a.end_date + dt.timedelta(days=1)))
+            q = Q(partner_id=a.partner_id, day__gte=a.start_date, day__lte=a.end_date)
             q &= BROADCAST if a.is_broadcast else IN_PERSON
             if a.region_id:
                 q &= Q(region_id=a.region_id)
             if a.channel:
                 q &= Q(channel=a.channel)
             if a.work_id:
-                # Sous-requête plutôt que jointure : une fiche qui montre deux supports compte une fois.
-                q &= Q(pk__in=ScreeningMaterial.objects.filter(work_id=a.work_id).values("screening_id"))
-            aggs[f"a{a.pk}"] = Sum("estimated_audience" if a.is_broadcast else "people_total", filter=q, default=0)
-        progress = Screening.objects.filter(project__in={a.plan.project_id for a in acts}).aggregate(**aggs)
+                q &= Q(work_id=a.work_id)
+            aggs[MaterialRollup if a.work_id else ScreeningRollup][f"a{a.pk}"] = Sum(
+                "audience" if a.is_broadcast else "people", filter=q, default=0)
+        projects = {a.plan.project_id for a in acts}
+        for model, model_aggs in aggs.items():
+            if model_aggs:
+                progress.update(model.objects.filter(project__in=projects).aggregate(**model_aggs))
     activity_rows = []
     for a in acts:
         actual = progress.get(f"a{a.pk}", 0) or 0

@@ -241,4 +241,8 @@ def _screenings(ctx, project, partners, works):
         [ScreeningMaterial(screening_id=saved[s.client_id], work=w) for s, shown in zip(new_screenings, materials) for w in shown],
         batch_size=500,
     )
+    # bulk_create n'envoie pas de signaux : les cumuls du tableau de bord sont recomptés d'un coup.
+    from . import rollups
+
+    rollups.rebuild()
     return len(new_screenings)

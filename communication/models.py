@@ -445,3 +445,60 @@ class ScreeningMaterial(models.Model):
 
     def __str__(self):
         return " · ".join(str(x) for x in (self.work, self.chapter, self.excerpt) if x)
+
+
+class _RollupBase(models.Model):
+    """Cumuls par jour (heure locale) × projet × partenaire × canal × région, tenus exacts à chaque
+    enregistrement, modification ou suppression d'une fiche (communication.rollups) : le tableau de bord
+    lit ces quelques dizaines de milliers de lignes au lieu du million de fiches. Jamais saisis à la main."""
+
+    day = models.DateField(_("jour"))
+    period_month = models.DateField(_("mois"))
+    project = models.ForeignKey("media_library.Project", on_delete=models.CASCADE, related_name="+")
+    partner = models.ForeignKey("media_library.PartnerOrganisation", on_delete=models.CASCADE, related_name="+")
+    channel = models.CharField(_("canal"), max_length=20, choices=CommChannel.choices)
+    region = models.ForeignKey(Place, on_delete=models.CASCADE, related_name="+")
+    n = models.IntegerField(_("fiches"), default=0)
+    people = models.BigIntegerField(_("personnes présentes"), default=0)
+    audience = models.BigIntegerField(_("public estimé"), default=0)
+
+    class Meta:
+        abstract = True
+
+
+class ScreeningRollup(_RollupBase):
+    girls = models.BigIntegerField(default=0)
+    boys = models.BigIntegerField(default=0)
+    women = models.BigIntegerField(default=0)
+    men = models.BigIntegerField(default=0)
+    migrants = models.BigIntegerField(default=0)
+    refugees = models.BigIntegerField(default=0)
+    idps = models.BigIntegerField(default=0)
+    host_community = models.BigIntegerField(default=0)
+    authorities = models.BigIntegerField(default=0)
+    media_people = models.BigIntegerField(default=0)
+    other_group = models.BigIntegerField(default=0)
+    sex_workers = models.BigIntegerField(default=0)
+    gender_minorities = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("cumul des projections")
+        constraints = [
+            models.UniqueConstraint(fields=["day", "project", "partner", "channel", "region"],
+                                    name="communication_rollup_key"),
+        ]
+        indexes = [models.Index(fields=["project", "day"]), models.Index(fields=["partner", "day"])]
+
+
+class MaterialRollup(_RollupBase):
+    """Le même cumul par support (œuvre) : une fiche qui montre deux chapitres d'une œuvre compte une fois."""
+
+    work = models.ForeignKey("media_library.Work", on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        verbose_name = _("cumul des projections par support")
+        constraints = [
+            models.UniqueConstraint(fields=["day", "project", "partner", "channel", "region", "work"],
+                                    name="communication_material_rollup_key"),
+        ]
+        indexes = [models.Index(fields=["work", "day"]), models.Index(fields=["project", "day"])]

@@ -1,4 +1,4 @@
-"""Incrustation des sous-titres dans une version « téléphone » (640x360, H.264 ~700 kb/s, AAC 64 kb/s).
+"""Incrustation des sous-titres dans une version « téléphone » (640x360, H.264 ≤ 400 kb/s, AAC mono 48 kb/s).
 
 C'est la version que les animatrices montrent sur leur téléphone et que la télévision diffuse : le
 texte fait partie de l'image, lisible sur un petit écran (grande police sans empattement, contour
@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 from . import subtitles as subs
 
 # Préréglage téléphone : celui des rendus de media_library (un seul réglage pour toute la plateforme).
-FALLBACK_PHONE = {"max_w": 640, "max_h": 360, "vb": "600k", "maxrate": "700k", "bufsize": "1400k",
-                  "profile": "main", "ab": "64k", "ac": 2, "x264_preset": "veryfast"}
+FALLBACK_PHONE = {"max_w": 640, "max_h": 360, "crf": 24, "maxrate": "400k", "bufsize": "800k",
+                  "profile": "main", "ab": "48k", "ac": 1, "x264_preset": "medium"}
 
 
 def phone_preset():
@@ -50,6 +50,18 @@ def _escape_filter_value(value):
     return str(value).replace("\\", "\\\\").replace(":", "\\:").replace("'", "\\'").replace(",", "\\,")
 
 
+def rate_args(preset):
+    """Le contrôle de débit du préréglage téléphone : qualité constante (CRF) et/ou débit visé, plafond VBV."""
+    args = []
+    if preset.get("crf") is not None:
+        args += ["-crf", str(preset["crf"])]
+    if preset.get("vb"):
+        args += ["-b:v", preset["vb"]]
+    if preset.get("maxrate"):
+        args += ["-maxrate", preset["maxrate"], "-bufsize", preset["bufsize"]]
+    return args
+
+
 def burn_command(src, srt_name, out, *, style=STYLE, preset=None):
     from .audio import ffmpeg_exe
 
@@ -64,7 +76,7 @@ def burn_command(src, srt_name, out, *, style=STYLE, preset=None):
         ffmpeg_exe(), "-nostdin", "-hide_banner", "-loglevel", "error", "-y", "-i", str(src),
         "-map", "0:v:0", "-map", "0:a:0?", "-vf", vf,
         "-c:v", "libx264", "-preset", preset["x264_preset"], "-profile:v", preset["profile"], "-pix_fmt", "yuv420p",
-        "-b:v", preset["vb"], "-maxrate", preset["maxrate"], "-bufsize", preset["bufsize"],
+        *rate_args(preset),
         "-c:a", "aac", "-b:a", preset["ab"], "-ac", str(preset["ac"]),
         # Aucune métadonnée de l'original (lieu GPS d'un téléphone, auteur, appareil, titre, chapitres).
         "-map_metadata", "-1", "-map_chapters", "-1",

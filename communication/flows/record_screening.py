@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from media_library.models import Chapter, PartnerOrganisation, Theme
 
+from .. import rollups
 from ..models import COUNT_FIELDS, CommChannel, Place, Screening, ScreeningMaterial, VenueType
 from ..selectors import can_log_for_any_partner, loggable_works
 from ..validation import MESSAGES, coerce_count, validate_counts
@@ -254,6 +255,7 @@ def record_screening(user, payload, *, now=None, source=Screening.Source.PHONE):
                 [ScreeningMaterial(screening=screening, work_id=m["work"], chapter_id=m["chapter"], excerpt=m["excerpt"])
                  for m in normalized["materials"]]
             )
+            rollups.materials_recorded(screening)
             screening.themes.set(themes)
     except IntegrityError:
         # Un envoi concurrent du même identifiant a gagné : on répond comme pour un renvoi.

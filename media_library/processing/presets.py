@@ -10,8 +10,12 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 
-# Réglages par défaut. Les débits suivent le ticket : « téléphone » = 640x360 (ou 360x640 en portrait),
-# ~700 kb/s vidéo au plus, 64 kb/s audio ; une capsule de 5 minutes pèse ainsi environ 25 Mo.
+# Réglages par défaut. « téléphone » = 640x360 (ou 360x640 en portrait) : qualité constante (CRF 24,
+# préréglage x264 « medium », plus économe que « veryfast » à qualité égale) plafonnée à 400 kb/s
+# (VBV), audio AAC mono 48 kb/s (la parole est l'essentiel). Au plus ≈ 17,5 Mo pour 5 minutes, souvent
+# bien moins ; SSIM ≥ 0,95 contre la source ramenée à la même taille (mesuré par bench/renditions.py).
+# Pour viser un débit fixe plutôt qu'une qualité : PAROLES_RENDITION_PRESETS avec "crf": null et "vb".
+# L'ancien réglage (600 kb/s + 64 kb/s stéréo, « veryfast ») pesait 25,1 Mo pour 5 minutes.
 DEFAULTS = {
     "video": {
         "web": {
@@ -22,9 +26,9 @@ DEFAULTS = {
         },
         "phone": {
             "ext": ".mp4", "mime": "video/mp4",
-            "max_w": 640, "max_h": 360, "vcodec": "libx264", "x264_preset": "veryfast", "vb": "600k",
-            "maxrate": "700k", "bufsize": "1400k", "profile": "main", "level": "3.1",
-            "acodec": "aac", "ab": "64k", "ac": 2,
+            "max_w": 640, "max_h": 360, "vcodec": "libx264", "x264_preset": "medium", "crf": 24,
+            "maxrate": "400k", "bufsize": "800k", "profile": "main", "level": "3.1",
+            "acodec": "aac", "ab": "48k", "ac": 1,
         },
         "audio": {"ext": ".m4a", "mime": "audio/mp4", "acodec": "aac", "ab": "96k", "ac": 2},
         "poster": {"ext": ".jpg", "mime": "image/jpeg", "max_w": 1280, "max_h": 720, "at": 0.1, "qscale": 3},
