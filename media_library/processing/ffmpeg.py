@@ -1,6 +1,6 @@
 """Lancer ffmpeg (binaire d'imageio-ffmpeg) et suivre sa progression.
 
-Les commandes sont construites avec ffmpeg-python ; on les exécute nous-mêmes pour lire
+Les commandes sont de simples listes d'arguments (`command(...)`) ; on les exécute nous-mêmes pour lire
 `-progress pipe:1` (out_time_us comparé à la durée attendue) ligne par ligne, sans jamais charger le
 média en mémoire : ffmpeg lit l'original par son chemin et écrit dans un fichier temporaire.
 """
@@ -30,9 +30,10 @@ def ffmpeg_exe():
     return imageio_ffmpeg.get_ffmpeg_exe()
 
 
-def compile_command(stream):
-    """Transforme un graphe ffmpeg-python en liste d'arguments (binaire imageio-ffmpeg, suivi de progression)."""
-    return [ffmpeg_exe(), *GLOBAL_ARGS, *stream.get_args(overwrite_output=True)]
+def command(*args):
+    """Ligne de commande complète : binaire imageio-ffmpeg, suivi de progression, écrasement de la sortie
+    (toujours un fichier temporaire du travail), puis `args` tels quels (entrées, filtres, sortie)."""
+    return [ffmpeg_exe(), *GLOBAL_ARGS, "-y", *(str(a) for a in args)]
 
 
 try:  # chargé dans le parent : l'enfant n'a plus qu'un appel C à faire entre fork et exec
