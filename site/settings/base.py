@@ -88,6 +88,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "paroles.security.RequestSizeLimitMiddleware",  # 413 avant que quiconque lise un corps trop gros
     "paroles.security.RevalidateMiddleware",  # pages : jamais resservies sans revérifier le consentement
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -314,7 +315,7 @@ PAROLES_ADMIN_CSP = {
 }
 
 # Limitation des tentatives de connexion (django-axes) : 5 échecs pour un couple identifiant + adresse
-# IP bloquent ce couple 30 minutes. Derrière nginx, l'adresse vient de X-Forwarded-For.
+# IP bloquent ce couple 30 minutes. Derrière nginx, l'adresse vient de X-Forwarded-For (voir plus bas).
 AXES_ENABLED = env_bool("PAROLES_AXES_ENABLED", True)
 AXES_FAILURE_LIMIT = env_int("PAROLES_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("PAROLES_LOGIN_COOLOFF_MINUTES", 30))
@@ -322,10 +323,10 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "paroles.security.lockout_response"
 AXES_HTTP_RESPONSE_CODE = 429
-AXES_IPWARE_PROXY_COUNT = env_int("PAROLES_TRUSTED_PROXY_COUNT", 0)
-AXES_IPWARE_META_PRECEDENCE_ORDER = (
-    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
-)
+# Adresse du client : derrière PAROLES_TRUSTED_PROXY_COUNT mandataires, l'adresse que le dernier a vue
+# (X-Forwarded-For), jamais ce que le client écrit lui-même (paroles.security.client_ip).
+PAROLES_TRUSTED_PROXY_COUNT = env_int("PAROLES_TRUSTED_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "paroles.security.client_ip"
 
 # Double authentification (TOTP) : un membre de l'équipe qui a un appareil doit saisir un code après
 # son mot de passe. PAROLES_REQUIRE_2FA=1 l'impose aussi à ceux qui n'en ont pas encore (configuration).
