@@ -130,9 +130,12 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL : lectures concurrentes pendant qu'un travailleur écrit.
+    # WAL : lectures concurrentes pendant qu'un travailleur écrit. Attente du verrou jusqu'à 30 s
+    # (busy timeout). IMMEDIATE : une transaction prend le verrou d'écriture dès son début ; sinon une
+    # lecture qui devient écriture échoue aussitôt (« database is locked ») sans attendre le délai.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", "timeout": 30}
+        {"init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", "timeout": 30,
+         "transaction_mode": "IMMEDIATE"}
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -345,6 +348,7 @@ PAROLES_WORKER_HEARTBEAT = env_int("PAROLES_WORKER_HEARTBEAT", 10)  # secondes e
 PAROLES_WORKER_DEAD_AFTER = env_int("PAROLES_WORKER_DEAD_AFTER", 60)  # sans signe de vie : travailleur mort
 PAROLES_TASK_STALE_AFTER = env_int("PAROLES_TASK_STALE_AFTER", 6 * 3600)  # tâches d'un `db_worker` nu
 PAROLES_TASK_MAX_ATTEMPTS = env_int("PAROLES_TASK_MAX_ATTEMPTS", 3)
+PAROLES_TASK_LOCK_RETRIES = env_int("PAROLES_TASK_LOCK_RETRIES", 5)  # base verrouillée : nouveaux essais
 
 # Sauvegardes et corbeille.
 PAROLES_BACKUP_DIR = Path(env("PAROLES_BACKUP_DIR", str(DATA_DIR / "backups"))).resolve()
