@@ -240,7 +240,18 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "SAMEORIGIN"
 SECURE_REFERRER_POLICY = "same-origin"
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# « default » : cache de chaque processus (Wagtail). « shared » : cache en base, commun à tous les processus
+# et à toutes les machines, qui survit aux redémarrages (CRC du zip de la boîte à outils). Sa table se crée
+# par `manage.py createcachetable` (make run, mise à jour : docs/deploy.md).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "shared": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "paroles_cache",
+        "TIMEOUT": 30 * 24 * 3600,
+        "OPTIONS": {"MAX_ENTRIES": 100_000},
+    },
+}
 
 LOGGING = {
     "version": 1,

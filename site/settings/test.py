@@ -31,7 +31,8 @@ TASKS = {
         "QUEUES": ["default", "media", "transcription"],
     }
 }
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+          "shared": CACHES["shared"]}  # noqa: F405 - en base : table créée avec la base de test
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405
 
 AXES_ENABLED = False  # limitation des connexions : testée à part (tests/test_security.py)
