@@ -364,6 +364,10 @@ PAROLES_TASK_LOCK_RETRIES = env_int("PAROLES_TASK_LOCK_RETRIES", 5)  # base verr
 # Sauvegardes et corbeille.
 PAROLES_BACKUP_DIR = Path(env("PAROLES_BACKUP_DIR", str(DATA_DIR / "backups"))).resolve()
 PAROLES_TRASH_DAYS = env_int("PAROLES_TRASH_DAYS", 30)
+PAROLES_BACKUP_KEEP = env_int("PAROLES_BACKUP_KEEP", 14)  # archives gardées (0 = toutes)
+PAROLES_BACKUP_COMPRESSION = env("PAROLES_BACKUP_COMPRESSION", "gz")  # none, gz, xz
+PAROLES_BACKUP_AGE_RECIPIENTS = env_list("PAROLES_BACKUP_AGE_RECIPIENTS", "")  # clés publiques age1…
+PAROLES_BACKUP_AGE_IDENTITY_FILE = env("PAROLES_BACKUP_AGE_IDENTITY_FILE", "")  # clé secrète (restauration)
 
 # --- Transcription (app `transcription`) -----------------------------------------------------
 # Modèle Whisper base reconstitué depuis les paquets PyPI (vérifié par SHA-256) dans ce dossier.
