@@ -12,7 +12,10 @@ from exhibitions.zipstream import ZipEntry, crc_cache
 pytestmark = pytest.mark.django_db
 
 
-def test_crc_is_stored_in_the_database_cache_shared_by_all_processes():
+def test_crc_is_stored_in_the_database_cache_shared_by_all_processes(settings):
+    from paroles.settings.base import CACHES
+
+    settings.CACHES = {**settings.CACHES, "shared": CACHES["shared"]}  # la configuration de production
     data = "ne bɛ ji ta".encode() * 1000
     assert crc_cache() is caches["shared"]
     assert ZipEntry("a.txt", len(data), data=data, cache_key="cle-a").compute_crc() == zlib.crc32(data)
