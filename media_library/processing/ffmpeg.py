@@ -24,6 +24,16 @@ class ProcessingError(Exception):
     """Un échec de traitement, avec un message clair en français pour l'équipe."""
 
 
+NO_SPACE_MARKERS = ("No space left on device", "Disk quota exceeded", "File too large")
+
+
+def no_space_message(where=""):
+    return _(
+        "Espace disque insuffisant%(where)s : le rendu n'a pas pu être écrit. L'original est intact et aucun "
+        "fichier partiel n'est gardé. Libérez de la place (ou agrandissez le disque), puis relancez le travail."
+    ) % {"where": f" ({where})" if where else ""}
+
+
 def ffmpeg_exe():
     import imageio_ffmpeg
 
@@ -103,6 +113,8 @@ def run(cmd, *, duration=None, on_progress=None, label=""):
             proc.wait()
         reader.join(timeout=5)
     if proc.returncode != 0:
+        if any(marker in line for line in tail for marker in NO_SPACE_MARKERS) or proc.returncode == -25:
+            raise ProcessingError(no_space_message(_("dossier de travail des encodages")))  # -25 : SIGXFSZ
         detail = " | ".join(list(tail)[-3:]) or _("aucun détail")
         raise ProcessingError(
             _("ffmpeg a échoué (%(label)s, code %(code)s) : %(detail)s")

@@ -10,6 +10,7 @@ Garanties :
   PAROLES_JOB_MAX_ATTEMPTS fois), puis marqué en échec avec la raison.
 """
 
+import errno
 import logging
 import os
 import shutil
@@ -30,7 +31,7 @@ from django.utils.translation import gettext_lazy
 
 from ..models import Chapter, MediaFile, MediaType, ProcessingJob, Rendition, RenditionKind, rendition_upload_to
 from . import presets, steps
-from .ffmpeg import ProcessingError, Throttle
+from .ffmpeg import ProcessingError, Throttle, no_space_message
 
 logger = logging.getLogger(__name__)
 
@@ -274,6 +275,14 @@ def run_job(job_pk, *, on_progress=None):
         )
         transaction.on_commit(lambda: enqueue_job(job.pk))
         raise
+    except OSError as exc:
+        if exc.errno not in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+            logger.exception("Travail %s : erreur d'entrée-sortie", job.pk)
+            finish(job.pk, ProcessingJob.Status.FAILED,
+                   _("Erreur d'écriture ou de lecture : %(err)s") % {"err": str(exc)[:300]})
+        else:
+            logger.warning("Travail %s : disque plein (%s)", job.pk, exc)
+            finish(job.pk, ProcessingJob.Status.FAILED, no_space_message(_("stockage des fichiers")))
     except OperationalError as exc:
         from paroles.taskqueue import is_locked
 
