@@ -36,3 +36,19 @@ class PrivateFileSystemStorage(FileSystemStorage):
                 except OSError:
                     pass
             raise
+
+
+def is_storage_unavailable(exc):
+    """Vrai si `exc` dit que le stockage objet (S3) ne répond pas ou refuse (réseau, 5xx, délai)."""
+    try:
+        from botocore.exceptions import BotoCoreError, ClientError
+    except ImportError:  # pragma: no cover - boto3 est une dépendance
+        return False
+    return isinstance(exc, (BotoCoreError, ClientError))
+
+
+def storage_unavailable_message():
+    from django.utils.translation import gettext as _
+
+    return _("Le stockage des fichiers (S3) ne répond pas : rien n'a été enregistré. Réessayez quand il sera "
+             "de nouveau joignable.")

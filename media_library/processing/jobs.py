@@ -94,7 +94,11 @@ def publish_rendition(media, preset, output, *, chapter=None):
     name = rendition_upload_to(probe, f"x{preset.ext}")
     with open(output.path, "rb") as fh:
         stored = default_storage.save(name, File(fh))
-    size = default_storage.size(stored)
+    try:
+        size = default_storage.size(stored)
+    except BaseException:
+        _delete_quietly(stored)
+        raise
     fields = {
         "settings_hash": preset.settings_hash,
         "mime_type": preset.mime_type,
@@ -132,11 +136,18 @@ def publish_rendition(media, preset, output, *, chapter=None):
                 existing.save()
                 rendition = existing
     except BaseException:
-        default_storage.delete(stored)
+        _delete_quietly(stored)
         raise
     if old_name and old_name != stored:
         transaction.on_commit(lambda: default_storage.delete(old_name))
     return rendition
+
+
+def _delete_quietly(name):
+    try:
+        default_storage.delete(name)
+    except Exception:  # noqa: BLE001 - stockage tombé : l'objet orphelin n'est jamais servi (sweep_orphan_files)
+        logger.warning("Rendu %s non retiré (stockage indisponible)", name)
 
 
 def is_up_to_date(media, preset, chapter=None):
@@ -296,6 +307,15 @@ def run_job(job_pk, *, on_progress=None):
                 status=ProcessingJob.Status.QUEUED, step=_("base occupée : nouvel essai dans un instant"))
             raise
     except Exception as exc:  # noqa: BLE001 - l'équipe doit voir la raison dans l'administration
+        from paroles.storage import is_storage_unavailable
+
+        if is_storage_unavailable(exc):
+            logger.warning("Travail %s : stockage indisponible (%s)", job.pk, exc)
+            finish(job.pk, ProcessingJob.Status.FAILED, _(
+                "Le stockage des fichiers (S3) ne répond pas : aucun rendu n'a été enregistré, l'original est "
+                "intact. Relancez le travail quand le stockage est de nouveau joignable."))
+            job.refresh_from_db()
+            return job
         logger.exception("Travail %s : erreur inattendue", job.pk)
         finish(job.pk, ProcessingJob.Status.FAILED,
                _("Erreur inattendue : %(err)s") % {"err": f"{type(exc).__name__}: {exc}"[:500]})
