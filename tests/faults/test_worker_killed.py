@@ -83,3 +83,59 @@ def _status(base):
         return http_get(f"{base}/", timeout=10)[0]
     except OSError:
         return None
+
+
+# --- Ce que la reprise fait de l'objet de la tâche (transcription, rendu), sur toute base ------------
+
+def _orphan(task_path, args, attempts):
+    from datetime import timedelta
+
+    from django.utils import timezone
+    from django_tasks_db.compat import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    from paroles.models import WorkerHeartbeat
+
+    WorkerHeartbeat.objects.create(worker_id="mort", last_seen=timezone.now() - timedelta(minutes=5))
+    return DBTaskResult.objects.create(
+        status=TaskResultStatus.RUNNING, args_kwargs={"args": args, "kwargs": {}}, task_path=task_path,
+        backend_name="default", queue_name="transcription", run_after=timezone.now(),
+        worker_ids=["mort"] * attempts, started_at=timezone.now() - timedelta(minutes=5),
+    )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("attempts", "expected"), [(1, "queued"), (3, "failed")])
+def test_transcription_of_a_killed_worker_is_requeued_at_once(work, attempts, expected):
+    from paroles.taskqueue import requeue_stale_tasks
+    from transcription.models import TranscriptionJob
+
+    job = TranscriptionJob.objects.create(work=work, status=TranscriptionJob.Status.RUNNING, progress=42)
+    _orphan("transcription.tasks.transcribe_job", [job.pk], attempts)
+    requeue_stale_tasks()  # ce que fait chaque battement d'un travailleur vivant
+    job.refresh_from_db()
+    assert job.status == expected
+    if expected == "queued":  # la tâche relancée le reprendra (elle ne prend que les travaux en attente)
+        assert job.progress == 0 and "Reprise" in job.message
+    else:
+        assert "abandon" in job.message
+
+
+@pytest.mark.django_db
+def test_rendition_job_of_a_killed_worker_is_requeued_without_waiting_for_staleness(work, small_video,
+                                                                                 django_capture_on_commit_callbacks):
+    from django.utils import timezone
+
+    from media_library.models import ProcessingJob
+    from media_library.services.ingest import ingest_file
+    from media_library.services.processing import request_renditions
+    from paroles.taskqueue import requeue_stale_tasks
+
+    with django_capture_on_commit_callbacks(execute=False):
+        media = ingest_file(work, small_video)
+        job = request_renditions(media, enqueue=False)
+    ProcessingJob.objects.filter(pk=job.pk).update(status="running", heartbeat_at=timezone.now(), attempts=1)
+    _orphan("media_library.tasks.run_processing_job", [job.pk], 1)
+    requeue_stale_tasks()
+    job.refresh_from_db()
+    assert job.status == ProcessingJob.Status.QUEUED and "repris" in job.step
