@@ -11,12 +11,15 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: install run test bench fixtures clean-demo
+.PHONY: install run test faults bench fixtures clean-demo constraints
 
-$(STAMP): pyproject.toml
+# constraints.txt : les versions exactes que la CI a testées (pip freeze de l'environnement de la CI, sans
+# le projet). Une machine neuve installe les mêmes. Après un changement de dépendance dans pyproject.toml :
+# installer, tester, puis `make constraints`.
+$(STAMP): pyproject.toml constraints.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PIP) install --quiet --upgrade pip
-	$(PIP) install --quiet -e '.[test]'
+	$(PIP) install --quiet -c constraints.txt -e '.[test]'
 	@touch $(STAMP)
 
 install: $(STAMP)
@@ -29,6 +32,14 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(PY) -m pytest $(PYTEST_ARGS) || [ $$? -eq 5 ]  # 5 = aucun test collecté : pas un échec
+
+faults: $(STAMP)
+	$(PY) -m pytest -m faults -q $(PYTEST_ARGS)
+
+constraints: $(STAMP)
+	@{ echo "# Versions exactes testées par la CI (pip freeze, sans le projet) : \`make\` installe avec \`pip install -c constraints.txt\`."; \
+	   echo "# Régénérer avec \`make constraints\` après un changement de dépendance."; \
+	   $(PIP) freeze --exclude-editable | grep -v '^-e'; } > constraints.txt
 
 bench: $(STAMP)
 	$(PY) bench/renditions.py

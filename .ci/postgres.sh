@@ -20,4 +20,5 @@ trap 'as_postgres "$PGBIN/pg_ctl" -D "$PGDATA" -m fast stop >/dev/null 2>&1 || t
 export DATABASE_URL="postgres://postgres@127.0.0.1:${PAROLES_PG_PORT:-55432}/paroles"
 # pytest-django crée et détruit test_paroles ; la base « paroles » sert de base de connexion.
 as_postgres "$PGBIN/createdb" -h 127.0.0.1 -p ${PAROLES_PG_PORT:-55432} -U postgres paroles
-.venv/bin/python -m pytest -q -p no:cacheprovider --durations=10 -m "not browser and not whisper" "$@"
+# La suite de pannes (-m faults) a tourné sur SQLite ; ici seulement ses cas propres à PostgreSQL.
+.venv/bin/python -m pytest -q -p no:cacheprovider --durations=10 -m "not browser and not whisper and (not faults or postgres)" "$@"

@@ -1,43 +1,30 @@
 """PDF imprimables : guide de discussion, catalogue d'exposition, cartels muraux avec QR code.
 
 ReportLab (pur Python) et segno (QR codes dessinés en vecteur, nets à toute taille). Une police
-Unicode est nécessaire pour le bambara (ɛ, ɔ, ɲ, ŋ) : DejaVu Sans si elle est installée (paquet
-Debian fonts-dejavu-core), sinon Liberation, sinon Vera (fournie avec ReportLab, sans ɛ/ɔ).
+Unicode est nécessaire pour le bambara (ɛ, ɔ, ɲ, ŋ) : DejaVu Sans, livrée avec le produit
+(`paroles.fonts`), jamais une police du système.
 Les PDF sont reproductibles (`invariant`) : même contenu, mêmes octets.
 """
 
 import io
-from pathlib import Path
 
 from django.utils.translation import gettext as _
 
-FONT_CANDIDATES = [
-    ("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"),
-    ("/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf",
-     "/usr/share/fonts/truetype/liberation/LiberationSans-Bold.ttf"),
-]
 _FONTS = None
 
 
 def fonts():
-    """(normale, grasse) : noms de polices enregistrées dans ReportLab."""
+    """(normale, grasse) : noms de polices enregistrées dans ReportLab (DejaVu Sans livrée avec le produit)."""
     global _FONTS
     if _FONTS:
         return _FONTS
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
 
-    for regular, bold in FONT_CANDIDATES:
-        if Path(regular).exists() and Path(bold).exists():
-            pdfmetrics.registerFont(TTFont("ParolesSans", regular))
-            pdfmetrics.registerFont(TTFont("ParolesSans-Bold", bold))
-            _FONTS = ("ParolesSans", "ParolesSans-Bold")
-            return _FONTS
-    import reportlab
+    from paroles import fonts as shipped
 
-    base = Path(reportlab.__file__).parent / "fonts"
-    pdfmetrics.registerFont(TTFont("ParolesSans", str(base / "Vera.ttf")))
-    pdfmetrics.registerFont(TTFont("ParolesSans-Bold", str(base / "VeraBd.ttf")))
+    pdfmetrics.registerFont(TTFont("ParolesSans", str(shipped.REGULAR)))
+    pdfmetrics.registerFont(TTFont("ParolesSans-Bold", str(shipped.BOLD)))
     _FONTS = ("ParolesSans", "ParolesSans-Bold")
     return _FONTS
 

@@ -15,7 +15,14 @@ import zlib
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.core.cache import cache
+from django.conf import settings
+from django.core.cache import caches
+
+
+def crc_cache():
+    """Cache des CRC partagé par tous les processus (alias « shared », en base par défaut) : un worker
+    gunicorn réutilise le CRC calculé par un autre, et il survit au redémarrage."""
+    return caches["shared"] if "shared" in settings.CACHES else caches["default"]
 
 CHUNK = 256 * 1024
 LIMIT = 0xFFFFFFFF
@@ -53,7 +60,7 @@ class ZipEntry:
         if self.crc is not None:
             return self.crc
         if self.cache_key:
-            cached = cache.get(f"paroles:zipcrc:{self.cache_key}")
+            cached = crc_cache().get(f"paroles:zipcrc:{self.cache_key}")
             if cached is not None:
                 self.crc = cached
                 return cached
@@ -67,7 +74,7 @@ class ZipEntry:
     def _remember(self, crc):
         self.crc = crc & 0xFFFFFFFF
         if self.cache_key:
-            cache.set(f"paroles:zipcrc:{self.cache_key}", self.crc, 30 * 24 * 3600)
+            crc_cache().set(f"paroles:zipcrc:{self.cache_key}", self.crc, 30 * 24 * 3600)
 
 
 class ZipPlan:

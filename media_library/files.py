@@ -190,6 +190,25 @@ class ProbeResult:
     details: dict = field(default_factory=dict)
 
 
+def display_rotation(container, stream) -> int:
+    """Rotation d'affichage (degrés, sens horaire, 0/90/180/270) d'une vidéo de téléphone.
+
+    PyAV 18 n'expose pas la matrice d'affichage du flux : on la lit sur la première image décodée
+    (`VideoFrame.rotation`, sens trigonométrique). Une image illisible donne 0, sans échec.
+    """
+    try:
+        for frame in container.decode(stream):
+            return int(round(-(frame.rotation or 0))) % 360
+    except Exception:  # noqa: BLE001 - métadonnée facultative, le flux est vérifié plus tard
+        return 0
+    finally:
+        try:
+            container.seek(0)
+        except Exception:  # noqa: BLE001
+            pass
+    return 0
+
+
 def probe_av(path) -> dict:
     """Métadonnées d'un fichier audio ou vidéo, via PyAV (lit l'en-tête, pas le contenu)."""
     import av
@@ -210,13 +229,7 @@ def probe_av(path) -> dict:
                 info.update(width=ctx.width, height=ctx.height)
                 if stream.average_rate:
                     info["fps"] = float(stream.average_rate)
-                rotation = 0
-                try:
-                    side = stream.side_data if hasattr(stream, "side_data") else None
-                    if side and "DISPLAYMATRIX" in str(side):
-                        rotation = int(side.get("DISPLAYMATRIX", 0))
-                except Exception:  # noqa: BLE001 - métadonnée facultative
-                    rotation = 0
+                rotation = display_rotation(container, stream)
                 info["rotation"] = rotation
             elif stream.type == "audio":
                 info.update(sample_rate=ctx.sample_rate, channels=ctx.channels)
@@ -256,6 +269,8 @@ def probe(path, sniffed: Sniffed, size: int) -> ProbeResult:
             rotation = video[0].get("rotation") or 0
             if not width or not height:
                 raise MediaError(_("Dimensions de la vidéo illisibles : le fichier est probablement endommagé."))
+            if rotation in (90, 270):  # vidéo tournée (téléphone en portrait) : dimensions affichées
+                width, height = height, width
         return ProbeResult(
             media_type=media_type,
             container=info["format"],
@@ -289,13 +304,18 @@ def probe(path, sniffed: Sniffed, size: int) -> ProbeResult:
             tail = fh.read()
         if b"%%EOF" not in tail:
             raise MediaError(_("PDF incomplet : la fin du fichier (%%EOF) est absente ; il est probablement tronqué."))
-        pages = None
-        try:
-            from pypdf import PdfReader  # facultatif
+        import pypdfium2 as pdfium
 
-            pages = len(PdfReader(str(path)).pages)
-        except Exception:  # noqa: BLE001
-            pages = None
+        try:
+            pdf = pdfium.PdfDocument(str(path))
+        except Exception as exc:  # noqa: BLE001 - PdfiumError (fichier endommagé, chiffré…)
+            raise MediaError(_("PDF illisible (%(err)s).") % {"err": _short(exc)}) from exc
+        try:
+            pages = len(pdf)
+        finally:
+            pdf.close()
+        if not pages:
+            raise MediaError(_("Ce PDF n'a aucune page."))
         return ProbeResult(media_type="document", container="pdf", details={"pages": pages})
     raise MediaError(_("Type de fichier non pris en charge."))
 

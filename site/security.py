@@ -126,3 +126,90 @@ class RevalidateMiddleware:
         if not response.has_header("Cache-Control") and not request.path_info.startswith(settings.STATIC_URL):
             response["Cache-Control"] = "private, no-cache"
         return response
+
+
+def upload_limit_message():
+    return _("Envoi refusé : la requête (%(size)s) dépasse la taille maximale d'un fichier (%(limit)s). "
+             "Réduisez le fichier ou découpez-le, puis réessayez.")
+
+
+class RequestSizeLimitMiddleware:
+    """Refuse par un 413 en français toute requête dont la taille déclarée (Content-Length) dépasse
+    PAROLES_MAX_UPLOAD_SIZE (plus une marge pour les champs), avant qu'un autre intergiciel (CSRF, qui lit
+    request.POST) ou une vue ne lise le corps. Placé en tête de MIDDLEWARE.
+
+    Sans taille déclarée (envoi par morceaux), le gestionnaire de téléversement coupe au-delà de la limite
+    (media_library.uploads) ; un StopUpload qui s'échapperait encore donne aussi ce 413, jamais un 500.
+    """
+
+    MARGIN = 1024 * 1024
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            declared = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            declared = 0
+        if declared > settings.PAROLES_MAX_UPLOAD_SIZE + self.MARGIN:
+            return self.too_large(request, declared)
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from django.core.files.uploadhandler import StopUpload
+
+        if isinstance(exception, StopUpload):
+            return self.too_large(request, None)
+        return None
+
+    @staticmethod
+    def too_large(request, declared):
+        from django.http import HttpResponse, JsonResponse
+        from django.template.defaultfilters import filesizeformat
+
+        message = upload_limit_message() % {
+            "size": filesizeformat(declared) if declared else _("taille inconnue"),
+            "limit": filesizeformat(settings.PAROLES_MAX_UPLOAD_SIZE),
+        }
+        wants_json = "json" in request.META.get("HTTP_ACCEPT", "") or "json" in request.META.get("CONTENT_TYPE", "")
+        if wants_json or request.path_info.startswith(("/admin/", "/journal/api/")):
+            response = JsonResponse({"ok": False, "error": message}, status=413,
+                                    json_dumps_params={"ensure_ascii": False})
+        else:
+            from django.utils.html import escape
+
+            response = HttpResponse(
+                f'<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>{escape(_("Envoi trop volumineux"))}'
+                f"</title></head><body><main><h1>{escape(_('Envoi trop volumineux'))}</h1><p>{escape(message)}</p>"
+                "</main></body></html>",
+                status=413, content_type="text/html; charset=utf-8",
+            )
+        return response
+
+
+def client_ip(request):
+    """Adresse du client pour la limitation des connexions (django-axes, AXES_CLIENT_IP_CALLABLE).
+
+    Derrière PAROLES_TRUSTED_PROXY_COUNT mandataires de confiance (nginx : `X-Forwarded-For
+    $proxy_add_x_forwarded_for`), la chaîne « X-Forwarded-For puis REMOTE_ADDR » se termine par ces N
+    mandataires : le client est l'adresse juste avant eux. Ce qu'un client écrit lui-même dans
+    X-Forwarded-For est plus à gauche et n'est jamais cru. Sans mandataire (N = 0) : REMOTE_ADDR.
+
+    django-ipware ne convient pas ici : son `proxy_count` compte les mandataires inscrits DANS
+    l'en-tête, alors que nginx y inscrit le client et se met dans REMOTE_ADDR ; avec un en-tête forgé, il
+    rend l'adresse forgée (ordre « left-most ») ou celle du mandataire (« right-most »).
+    """
+    import ipaddress
+
+    remote = request.META.get("REMOTE_ADDR", "")
+    count = getattr(settings, "PAROLES_TRUSTED_PROXY_COUNT", 0)
+    if count <= 0:
+        return remote or None
+    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+    chain = [*forwarded, remote]
+    candidate = chain[-(count + 1)] if len(chain) > count else chain[0]
+    try:
+        return str(ipaddress.ip_address(candidate))
+    except ValueError:
+        return remote or None

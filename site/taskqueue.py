@@ -11,17 +11,28 @@ reprend jamais si le processus meurt pendant son exécution : elle resterait « 
   PAROLES_TASK_STALE_AFTER secondes.
 
 Nos tâches peuvent tourner deux fois sans dommage (règle du projet) : une reprise est donc sûre.
+Le fil de signe de vie balaie à chaque battement : une tâche orpheline repart d'elle-même, sans attendre
+qu'une autre soit mise en file. Quand une tâche repart (ou échoue) ainsi, l'objet qu'elle traitait (travail
+de rendus, transcription, incrustation) est remis « en attente » par le crochet de RECOVERY_HOOKS, sans
+quoi la tâche relancée le trouverait encore « en cours » et ne ferait rien.
+
+Une tâche qui bute sur une base verrouillée (SQLite « database is locked ») est remise en file après une
+courte attente (ParolesWorker), au plus PAROLES_TASK_LOCK_RETRIES fois, au lieu de finir en échec.
 """
 
 import logging
 import os
+import random
 import socket
 import threading
-from datetime import timedelta
+import time
+from datetime import datetime, timedelta
+from datetime import timezone as dt_timezone
 
 from django.conf import settings
-from django.db import close_old_connections, connection, transaction
+from django.db import OperationalError, close_old_connections, connection, transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 logger = logging.getLogger(__name__)
 
@@ -40,6 +51,35 @@ def beat(worker_id, queues=""):
         defaults={"last_seen": timezone.now(), "hostname": socket.gethostname()[:255], "pid": os.getpid(),
                   "queues": queues[:255]},
     )
+
+
+# Tâche → fonction(args, kwargs, failed, reason) qui remet en attente (ou en échec) l'objet qu'elle traitait.
+RECOVERY_HOOKS = {
+    "media_library.tasks.run_processing_job": "media_library.processing.jobs.recover_after_worker_lost",
+    "transcription.tasks.transcribe_job": "transcription.services.recover_after_worker_lost",
+    "transcription.tasks.burn_subtitles": "transcription.services.recover_burn_after_worker_lost",
+}
+
+
+def _recover(result, *, failed, reason):
+    hook = RECOVERY_HOOKS.get(result.task_path)
+    if not hook:
+        return
+    try:
+        import_string(hook)(result.args_kwargs.get("args", []), result.args_kwargs.get("kwargs", {}),
+                            failed=failed, reason=reason)
+    except Exception:  # noqa: BLE001 - la reprise de la tâche elle-même ne doit pas échouer pour autant
+        logger.exception("Reprise de l'objet de la tâche %s (%s) impossible", result.id, result.task_path)
+
+
+def expire_worker(*, pid, hostname=None):
+    """Déclare mort tout de suite le travailleur `pid` de cette machine (son superviseur l'a vu mourir) :
+    le prochain balayage reprend ses tâches sans attendre PAROLES_WORKER_DEAD_AFTER."""
+    from .models import WorkerHeartbeat
+
+    epoch = datetime(2000, 1, 1, tzinfo=dt_timezone.utc)
+    return WorkerHeartbeat.objects.filter(pid=pid, hostname=(hostname or socket.gethostname())[:255]).update(
+        last_seen=epoch)
 
 
 def forget(worker_id):
@@ -88,6 +128,7 @@ def requeue_stale_tasks(*, now=None, dead_after=None, stale_after=None, max_atte
                 result.return_value = None
                 result.save(update_fields=["status", "finished_at", "exception_class_path", "traceback",
                                            "return_value"])
+                _recover(result, failed=True, reason=result.traceback.strip())
                 failed += 1
                 logger.error("Tâche %s (%s) abandonnée : travailleur %s disparu, %d tentatives.",
                              result.id, result.task_path, last_worker, len(result.worker_ids))
@@ -95,6 +136,7 @@ def requeue_stale_tasks(*, now=None, dead_after=None, stale_after=None, max_atte
                 result.status = TaskResultStatus.READY
                 result.started_at = None
                 result.save(update_fields=["status", "started_at"])
+                _recover(result, failed=False, reason="")
                 requeued += 1
                 logger.warning("Tâche %s (%s) remise en file : travailleur %s disparu.",
                                result.id, result.task_path, last_worker)
@@ -119,8 +161,13 @@ class HeartbeatThread(threading.Thread):
                 close_old_connections()
                 beat(self.worker_id, self.queues)
                 requeue_stale_tasks()
-            except Exception:  # noqa: BLE001 - une base indisponible ne doit pas tuer le fil
-                logger.exception("Signe de vie du travailleur %s impossible", self.worker_id)
+            except Exception as exc:  # noqa: BLE001 - une base indisponible ne doit pas tuer le fil
+                if is_locked(exc) or isinstance(exc, OperationalError):
+                    # Base verrouillée ou redémarrée : le battement suivant réessaie (sans pile d'appels).
+                    logger.warning("Signe de vie du travailleur %s remis à plus tard : %s", self.worker_id, exc)
+                    connection.close()
+                else:
+                    logger.exception("Signe de vie du travailleur %s impossible", self.worker_id)
             self._stop_event.wait(self.interval)
         try:
             forget(self.worker_id)
@@ -129,3 +176,77 @@ class HeartbeatThread(threading.Thread):
 
     def stop(self):
         self._stop_event.set()
+
+
+# --- Base verrouillée : la tâche est remise en file ----------------------------------------------
+
+
+def is_locked(exc):
+    """Vrai pour « database is locked » / « database table is locked » (SQLite), à toute profondeur."""
+    from django_tasks_db.utils import is_locked_database_exception
+
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        if isinstance(exc, OperationalError) and is_locked_database_exception(exc):
+            return True
+        if "database is locked" in str(exc) or "database table is locked" in str(exc):
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False
+
+
+def _with_retries(func, attempts=20):
+    for n in range(attempts):
+        try:
+            return func()
+        except OperationalError as exc:
+            if not is_locked(exc) or n == attempts - 1:
+                raise
+            time.sleep(min(2.0, 0.05 * 2**n) * (0.5 + random.random()))
+
+
+def requeue_locked(db_task_result, exc):
+    """Remet la tâche en file, dans quelques secondes, après un verrou de la base. Faux si c'est fini."""
+    from django_tasks_db.compat import TaskResultStatus
+
+    limit = getattr(settings, "PAROLES_TASK_LOCK_RETRIES", 5)
+    tries = len(db_task_result.worker_ids or [])
+    if tries >= limit:
+        return False
+    delay = min(60.0, 0.5 * 2**tries) * (0.5 + random.random())
+
+    def save():
+        close_old_connections()
+        type(db_task_result).objects.filter(pk=db_task_result.pk).update(
+            status=TaskResultStatus.READY, started_at=None, run_after=timezone.now() + timedelta(seconds=delay))
+
+    _with_retries(save)
+    logger.warning("Tâche %s (%s) : base verrouillée (%s) ; nouvel essai dans %.1f s (essai %d/%d).",
+                   db_task_result.id, db_task_result.task_path, exc, delay, tries, limit)
+    return True
+
+
+def make_worker_class():
+    from django_tasks_db.management.commands.db_worker import Worker
+
+    if getattr(Worker, "paroles", False):  # déjà le nôtre
+        return Worker
+
+    class ParolesWorker(Worker):
+        """Le travailleur de django-tasks-db, qui remet en file une tâche tombée sur un verrou."""
+
+        paroles = True
+
+        def run_task(self, db_task_result):
+            set_failed = db_task_result.set_failed
+
+            def set_failed_or_retry(exc):
+                if is_locked(exc) and requeue_locked(db_task_result, exc):
+                    return
+                _with_retries(lambda: set_failed(exc))
+
+            db_task_result.set_failed = set_failed_or_retry
+            return super().run_task(db_task_result)
+
+    return ParolesWorker

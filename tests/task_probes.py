@@ -29,3 +29,15 @@ def slow_first_time(marker_path, log_path):
     with open(log_path, "a") as fh:
         fh.write(f"done {os.getpid()}\n")
     return "fini"
+
+
+@task()
+def locked_first_time(marker_path):
+    """Premier passage : la base est « verrouillée » (comme SQLite sous charge). Ensuite : réussit."""
+    from django.db import OperationalError
+
+    marker = Path(marker_path)
+    if not marker.exists():
+        marker.write_text("verrou")
+        raise OperationalError("database is locked")
+    return "fini"

@@ -2,8 +2,8 @@
 
 C'est la version que les animatrices montrent sur leur téléphone et que la télévision diffuse : le
 texte fait partie de l'image, lisible sur un petit écran (grande police sans empattement, contour
-noir épais, marge basse). Filtre `subtitles` de ffmpeg (libass) ; police Bitstream Vera fournie
-par reportlab (aucune dépendance aux polices du système).
+noir épais, marge basse). Filtre `subtitles` de ffmpeg (libass) ; police DejaVu Sans livrée avec le
+produit (`paroles.fonts`, lettres bambara ɛ ɔ ɲ ŋ comprises), aucune dépendance aux polices du système.
 """
 
 import subprocess
@@ -33,7 +33,7 @@ def phone_preset():
 
 
 # Taille relative à une hauteur de référence de 288 lignes (libass) : 20 → ~25 px en 360p.
-STYLE = "FontName=Bitstream Vera Sans,FontSize=20,Bold=1,Outline=2,Shadow=0,BorderStyle=1,MarginV=14"
+STYLE = "FontName=DejaVu Sans,FontSize=20,Bold=1,Outline=2,Shadow=0,BorderStyle=1,MarginV=14"
 
 
 class BurnError(Exception):
@@ -41,9 +41,9 @@ class BurnError(Exception):
 
 
 def fonts_dir():
-    import reportlab
+    from paroles.fonts import FONTS_DIR
 
-    return Path(reportlab.__file__).parent / "fonts"
+    return FONTS_DIR
 
 
 def _escape_filter_value(value):

@@ -422,3 +422,28 @@ def run_burn_in(rendition_pk):
 
 def auto_transcribe_enabled():
     return getattr(settings, "PAROLES_AUTO_TRANSCRIBE", False)
+
+
+# --- Reprise après la mort d'un travailleur (paroles.taskqueue.RECOVERY_HOOKS) -----------------------
+
+def recover_after_worker_lost(args, kwargs, *, failed, reason):
+    """La tâche de transcription repart (ou abandonne) : le travail « en cours » redevient « en attente »."""
+    job_pk = (list(args) or [kwargs.get("job_pk")])[0]
+    S = TranscriptionJob.Status
+    if failed:
+        TranscriptionJob.objects.filter(pk=job_pk, status=S.RUNNING).update(
+            status=S.FAILED, finished_at=timezone.now(),
+            message=_("Le travailleur s'est arrêté pendant la transcription, plusieurs fois ; abandon. "
+                      "Relancez-la une fois la cause trouvée."))
+    else:
+        TranscriptionJob.objects.filter(pk=job_pk, status=S.RUNNING).update(
+            status=S.QUEUED, progress=0,
+            message=_("Reprise : le travailleur s'est arrêté pendant la transcription."))
+
+
+def recover_burn_after_worker_lost(args, kwargs, *, failed, reason):
+    rendition_pk = (list(args) or [kwargs.get("rendition_pk")])[0]
+    S = SubtitledRendition.Status
+    SubtitledRendition.objects.filter(pk=rendition_pk, status=S.RUNNING).update(
+        status=S.FAILED if failed else S.QUEUED, progress=0,
+        error=_("Le travailleur s'est arrêté pendant l'incrustation ; abandon.") if failed else "")

@@ -12,6 +12,7 @@ Le bambara n'a pas d'articles antéposés : la règle article/nom ne s'applique 
 """
 
 import math
+import html
 import re
 from dataclasses import asdict, dataclass, field, replace
 
@@ -52,11 +53,16 @@ class Cue:
 
     @property
     def lines(self):
-        return self.text.split("\n")
+        return self.plain.split("\n")
+
+    @property
+    def plain(self):
+        """Le texte sans les balises de voix WebVTT (`<v Awa>`) : ce qu'on lit à l'écran."""
+        return strip_voice(self.text)
 
     @property
     def chars(self):
-        return len(self.text.replace("\n", " ").strip())
+        return len(self.plain.replace("\n", " ").strip())
 
     @property
     def cps(self):
@@ -114,6 +120,45 @@ def format_time(seconds, sep="."):
 
 TIME_RE = re.compile(r"^(-)?(?:(\d+):)?(\d{1,2}):(\d{2})[.,](\d{1,3})$")
 ARROW_RE = re.compile(r"^\s*(\S+)\s+-->\s+(\S+)(?:\s+.*)?$")
+
+
+# --- Texte des répliques WebVTT ------------------------------------------------------------------
+# Dans une réplique, le texte est gardé décodé (« R&lt;D » devient « R<D », une seule fois) et les
+# balises de voix (`<v Awa>`, `<v.fort Awa>`, `</v>`) sont gardées telles quelles : elles disent qui parle.
+# Les autres balises (<i>, <b>, <c.classe>, horodatages…) sont retirées. L'écriture fait l'inverse :
+# un fichier lu puis réécrit redonne les mêmes octets.
+
+VOICE_RE = re.compile(r"<v(?:\.[^\s>]+)*(?:[ \t][^>]*)?>|</v>")
+TAG_RE = re.compile(r"<[^>]*>")
+# Entités réécrites par leur nom : les caractères invisibles resteraient sinon indiscernables.
+NAMED = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "\u00a0": "&nbsp;", "\u200e": "&lrm;", "\u200f": "&rlm;"}
+
+
+def strip_voice(text):
+    return VOICE_RE.sub("", text)
+
+
+def vtt_cue_text(raw):
+    """Texte brut d'une réplique WebVTT → texte gardé (entités décodées une fois, voix gardées)."""
+    out, pos = [], 0
+    for match in TAG_RE.finditer(raw):
+        out.append(html.unescape(raw[pos:match.start()]))
+        if VOICE_RE.fullmatch(match.group(0)):
+            out.append(match.group(0))
+        pos = match.end()
+    out.append(html.unescape(raw[pos:]))
+    return "".join(out)
+
+
+def vtt_escape(text):
+    """Texte gardé → texte de réplique WebVTT (entités écrites, balises de voix laissées)."""
+    out, pos = [], 0
+    for match in VOICE_RE.finditer(text):
+        out.append("".join(NAMED.get(ch, ch) for ch in text[pos:match.start()]))
+        out.append(match.group(0))
+        pos = match.end()
+    out.append("".join(NAMED.get(ch, ch) for ch in text[pos:]))
+    return "".join(out)
 
 
 def parse_time(value, line):
@@ -205,11 +250,10 @@ def _parse_blocks(text, *, vtt):
             i += 1
         text = "\n".join(body)
         if vtt:
-            text = re.sub(r"<[^>]+>", "", text)
-            text = text.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">").replace("&nbsp;", "\u00a0")
+            text = vtt_cue_text(text)
         else:
             text = re.sub(r"</?[ibu]>|</?font[^>]*>|\{\\[^}]*\}", "", text)
-        if not text.strip():
+        if not strip_voice(text).strip():
             raise SubtitleParseError(block_start + 1, _("réplique sans texte"))
         cues.append(Cue(start, end, text, line=block_start + 1))
     if not cues:
@@ -241,15 +285,14 @@ def to_vtt(cues, notes=()):
     for note in notes:
         out += ["NOTE " + note.replace("-->", "->"), ""]
     for n, cue in enumerate(cues, 1):
-        text = cue.text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-        out += [str(n), f"{format_time(cue.start)} --> {format_time(cue.end)}", text, ""]
+        out += [str(n), f"{format_time(cue.start)} --> {format_time(cue.end)}", vtt_escape(cue.text), ""]
     return "\n".join(out)
 
 
 def to_srt(cues):
     out = []
     for n, cue in enumerate(cues, 1):
-        out += [str(n), f"{format_time(cue.start, ',')} --> {format_time(cue.end, ',')}", cue.text, ""]
+        out += [str(n), f"{format_time(cue.start, ',')} --> {format_time(cue.end, ',')}", cue.plain, ""]
     return "\n".join(out)
 
 
@@ -299,7 +342,7 @@ def validate(cues, language="fr"):
     issues = []
     for n, cue in enumerate(cues, 1):
         lines = cue.lines
-        if not cue.text.strip():
+        if not cue.plain.strip():
             issues.append(Issue(n, "empty", _("réplique vide")))
             continue
         if cue.start < 0 or cue.end < 0:

@@ -1,6 +1,6 @@
 """Lancer ffmpeg (binaire d'imageio-ffmpeg) et suivre sa progression.
 
-Les commandes sont construites avec ffmpeg-python ; on les exécute nous-mêmes pour lire
+Les commandes sont de simples listes d'arguments (`command(...)`) ; on les exécute nous-mêmes pour lire
 `-progress pipe:1` (out_time_us comparé à la durée attendue) ligne par ligne, sans jamais charger le
 média en mémoire : ffmpeg lit l'original par son chemin et écrit dans un fichier temporaire.
 """
@@ -24,15 +24,26 @@ class ProcessingError(Exception):
     """Un échec de traitement, avec un message clair en français pour l'équipe."""
 
 
+NO_SPACE_MARKERS = ("No space left on device", "Disk quota exceeded", "File too large")
+
+
+def no_space_message(where=""):
+    return _(
+        "Espace disque insuffisant%(where)s : le rendu n'a pas pu être écrit. L'original est intact et aucun "
+        "fichier partiel n'est gardé. Libérez de la place (ou agrandissez le disque), puis relancez le travail."
+    ) % {"where": f" ({where})" if where else ""}
+
+
 def ffmpeg_exe():
     import imageio_ffmpeg
 
     return imageio_ffmpeg.get_ffmpeg_exe()
 
 
-def compile_command(stream):
-    """Transforme un graphe ffmpeg-python en liste d'arguments (binaire imageio-ffmpeg, suivi de progression)."""
-    return [ffmpeg_exe(), *GLOBAL_ARGS, *stream.get_args(overwrite_output=True)]
+def command(*args):
+    """Ligne de commande complète : binaire imageio-ffmpeg, suivi de progression, écrasement de la sortie
+    (toujours un fichier temporaire du travail), puis `args` tels quels (entrées, filtres, sortie)."""
+    return [ffmpeg_exe(), *GLOBAL_ARGS, "-y", *(str(a) for a in args)]
 
 
 try:  # chargé dans le parent : l'enfant n'a plus qu'un appel C à faire entre fork et exec
@@ -102,6 +113,8 @@ def run(cmd, *, duration=None, on_progress=None, label=""):
             proc.wait()
         reader.join(timeout=5)
     if proc.returncode != 0:
+        if any(marker in line for line in tail for marker in NO_SPACE_MARKERS) or proc.returncode == -25:
+            raise ProcessingError(no_space_message(_("dossier de travail des encodages")))  # -25 : SIGXFSZ
         detail = " | ".join(list(tail)[-3:]) or _("aucun détail")
         raise ProcessingError(
             _("ffmpeg a échoué (%(label)s, code %(code)s) : %(detail)s")

@@ -10,7 +10,9 @@ Garanties :
   PAROLES_JOB_MAX_ATTEMPTS fois), puis marqué en échec avec la raison.
 """
 
+import errno
 import logging
+import os
 import shutil
 import tempfile
 import time
@@ -21,7 +23,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import default_storage
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,7 +31,7 @@ from django.utils.translation import gettext_lazy
 
 from ..models import Chapter, MediaFile, MediaType, ProcessingJob, Rendition, RenditionKind, rendition_upload_to
 from . import presets, steps
-from .ffmpeg import ProcessingError, Throttle
+from .ffmpeg import ProcessingError, Throttle, no_space_message
 
 logger = logging.getLogger(__name__)
 
@@ -53,7 +55,8 @@ def tmp_root():
 
 @contextmanager
 def workdir():
-    path = Path(tempfile.mkdtemp(prefix=TMP_PREFIX, dir=tmp_root()))
+    # Le numéro du processus dans le nom : le dossier d'un travailleur tué est retiré par le suivant.
+    path = Path(tempfile.mkdtemp(prefix=f"{TMP_PREFIX}{os.getpid()}-", dir=tmp_root()))
     try:
         yield path
     finally:
@@ -91,7 +94,11 @@ def publish_rendition(media, preset, output, *, chapter=None):
     name = rendition_upload_to(probe, f"x{preset.ext}")
     with open(output.path, "rb") as fh:
         stored = default_storage.save(name, File(fh))
-    size = default_storage.size(stored)
+    try:
+        size = default_storage.size(stored)
+    except BaseException:
+        _delete_quietly(stored)
+        raise
     fields = {
         "settings_hash": preset.settings_hash,
         "mime_type": preset.mime_type,
@@ -129,11 +136,18 @@ def publish_rendition(media, preset, output, *, chapter=None):
                 existing.save()
                 rendition = existing
     except BaseException:
-        default_storage.delete(stored)
+        _delete_quietly(stored)
         raise
     if old_name and old_name != stored:
         transaction.on_commit(lambda: default_storage.delete(old_name))
     return rendition
+
+
+def _delete_quietly(name):
+    try:
+        default_storage.delete(name)
+    except Exception:  # noqa: BLE001 - stockage tombé : l'objet orphelin n'est jamais servi (sweep_orphan_files)
+        logger.warning("Rendu %s non retiré (stockage indisponible)", name)
 
 
 def is_up_to_date(media, preset, chapter=None):
@@ -272,7 +286,36 @@ def run_job(job_pk, *, on_progress=None):
         )
         transaction.on_commit(lambda: enqueue_job(job.pk))
         raise
+    except OSError as exc:
+        if exc.errno not in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+            logger.exception("Travail %s : erreur d'entrée-sortie", job.pk)
+            finish(job.pk, ProcessingJob.Status.FAILED,
+                   _("Erreur d'écriture ou de lecture : %(err)s") % {"err": str(exc)[:300]})
+        else:
+            logger.warning("Travail %s : disque plein (%s)", job.pk, exc)
+            finish(job.pk, ProcessingJob.Status.FAILED, no_space_message(_("stockage des fichiers")))
+    except OperationalError as exc:
+        from paroles.taskqueue import is_locked
+
+        if not is_locked(exc):
+            logger.exception("Travail %s : erreur de la base", job.pk)
+            finish(job.pk, ProcessingJob.Status.FAILED,
+                   _("Erreur de la base de données : %(err)s") % {"err": str(exc)[:300]})
+        else:
+            # Base verrouillée : le travail repart en attente, la file relance la tâche un peu plus tard.
+            ProcessingJob.objects.filter(pk=job.pk).update(
+                status=ProcessingJob.Status.QUEUED, step=_("base occupée : nouvel essai dans un instant"))
+            raise
     except Exception as exc:  # noqa: BLE001 - l'équipe doit voir la raison dans l'administration
+        from paroles.storage import is_storage_unavailable
+
+        if is_storage_unavailable(exc):
+            logger.warning("Travail %s : stockage indisponible (%s)", job.pk, exc)
+            finish(job.pk, ProcessingJob.Status.FAILED, _(
+                "Le stockage des fichiers (S3) ne répond pas : aucun rendu n'a été enregistré, l'original est "
+                "intact. Relancez le travail quand le stockage est de nouveau joignable."))
+            job.refresh_from_db()
+            return job
         logger.exception("Travail %s : erreur inattendue", job.pk)
         finish(job.pk, ProcessingJob.Status.FAILED,
                _("Erreur inattendue : %(err)s") % {"err": f"{type(exc).__name__}: {exc}"[:500]})
@@ -409,10 +452,24 @@ def _clean_tmp(cutoff):
     limit = cutoff.timestamp()
     for path in root.glob(f"{TMP_PREFIX}*"):
         try:
-            if path.is_dir() and path.stat().st_mtime < limit:
+            if path.is_dir() and (path.stat().st_mtime < limit or _owner_is_dead(path.name)):
                 shutil.rmtree(path, ignore_errors=True)
         except OSError:
             continue
+
+
+def _owner_is_dead(name):
+    """Vrai si le dossier « paroles-rendu-<pid>-… » appartient à un processus qui n'existe plus ici."""
+    pid = name[len(TMP_PREFIX):].split("-", 1)[0]
+    if not pid.isdigit() or int(pid) == os.getpid():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
 
 
 def sweep_orphan_files(min_age_seconds=3600):
@@ -445,3 +502,18 @@ def sweep_orphan_files(min_age_seconds=3600):
                 default_storage.delete(key)
                 removed += 1
     return removed
+
+
+def recover_after_worker_lost(args, kwargs, *, failed, reason):
+    """La tâche du travail repart (paroles.taskqueue) : le travail « en cours » redevient « en attente » tout
+    de suite (sans attendre PAROLES_JOB_STALE_MINUTES), ou passe en échec avec la raison."""
+    job_pk = (list(args) or [kwargs.get("job_pk")])[0]
+    running = ProcessingJob.objects.filter(pk=job_pk, status=ProcessingJob.Status.RUNNING)
+    if failed:
+        running.update(
+            status=ProcessingJob.Status.FAILED, finished_at=timezone.now(),
+            error=_("Le travailleur s'est arrêté pendant ce travail, à chaque tentative ; abandon. "
+                    "Relancez-le une fois la cause trouvée."))
+    else:
+        running.update(status=ProcessingJob.Status.QUEUED,
+                       step=_("repris après l'arrêt du travailleur"))

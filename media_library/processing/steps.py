@@ -9,7 +9,6 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import ffmpeg as ffmpeg_lib
 from django.utils.translation import gettext as _
 
 from . import ffmpeg
@@ -77,45 +76,39 @@ def scale_filter(max_w, max_h):
 
 
 def _input(src, start=None, end=None):
-    kwargs = {}
+    """Arguments d'entrée : `-ss` et `-t` avant `-i` (recherche rapide, durée de l'extrait)."""
+    args = []
     if start:
-        kwargs["ss"] = f"{start:.3f}"
+        args += ["-ss", f"{start:.3f}"]
     if end is not None:
-        kwargs["t"] = f"{end - (start or 0):.3f}"
-    return ffmpeg_lib.input(str(src), **kwargs)
+        args += ["-t", f"{end - (start or 0):.3f}"]
+    return [*args, "-i", str(src)]
+
+
+# Pas de métadonnées de l'original (lieu GPS d'un téléphone, nom de l'appareil…), ni sous-titres ni données.
+STRIP = ["-map_metadata", "-1", "-map_chapters", "-1", "-sn", "-dn"]
 
 
 def video_command(src, dst, opts, *, start=None, end=None):
-    out = {
-        "vf": scale_filter(opts["max_w"], opts["max_h"]),
-        "c:v": opts["vcodec"],
-        "preset": opts["x264_preset"],
-        "profile:v": opts["profile"],
-        "level": opts["level"],
-        "c:a": opts["acodec"],
-        "b:a": opts["ab"],
-        "ac": opts["ac"],
-        "movflags": "+faststart",
-        # Pas de métadonnées de l'original (lieu GPS d'un téléphone, nom de l'appareil…).
-        "map_metadata": -1,
-        "map_chapters": -1,
-        "sn": None,
-        "dn": None,
-    }
+    args = [
+        "-vf", scale_filter(opts["max_w"], opts["max_h"]),
+        "-c:v", opts["vcodec"], "-preset", opts["x264_preset"], "-profile:v", opts["profile"],
+        "-level", str(opts["level"]),
+    ]
     if opts.get("crf") is not None:
-        out["crf"] = opts["crf"]
+        args += ["-crf", str(opts["crf"])]
     if opts.get("vb"):
-        out["b:v"] = opts["vb"]
+        args += ["-b:v", opts["vb"]]
     if opts.get("maxrate"):
-        out["maxrate"] = opts["maxrate"]
-        out["bufsize"] = opts["bufsize"]
-    return ffmpeg.compile_command(_input(src, start, end).output(str(dst), **out))
+        args += ["-maxrate", opts["maxrate"], "-bufsize", opts["bufsize"]]
+    args += ["-c:a", opts["acodec"], "-b:a", opts["ab"], "-ac", str(opts["ac"]), "-movflags", "+faststart", *STRIP]
+    return ffmpeg.command(*_input(src, start, end), *args, str(dst))
 
 
 def audio_command(src, dst, opts, *, start=None, end=None):
-    out = {"vn": None, "sn": None, "dn": None, "c:a": opts["acodec"], "b:a": opts["ab"], "ac": opts["ac"],
-           "movflags": "+faststart", "map_metadata": -1, "map_chapters": -1}
-    return ffmpeg.compile_command(_input(src, start, end).output(str(dst), **out))
+    args = ["-vn", "-c:a", opts["acodec"], "-b:a", opts["ab"], "-ac", str(opts["ac"]), "-movflags", "+faststart",
+            *STRIP]
+    return ffmpeg.command(*_input(src, start, end), *args, str(dst))
 
 
 def encode(preset, src, workdir, *, duration, on_progress=None, start=None, end=None, label=""):
@@ -138,11 +131,12 @@ def poster(preset, src, workdir, *, duration, on_progress=None, **_kw):
     dst = Path(workdir) / f"poster{preset.ext}"
 
     def grab(when):
-        stream = ffmpeg_lib.input(str(src), ss=f"{when:.3f}").output(
-            str(dst), vframes=1, vf=scale_filter(opts["max_w"], opts["max_h"]).replace(",format=yuv420p", ""),
-            **{"q:v": opts["qscale"], "map_metadata": -1},
+        cmd = ffmpeg.command(
+            "-ss", f"{when:.3f}", "-i", str(src), "-vframes", "1",
+            "-vf", scale_filter(opts["max_w"], opts["max_h"]).replace(",format=yuv420p", ""),
+            "-q:v", str(opts["qscale"]), "-map_metadata", "-1", str(dst),
         )
-        ffmpeg.run(ffmpeg.compile_command(stream), duration=None, on_progress=on_progress, label=_("affiche"))
+        ffmpeg.run(cmd, duration=None, on_progress=on_progress, label=_("affiche"))
         return dst.exists() and dst.stat().st_size > 0
 
     ok = False
@@ -172,17 +166,19 @@ def thumbs_command(src, dst, opts, duration, *, keyframes=False):
     # Le flux vidéo finit souvent un peu avant la durée du conteneur : on garde une marge à la fin.
     usable = max(duration - 1.0, duration * 0.5)
     times = [round((i + 0.5) * usable / count, 3) for i in range(count)]
-    extra = {"noaccurate_seek": None} if keyframes else {}
-    streams = [
-        ffmpeg_lib.input(str(src), ss=f"{t:.3f}", **extra)
-        .video.filter("scale", w, h, force_original_aspect_ratio="decrease")
-        .filter("pad", w, h, "(ow-iw)/2", "(oh-ih)/2")
-        .filter("trim", end_frame=1)
-        for t in times
-    ]
-    joined = streams[0] if count == 1 else ffmpeg_lib.filter(streams, "hstack", inputs=count)
-    stream = joined.output(str(dst), vframes=1, **{"q:v": opts["qscale"], "map_metadata": -1})
-    return ffmpeg.compile_command(stream), times
+    inputs, chains = [], []
+    for n, t in enumerate(times):
+        inputs += [*(["-noaccurate_seek"] if keyframes else []), "-ss", f"{t:.3f}", "-i", str(src)]
+        chains.append(f"[{n}:v]scale={w}:{h}:force_original_aspect_ratio=decrease,"
+                      f"pad={w}:{h}:(ow-iw)/2:(oh-ih)/2,trim=end_frame=1[t{n}]")
+    if count == 1:
+        graph, out = chains[0], "[t0]"
+    else:
+        graph = ";".join(chains) + ";" + "".join(f"[t{n}]" for n in range(count)) + f"hstack=inputs={count}[strip]"
+        out = "[strip]"
+    cmd = ffmpeg.command(*inputs, "-filter_complex", graph, "-map", out, "-vframes", "1",
+                         "-q:v", str(opts["qscale"]), "-map_metadata", "-1", str(dst))
+    return cmd, times
 
 
 def thumbs(preset, src, workdir, *, duration, on_progress=None, **_kw):

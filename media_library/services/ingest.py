@@ -85,8 +85,17 @@ def ingest_file(work, source, *, original_filename=None, user=None, sha256=None,
         if existing:
             raise MediaError(duplicate_message(existing))
 
-        with open(path, "rb") as fh:
-            stored_name = default_storage.save(original_upload_to(None, original_filename), File(fh))
+        target = original_upload_to(None, original_filename)
+        try:
+            with open(path, "rb") as fh:
+                stored_name = default_storage.save(target, File(fh))
+        except Exception as exc:
+            from paroles.storage import is_storage_unavailable, storage_unavailable_message
+
+            if not is_storage_unavailable(exc):
+                raise
+            _forget_partial(target)
+            raise MediaError(storage_unavailable_message()) from exc
         try:
             with transaction.atomic():
                 media = MediaFile.objects.create(
@@ -124,8 +133,17 @@ def ingest_file(work, source, *, original_filename=None, user=None, sha256=None,
     except BaseException:
         if stored_name:
             # Rien à moitié : le fichier rangé mais non enregistré en base est retiré.
-            default_storage.delete(stored_name)
+            _forget_partial(stored_name)
         raise
     finally:
         if cleanup:
             path.unlink(missing_ok=True)
+
+
+def _forget_partial(name):
+    """Retire un fichier rangé à moitié ; si le stockage ne répond plus, il reste un objet orphelin (jamais
+    servi : la porte ne sert que ce qui est en base), retiré par le ménage des orphelins."""
+    try:
+        default_storage.delete(name)
+    except Exception:  # noqa: BLE001 - le stockage est peut-être justement celui qui vient de tomber
+        logger.warning("Fichier partiel %s non retiré (stockage indisponible)", name)

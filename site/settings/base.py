@@ -88,6 +88,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "paroles.security.RequestSizeLimitMiddleware",  # 413 avant que quiconque lise un corps trop gros
     "paroles.security.RevalidateMiddleware",  # pages : jamais resservies sans revérifier le consentement
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -129,9 +130,12 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL : lectures concurrentes pendant qu'un travailleur écrit.
+    # WAL : lectures concurrentes pendant qu'un travailleur écrit. Attente du verrou jusqu'à 30 s
+    # (busy timeout). IMMEDIATE : une transaction prend le verrou d'écriture dès son début ; sinon une
+    # lecture qui devient écriture échoue aussitôt (« database is locked ») sans attendre le délai.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", "timeout": 30}
+        {"init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", "timeout": 30,
+         "transaction_mode": "IMMEDIATE"}
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -244,7 +248,18 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "SAMEORIGIN"
 SECURE_REFERRER_POLICY = "same-origin"
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# « default » : cache de chaque processus (Wagtail). « shared » : cache en base, commun à tous les processus
+# et à toutes les machines, qui survit aux redémarrages (CRC du zip de la boîte à outils). Sa table se crée
+# par `manage.py createcachetable` (make run, mise à jour : docs/deploy.md).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "shared": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "paroles_cache",
+        "TIMEOUT": 30 * 24 * 3600,
+        "OPTIONS": {"MAX_ENTRIES": 100_000},
+    },
+}
 
 LOGGING = {
     "version": 1,
@@ -322,7 +337,7 @@ PAROLES_ADMIN_CSP = {
 }
 
 # Limitation des tentatives de connexion (django-axes) : 5 échecs pour un couple identifiant + adresse
-# IP bloquent ce couple 30 minutes. Derrière nginx, l'adresse vient de X-Forwarded-For.
+# IP bloquent ce couple 30 minutes. Derrière nginx, l'adresse vient de X-Forwarded-For (voir plus bas).
 AXES_ENABLED = env_bool("PAROLES_AXES_ENABLED", True)
 AXES_FAILURE_LIMIT = env_int("PAROLES_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("PAROLES_LOGIN_COOLOFF_MINUTES", 30))
@@ -330,10 +345,10 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "paroles.security.lockout_response"
 AXES_HTTP_RESPONSE_CODE = 429
-AXES_IPWARE_PROXY_COUNT = env_int("PAROLES_TRUSTED_PROXY_COUNT", 0)
-AXES_IPWARE_META_PRECEDENCE_ORDER = (
-    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
-)
+# Adresse du client : derrière PAROLES_TRUSTED_PROXY_COUNT mandataires, l'adresse que le dernier a vue
+# (X-Forwarded-For), jamais ce que le client écrit lui-même (paroles.security.client_ip).
+PAROLES_TRUSTED_PROXY_COUNT = env_int("PAROLES_TRUSTED_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "paroles.security.client_ip"
 
 # Double authentification (TOTP) : un membre de l'équipe qui a un appareil doit saisir un code après
 # son mot de passe. PAROLES_REQUIRE_2FA=1 l'impose aussi à ceux qui n'en ont pas encore (configuration).
@@ -352,10 +367,15 @@ PAROLES_WORKER_HEARTBEAT = env_int("PAROLES_WORKER_HEARTBEAT", 10)  # secondes e
 PAROLES_WORKER_DEAD_AFTER = env_int("PAROLES_WORKER_DEAD_AFTER", 60)  # sans signe de vie : travailleur mort
 PAROLES_TASK_STALE_AFTER = env_int("PAROLES_TASK_STALE_AFTER", 6 * 3600)  # tâches d'un `db_worker` nu
 PAROLES_TASK_MAX_ATTEMPTS = env_int("PAROLES_TASK_MAX_ATTEMPTS", 3)
+PAROLES_TASK_LOCK_RETRIES = env_int("PAROLES_TASK_LOCK_RETRIES", 5)  # base verrouillée : nouveaux essais
 
 # Sauvegardes et corbeille.
 PAROLES_BACKUP_DIR = Path(env("PAROLES_BACKUP_DIR", str(DATA_DIR / "backups"))).resolve()
 PAROLES_TRASH_DAYS = env_int("PAROLES_TRASH_DAYS", 30)
+PAROLES_BACKUP_KEEP = env_int("PAROLES_BACKUP_KEEP", 14)  # archives gardées (0 = toutes)
+PAROLES_BACKUP_COMPRESSION = env("PAROLES_BACKUP_COMPRESSION", "gz")  # none, gz, xz
+PAROLES_BACKUP_AGE_RECIPIENTS = env_list("PAROLES_BACKUP_AGE_RECIPIENTS", "")  # clés publiques age1…
+PAROLES_BACKUP_AGE_IDENTITY_FILE = env("PAROLES_BACKUP_AGE_IDENTITY_FILE", "")  # clé secrète (restauration)
 
 # --- Transcription (app `transcription`) -----------------------------------------------------
 # Modèle Whisper base reconstitué depuis les paquets PyPI (vérifié par SHA-256) dans ce dossier.

@@ -25,8 +25,7 @@ SESSION_COOKIE_HTTPONLY = True
 
 # Derrière nginx (deploy/nginx/paroles.conf) : nginx sert les fichiers vérifiés par la porte.
 PAROLES_ACCEL_REDIRECT_PREFIX = env("PAROLES_ACCEL_REDIRECT_PREFIX", "/_protege/")
-AXES_IPWARE_PROXY_COUNT = env_int("PAROLES_TRUSTED_PROXY_COUNT", 1)
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+PAROLES_TRUSTED_PROXY_COUNT = env_int("PAROLES_TRUSTED_PROXY_COUNT", 1)  # nginx devant gunicorn
 
 # Journaux : les erreurs des requêtes en production vont dans le journal de systemd (stdout).
 LOGGING["loggers"]["django.request"] = {"level": "ERROR"}  # noqa: F405

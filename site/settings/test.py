@@ -31,7 +31,10 @@ TASKS = {
         "QUEUES": ["default", "media", "transcription"],
     }
 }
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# « shared » est en base hors des tests (voir base.py) ; ici en mémoire, pour les tests sans base.
+# tests/test_zip_crc_cache.py le remet en base pour vérifier le partage.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+          "shared": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "shared"}}
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405
 
 AXES_ENABLED = False  # limitation des connexions : testée à part (tests/test_security.py)

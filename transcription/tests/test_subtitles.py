@@ -34,7 +34,8 @@ def test_parse_srt_and_vtt():
     assert cues[0].text == "Les femmes déplacées\nracontent leur parcours."
     cues, fmt, _ = subs.parse_subtitles(VTT.encode("utf-8"), "a.vtt")
     assert fmt == "vtt"
-    assert cues[0].text == "Les femmes & les enfants"
+    assert cues[0].plain == "Les femmes & les enfants"
+    assert cues[0].text == "<v Awa>Les femmes & les enfants</v>"  # la voix est gardée (qui parle)
     assert cues[1].start == 4.0
 
 

@@ -1,12 +1,14 @@
-"""`db_worker` de django-tasks-db, plus un signe de vie et la reprise des tâches d'un travailleur mort.
+"""`db_worker` de django-tasks-db, plus un signe de vie, la reprise des tâches d'un travailleur mort
+(balayée à chaque battement) et la remise en file d'une tâche tombée sur une base verrouillée.
 
-Mêmes options que `db_worker`. À utiliser en production (unité systemd deploy/systemd/paroles-worker.service).
+Mêmes options que `db_worker`. À utiliser en production (unité systemd deploy/systemd/paroles-worker@.service).
 """
 
 from django.db import close_old_connections
+from django_tasks_db.management.commands import db_worker
 from django_tasks_db.management.commands.db_worker import Command as DBWorkerCommand
 
-from paroles.taskqueue import HeartbeatThread, beat, requeue_stale_tasks
+from paroles.taskqueue import HeartbeatThread, beat, make_worker_class, requeue_stale_tasks
 
 
 class Command(DBWorkerCommand):
@@ -20,6 +22,8 @@ class Command(DBWorkerCommand):
             super().configure_logging(verbosity)
 
     def handle(self, *args, worker_id, queue_name, **options):
+        # db_worker construit son `Worker` par ce nom : le nôtre remet en file les tâches verrouillées.
+        db_worker.Worker = make_worker_class()
         # Premier signe de vie et premier balayage avant de prendre une tâche.
         beat(worker_id, queue_name)
         requeue_stale_tasks()

@@ -11,16 +11,20 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("archive")
+        parser.add_argument("--identity", default=None, metavar="FICHIER",
+                            help="Clé secrète age d'une archive chiffrée (défaut : PAROLES_BACKUP_AGE_IDENTITY_FILE).")
 
-    def handle(self, *args, archive, **options):
+    def handle(self, *args, archive, identity=None, **options):
         try:
-            manifest = backup.read_manifest(archive)
+            manifest = backup.read_manifest(archive, identity)
+        except backup.BackupError as exc:
+            raise CommandError(str(exc)) from exc
         except (FileNotFoundError, KeyError, OSError) as exc:
             raise CommandError(f"Archive illisible : {exc}") from exc
         total = sum(f["size"] for f in manifest["files"])
         bar = tqdm(total=total, unit="o", unit_scale=True, desc="Restauration", disable=options["verbosity"] == 0)
         try:
-            manifest = backup.restore_backup(archive, progress=bar.update)
+            manifest = backup.restore_backup(archive, progress=bar.update, identity=identity)
         except backup.BackupError as exc:
             raise CommandError(str(exc)) from exc
         finally:
