@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("transcription.urls")),
     path("", include("exhibitions.urls")),
     path("", include("communication.urls")),
+    path("", include("iiif.urls")),
     # Les pages Wagtail en dernier. Aucune route ne sert MEDIA_URL : les fichiers passent par la porte.
     path("", include(wagtail_urls)),
 ]

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "transcription",
     "exhibitions",
     "communication",
+    "iiif",
     # Wagtail
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
