@@ -259,9 +259,11 @@ def exhibition_manifest(request, space, channel, pk):
         id=_abs(request, "iiif:exhibition_manifest", space=space, pk=pk), label=lang_map(page.title, page.title_bm),
         requiredStatement={"label": {"fr": [_("Attribution")], "bm": ["Tɔgɔ"]},
                            "value": {"fr": [_("Paroles — exposition « %(title)s »") % {"title": page.title}]}},
-        homepage=[{"id": request.build_absolute_uri(page.url), "type": "Text", "format": "text/html",
-                   "label": lang_map(page.title, page.title_bm)}],
     )
+    url = page.get_url(request)
+    if url:
+        manifest.homepage = [{"id": request.build_absolute_uri(url), "type": "Text", "format": "text/html",
+                              "label": lang_map(page.title, page.title_bm)}]
     canvases = []
     for block_id, block_type, value in image_blocks(page):
         _work, _rendition, canvas = _block_canvas(request, space, channel, page, block_id, block_type, value)
