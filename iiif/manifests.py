@@ -10,6 +10,7 @@ région (`#xywh=`), avec leur texte en français et en bambara ; les mots d'un e
 sont une annotation sur toute la photo, tels quels (aucune correction, aucun nettoyage).
 """
 
+import uuid
 from decimal import Decimal
 
 from django.urls import reverse
@@ -186,12 +187,15 @@ def live_exhibition(pk):
 
 def image_blocks(page):
     """(identifiant du bloc, type, valeur) des blocs d'image de l'exposition, dans l'ordre de la page."""
-    for section in page.body or []:
+    for s_index, section in enumerate(page.body or []):
         if section.block_type != "section":
             continue
-        for child in section.value.get("content") or []:
+        for c_index, child in enumerate(section.value.get("content") or []):
             if child.block_type in IMAGE_BLOCKS and child.value.get("work") is not None:
-                yield child.id, child.block_type, child.value
+                # Un bloc enregistré sans identifiant (import, données anciennes) reçoit un identifiant
+                # stable tiré de sa place.
+                block_id = child.id or str(uuid.uuid5(uuid.NAMESPACE_URL, f"paroles:{page.pk}:{s_index}:{c_index}"))
+                yield block_id, child.block_type, child.value
 
 
 def _block_ids(request, space, page, block_id):
