@@ -45,7 +45,7 @@
       constrainDuringPan: true,
       minZoomImageRatio: 0.8,
       maxZoomPixelRatio: 2.5,
-      immediateRender: false,
+      immediateRender: true,           // le niveau utile d'abord, sans les niveaux flous intermédiaires (octets comptés au téléphone)
       blendTime: 0,
       crossOriginPolicy: false,
       gestureSettingsMouse: { clickToZoom: false, dblClickToZoom: true, scrollToZoom: true },
