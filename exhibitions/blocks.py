@@ -168,6 +168,12 @@ class BodyMapDetailBlock(blocks.StructBlock):
     title_bm = blocks.CharBlock(label=_("détail (bambara)"), max_length=120, required=False)
     text_fr = blocks.TextBlock(label=_("explication (français)"), required=False)
     text_bm = blocks.TextBlock(label=_("explication (bambara)"), required=False)
+    # Région du détail (manifeste IIIF : annotation sur #xywh=…), centrée sur le point ; vide = un carré
+    # de 8 % de la largeur.
+    w = blocks.DecimalBlock(label=_("largeur de la région (%)"), required=False, min_value=0.5, max_value=100,
+                            decimal_places=1)
+    h = blocks.DecimalBlock(label=_("hauteur de la région (%)"), required=False, min_value=0.5, max_value=100,
+                            decimal_places=1)
 
     class Meta:
         icon = "pick"

@@ -577,6 +577,7 @@ class RenditionKind(models.TextChoices):
     PDF_COVER = "pdf_cover", _("Couverture du PDF")
     CLIP_WEB = "clip_web", _("Extrait web")
     CLIP_PHONE = "clip_phone", _("Extrait téléphone")
+    IIIF = "iiif", _("Tuiles IIIF (zoom profond)")
 
 
 def rendition_upload_to(instance, filename):

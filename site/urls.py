@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("exhibitions.urls")),
     path("", include("communication.urls")),
     path("", include("interop.urls")),
+    path("", include("iiif.urls")),
     # Les pages Wagtail en dernier. Aucune route ne sert MEDIA_URL : les fichiers passent par la porte.
     path("", include(wagtail_urls)),
 ]

@@ -63,19 +63,22 @@ def test_exhibition_video_bodymap_and_toolkit_download(chromium, live_server, tm
     video.scroll_into_view_if_needed()
     page.screenshot(path=str(ARTIFACTS / "exposition-video-sous-titres.png"))
 
-    # Body map : agrandir au bouton puis au clavier, ouvrir un détail numéroté.
-    fig = page.locator("[data-bodymap]").first
+    # Body map : zoom profond IIIF (OpenSeadragon, voir iiif/tests/test_viewer_browser.py) ; agrandir au
+    # bouton puis au clavier, ouvrir un détail numéroté d'un toucher.
+    fig = page.locator("[data-bodymap][data-iiif]").first
     fig.scroll_into_view_if_needed()
+    page.wait_for_function("(fig) => fig.dataset.ready === '1'", arg=fig.element_handle(), timeout=20000)
+    zoom = "(fig) => fig.querySelector('.bodymap-osd').parolesViewer.viewport.getZoom(true)"
+    home = page.evaluate(zoom, fig.element_handle())
     fig.locator("button[data-zoom=in]").click()
-    assert float(fig.get_attribute("data-scale")) > 1.4
-    fig.locator(".bodymap-viewport").focus()
+    page.wait_for_function(f"(fig) => ({zoom})(fig) > {home} * 1.4", arg=fig.element_handle())
+    fig.locator(".openseadragon-canvas").focus()
     page.keyboard.press("+")
-    page.keyboard.press("ArrowRight")
-    assert float(fig.get_attribute("data-scale")) > 2
-    transform = page.evaluate("() => document.querySelector('.bodymap-stage').style.transform")
-    assert "scale(" in transform
-    page.locator(".hotspot").first.click(force=True)
+    page.wait_for_function(f"(fig) => ({zoom})(fig) > {home} * 1.5", arg=fig.element_handle())
+    fig.locator("button[data-zoom=home]").click()
+    fig.locator(".hotspot").first.click()
     assert "active" in (page.locator(".bodymap-details li").first.get_attribute("class") or "")
+    assert "La tête" in fig.locator(".bodymap-open").inner_text()
     page.screenshot(path=str(ARTIFACTS / "exposition-body-map-zoom.png"))
     assert external == [], f"requêtes externes : {external}"
 

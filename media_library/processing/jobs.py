@@ -18,7 +18,7 @@ import tempfile
 import time
 from contextlib import contextmanager
 from datetime import timedelta
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from django.conf import settings
 from django.core.files import File
@@ -92,13 +92,19 @@ def publish_rendition(media, preset, output, *, chapter=None):
     """
     probe = Rendition(media_file=media, kind=preset.kind)
     name = rendition_upload_to(probe, f"x{preset.ext}")
-    with open(output.path, "rb") as fh:
-        stored = default_storage.save(name, File(fh))
-    try:
-        size = default_storage.size(stored)
-    except BaseException:
-        _delete_quietly(stored)
-        raise
+    if output.meta.get("tree"):
+        # Une arborescence (pyramide IIIF) : rangée sous un dossier neuf ; le fichier du rendu est
+        # son index (info.json), les autres sont à côté. L'ancienne version part après validation.
+        stored, size = _store_tree(Path(output.path).parent, str(PurePosixPath(name).with_suffix("")),
+                                   Path(output.path).name)
+    else:
+        with open(output.path, "rb") as fh:
+            stored = default_storage.save(name, File(fh))
+        try:
+            size = default_storage.size(stored)
+        except BaseException:
+            _delete_quietly(stored)
+            raise
     fields = {
         "settings_hash": preset.settings_hash,
         "mime_type": preset.mime_type,
@@ -136,10 +142,11 @@ def publish_rendition(media, preset, output, *, chapter=None):
                 existing.save()
                 rendition = existing
     except BaseException:
-        _delete_quietly(stored)
+        delete_rendition_file(stored, tree=bool(output.meta.get("tree")))
         raise
     if old_name and old_name != stored:
-        transaction.on_commit(lambda: default_storage.delete(old_name))
+        old_tree = bool(existing is not None and (existing.meta or {}).get("tree")) or is_tree_name(old_name)
+        transaction.on_commit(lambda: delete_rendition_file(old_name, tree=old_tree))
     return rendition
 
 
@@ -148,6 +155,65 @@ def _delete_quietly(name):
         default_storage.delete(name)
     except Exception:  # noqa: BLE001 - stockage tombé : l'objet orphelin n'est jamais servi (sweep_orphan_files)
         logger.warning("Rendu %s non retiré (stockage indisponible)", name)
+
+
+TREE_MARK = "/tree-"
+
+
+def is_tree_name(name):
+    return TREE_MARK in (name or "")
+
+
+def _store_tree(directory, prefix, index_name):
+    """Copie chaque fichier de `directory` sous `<prefix>/tree-<hasard>/…` ; renvoie (nom de l'index, taille)."""
+    import uuid as uuid_lib
+
+    root = f"{prefix}{TREE_MARK}{uuid_lib.uuid4().hex[:8]}"
+    stored_names, total = [], 0
+    try:
+        for path in sorted(Path(directory).rglob("*")):
+            if not path.is_file():
+                continue
+            key = f"{root}/{path.relative_to(directory).as_posix()}"
+            with open(path, "rb") as fh:
+                got = default_storage.save(key, File(fh))
+            if got != key:  # le stockage a renommé : l'arborescence ne serait plus adressable
+                default_storage.delete(got)
+                raise ProcessingError(_("Publication des tuiles impossible : nom déjà pris (%(name)s).") % {"name": key})
+            stored_names.append(got)
+            total += path.stat().st_size
+    except BaseException:
+        for got in stored_names:
+            default_storage.delete(got)
+        raise
+    return f"{root}/{index_name}", total
+
+
+def delete_tree(root):
+    """Supprime récursivement un dossier du stockage (pyramide d'une ancienne version)."""
+    try:
+        dirs, files = default_storage.listdir(root)
+    except (FileNotFoundError, NotADirectoryError, OSError):
+        return
+    for name in files:
+        default_storage.delete(f"{root}/{name}")
+    for sub in dirs:
+        delete_tree(f"{root}/{sub}")
+    try:
+        path = default_storage.path(root)
+    except NotImplementedError:
+        return
+    try:
+        Path(path).rmdir()
+    except OSError:
+        pass
+
+
+def delete_rendition_file(name, *, tree=False):
+    if tree or is_tree_name(name):
+        delete_tree(str(PurePosixPath(name).parent))
+    else:
+        _delete_quietly(name)
 
 
 def is_up_to_date(media, preset, chapter=None):
@@ -208,6 +274,7 @@ class Reporter:
 STEP_LABELS = {
     "verify": gettext_lazy("vérification de l'original"),
     "image": gettext_lazy("rendus d'image"),
+    "iiif": gettext_lazy("tuiles IIIF (zoom profond)"),
 }
 
 

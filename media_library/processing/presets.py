@@ -43,6 +43,12 @@ DEFAULTS = {
     "document": {
         "pdf_cover": {"ext": ".jpg", "mime": "image/jpeg", "w": 800, "quality": 85},
     },
+    # Pyramide de tuiles IIIF (Image API 3.0) faite par libvips : tuiles carrées, quelques tailles
+    # entières pour les vignettes et les téléphones ; aucune métadonnée dans les JPEG (keep=none).
+    "image": {
+        "iiif": {"ext": ".json", "mime": "application/ld+json", "tile_size": 512, "quality": 82,
+                 "sizes_max": 2048, "sizes_min": 64},
+    },
 }
 
 # Les extraits reprennent les réglages web et téléphone de leur source (vidéo ou audio).
@@ -58,9 +64,9 @@ IMAGE_FILTERS = {
 
 # Ordre de fabrication et poids dans le pourcentage affiché.
 # Les encodages d'abord : ils lisent tout le flux et révèlent un original endommagé avec un message clair.
-ORDER = ["phone", "web", "audio", "waveform", "poster", "thumbs", "pdf_cover", "clip_phone", "clip_web"]
+ORDER = ["phone", "web", "audio", "waveform", "poster", "thumbs", "pdf_cover", "iiif", "clip_phone", "clip_web"]
 WEIGHTS = {"web": 45, "phone": 35, "audio": 8, "poster": 2, "thumbs": 5, "waveform": 8, "pdf_cover": 3,
-           "clip_web": 55, "clip_phone": 45}
+           "iiif": 40, "clip_web": 55, "clip_phone": 45}
 
 
 @dataclass(frozen=True)

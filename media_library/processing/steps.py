@@ -305,7 +305,14 @@ def pdf_cover(preset, src, workdir, *, on_progress=None, **_kw):
     return Output(dst, width=image.width, height=image.height, meta={"pages": pages})
 
 
+def iiif(preset, src, workdir, **kwargs):
+    from .iiif import iiif_tiles
+
+    return iiif_tiles(preset, src, workdir, **kwargs)
+
+
 STEPS = {
+    "iiif": iiif,
     "web": encode,
     "phone": encode,
     "audio": encode,

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "exhibitions",
     "communication",
     "interop",
+    "iiif",
     # Wagtail
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",

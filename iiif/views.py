@@ -1,0 +1,247 @@
+"""IIIF Image API 3.0 (info.json, tuiles), sonde IIIF Auth 2.0 et manifestes Presentation 3.0.
+
+Chaque octet d'une pyramide passe par LA porte (`media_library.gate.serve_gated`), avec l'œuvre, le
+canal de l'espace (`web` = site web, `musee` = exposition au musée) et le rendu servi comme variante :
+un retrait vaut dès la requête suivante, et ce qu'on ne peut pas voir répond 404 comme l'absence.
+L'info.json est lu par la porte puis réécrit avec l'adresse de la requête (son `id`). Les manifestes
+ne listent que ce que la porte servirait maintenant (même décision, `check_access`).
+"""
+
+import hashlib
+import json
+from pathlib import PurePosixPath
+
+from django.db.models.fields.files import FieldFile
+from django.http import Http404, HttpResponse
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from django.conf import settings
+from django.core import signing
+
+from consent.channels import Channel
+from media_library.gate import serve_gated
+from media_library.models import Rendition, RenditionKind
+
+from . import manifests
+
+SPACE_SALT = "paroles.iiif.espace"
+INFO_TYPE = 'application/ld+json;profile="http://iiif.io/api/image/3/context.json"'
+MANIFEST_TYPE = 'application/ld+json;profile="http://iiif.io/api/presentation/3/context.json"'
+AUTH_CONTEXT = "http://iiif.io/api/auth/2/context.json"
+COPIED_HEADERS = ("Cache-Control", "ETag", "X-Content-Type-Options", "Content-Security-Policy", "Referrer-Policy")
+TILE_REGION = r"full|\d+,\d+,\d+,\d+"
+
+
+def space_for(channel):
+    """Le segment d'espace qu'une SURFACE émet pour son canal : `web` pour le site ; pour le musée, un jeton
+    signé et daté (`m-…`, PAROLES_FILE_LINK_SECONDS) que seule la page d'écoute du musée émet. Comme pour
+    les fichiers (media_library.links), le canal n'est jamais choisi par qui demande."""
+    if Channel(channel) == Channel.MUSEUM:
+        return "m-" + signing.TimestampSigner(salt=SPACE_SALT).sign(Channel.MUSEUM.value)
+    return "web"
+
+
+def channel_for(space):
+    """Le canal d'un espace : `web` → site web ; un jeton de musée valide → musée ; sinon le site web."""
+    if space == "web":
+        return Channel.WEBSITE
+    if space.startswith("m-"):
+        try:
+            value = signing.TimestampSigner(salt=SPACE_SALT).unsign(space[2:], max_age=settings.PAROLES_FILE_LINK_SECONDS)
+        except signing.BadSignature:
+            return Channel.WEBSITE
+        if value == Channel.MUSEUM.value:
+            return Channel.MUSEUM
+        return Channel.WEBSITE
+    raise Http404
+
+
+def get_pyramid(uuid):
+    """Le rendu IIIF du fichier `uuid` (œuvre hors corbeille), ou None."""
+    return (
+        Rendition.objects.select_related("media_file__work")
+        .filter(kind=RenditionKind.IIIF, chapter__isnull=True, media_file__uuid=uuid,
+                media_file__work__trashed_at__isnull=True)
+        .first()
+    )
+
+
+def _pyramid_or_404(uuid):
+    rendition = get_pyramid(uuid)
+    if rendition is None:
+        raise Http404
+    return rendition
+
+
+def _etag(name):
+    return hashlib.sha256(name.encode()).hexdigest()[:24]
+
+
+def open_to_viewers(response):
+    """Un visionneur IIIF d'un autre site (musée) doit pouvoir lire ce qui est servi au public."""
+    if response.status_code in (200, 206, 302, 304):
+        response["Access-Control-Allow-Origin"] = "*"
+        response["Cross-Origin-Resource-Policy"] = "cross-origin"
+    return response
+
+
+def _gate(request, rendition, channel, *, name, purpose, content_type, filename):
+    fieldfile = FieldFile(rendition, Rendition._meta.get_field("file"), name)
+    return serve_gated(
+        request, work=rendition.media_file.work, fieldfile=fieldfile, channel=channel, filename=filename,
+        purpose=purpose, obj=rendition, variant=rendition, content_type=content_type, etag=_etag(name),
+    )
+
+
+def _close(response):
+    close = getattr(response, "close", None)
+    if close:
+        close()
+
+
+def service_id(request, space, rendition):
+    return request.build_absolute_uri(
+        reverse("iiif:image_base", kwargs={"space": space, "uuid": str(rendition.media_file.uuid)})
+    )
+
+
+def probe_service(request, space, rendition):
+    """Le service de sonde IIIF Auth 2.0 déclaré sur le service d'image."""
+    return {
+        "id": request.build_absolute_uri(
+            reverse("iiif:image_probe", kwargs={"space": space, "uuid": str(rendition.media_file.uuid)})
+        ),
+        "type": "AuthProbeService2",
+        "service": [{
+            "id": request.build_absolute_uri(reverse("iiif:image_base", kwargs={
+                "space": space, "uuid": str(rendition.media_file.uuid)})) + "/acces",
+            "type": "AuthAccessService2",
+            "profile": "external",
+            "label": {"fr": [_("Visible seulement avec l'accord de chaque personne")]},
+        }],
+    }
+
+
+def image_base(request, space, uuid):
+    channel_for(space)
+    response = HttpResponse(status=303)
+    response["Location"] = reverse("iiif:image_info", kwargs={"space": space, "uuid": uuid})
+    return open_to_viewers(response)
+
+
+def image_info(request, space, uuid):
+    channel = channel_for(space)
+    rendition = _pyramid_or_404(uuid)
+    gated = _gate(request, rendition, channel, name=rendition.file.name, purpose="iiif:info",
+                  content_type="application/ld+json", filename="info.json")
+    if gated.status_code == 304:
+        return open_to_viewers(gated)
+    if gated.status_code not in (200, 302):
+        return gated  # refus (404 pour le public, comme l'absence), méthode non permise…
+    _close(gated)
+    # La porte a dit oui : on sert l'info.json stocké, avec l'adresse de cette requête.
+    with rendition.file.storage.open(rendition.file.name, "rb") as fh:
+        info = json.load(fh)
+    info["id"] = service_id(request, space, rendition)
+    info["service"] = [probe_service(request, space, rendition)]
+    response = HttpResponse(json.dumps(info, ensure_ascii=False), content_type=INFO_TYPE)
+    for header in COPIED_HEADERS:
+        if header in gated:
+            response[header] = gated[header]
+    return open_to_viewers(response)
+
+
+def image_tile(request, space, uuid, region, size, rotation, quality, fmt):
+    """Une tuile (ou une taille entière) de la pyramide statique (niveau 0 : ce qui est listé)."""
+    import re
+
+    channel = channel_for(space)
+    rendition = _pyramid_or_404(uuid)
+    if not (re.fullmatch(TILE_REGION, region) and re.fullmatch(r"\d+,\d+", size) and rotation == "0"
+            and quality == "default" and fmt == "jpg"):
+        raise Http404
+    root = PurePosixPath(rendition.file.name).parent
+    name = str(root / region / size / rotation / f"{quality}.{fmt}")
+    response = _gate(request, rendition, channel, name=name, purpose="iiif:tuile", content_type="image/jpeg",
+                     filename=f"{region}-{size}.jpg".replace(",", "_"))
+    return open_to_viewers(response)
+
+
+def public_refusal(status):
+    """La formulation PUBLIQUE d'un refus : jamais la raison privée (retrait, mineur, lieu…)."""
+    return {
+        "@context": AUTH_CONTEXT,
+        "type": "AuthProbeResult2",
+        "status": status,
+        "heading": {"fr": [_("Cette œuvre n'est pas présentée ici.")], "bm": [_("Nin baara tɛ yira yan.")]},
+        "note": {"fr": [_("Elle n'est montrée que si chaque personne qui l'a faite ou y figure l'accepte, "
+                          "ici et maintenant.")]},
+    }
+
+
+def image_probe(request, space, uuid):
+    """Sonde IIIF Auth 2.0 : `status` 200 si la porte servirait l'image, 401/403 sinon (formulation publique).
+
+    Une image inconnue reçoit la même réponse qu'une image refusée : rien ne révèle qu'elle existe.
+    """
+    channel = channel_for(space)
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponse(status=405, headers={"Allow": "GET, HEAD"})
+    rendition = get_pyramid(uuid)
+    allowed = False
+    if rendition is not None:
+        gated = _gate(request, rendition, channel, name=rendition.file.name, purpose="iiif:sonde",
+                      content_type="application/ld+json", filename="info.json")
+        allowed = gated.status_code in (200, 302, 304)
+        _close(gated)
+    if allowed:
+        body = {"@context": AUTH_CONTEXT, "type": "AuthProbeResult2", "status": 200}
+    else:
+        body = public_refusal(403 if request.user.is_authenticated else 401)
+    body["id"] = request.build_absolute_uri()
+    response = HttpResponse(json.dumps(body, ensure_ascii=False), content_type="application/json")
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+# --- Présentation ----------------------------------------------------------------------------------
+
+
+def _json(payload):
+    response = HttpResponse(payload, content_type=MANIFEST_TYPE)
+    # Un manifeste dépend des consentements de l'instant : aucun cache ne le garde.
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def work_manifest(request, space, pk):
+    manifest = manifests.work_manifest(request, space, channel_for(space), int(pk))
+    if manifest is None:
+        raise Http404
+    return _json(manifest.json(indent=1, ensure_ascii=False))
+
+
+def exhibition_manifest(request, space, pk):
+    manifest = manifests.exhibition_manifest(request, space, channel_for(space), int(pk))
+    if manifest is None:
+        raise Http404
+    return _json(manifest.json(indent=1, ensure_ascii=False))
+
+
+def block_manifest(request, space, pk, block):
+    manifest = manifests.block_manifest(request, space, channel_for(space), int(pk), block)
+    if manifest is None:
+        raise Http404
+    return _json(manifest.json(indent=1, ensure_ascii=False))
+
+
+def block_annotations(request, space, pk, block):
+    page = manifests.block_annotation_page(request, space, channel_for(space), int(pk), block)
+    if page is None:
+        raise Http404
+    return _json(page.json(indent=1, ensure_ascii=False))
