@@ -2,13 +2,13 @@
 
 import io
 import json
-
-from iiif.views import channel_for, space_for
 import math
 
 import pytest
 from django.core.files.storage import default_storage
 from PIL import Image
+
+from iiif.views import channel_for, space_for
 
 from consent.models import ConsentRecord
 from consent.testing import withdraw_all
