@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 ROOT = Path(__file__).resolve().parents[2]
-APPS = ["consent", "media_library", "transcription", "exhibitions", "communication", "paroles"]
+APPS = ["consent", "media_library", "transcription", "exhibitions", "communication", "interop", "iiif", "paroles"]
 POLICY_MODULES = {"consent/access.py", "consent/policy.py"}
 
 

@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 
 from consent.access import decide, visible_works
 from consent.channels import Channel
+from consent.policy import policy
 
 from .. import integrations, services
 
@@ -170,7 +171,8 @@ def allowed_items(user):
         if not decision.allowed:
             continue
         # Le guide suit la décision de la porte pour le guide PDF de la boîte à outils (variante = le support).
-        guide_allowed = decide(user, work, CHANNEL, variant=material).allowed if decision.required_variant_flags else True
+        conditional = not policy.admits(decision, None)  # une condition sur les médias (visage flouté…)
+        guide_allowed = decide(user, work, CHANNEL, variant=material).allowed if conditional else True
         description = _describe(material, work, decision, tracks.get(work.pk, []), guide_allowed=guide_allowed)
         if not description["files"] and not guide_allowed:
             continue
