@@ -8,6 +8,7 @@
 - Journal d'audit : lecture seule.
 """
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
@@ -18,11 +19,15 @@ from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
 from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.tables import Column
+from wagtail.admin.views.generic import chooser as chooser_views
 from wagtail.admin.viewsets.base import ViewSetGroup
+from wagtail.admin.viewsets.chooser import ChooserViewSet
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.views import generic
 from wagtail.permission_policies.base import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
+
+from paroles.admin_wording import FrenchWordingMixin
 
 from .access import is_consent_officer, user_context
 from .forms import ConsentRecordForm
@@ -135,7 +140,7 @@ class ParticipantEditView(generic.EditView):
         return super().get_object(queryset)
 
 
-class ParticipantViewSet(ModelViewSet):
+class ParticipantViewSet(FrenchWordingMixin, ModelViewSet):
     model = Participant
     name = "consent_participant"
     icon = "user"
@@ -163,7 +168,48 @@ class ParticipantViewSet(ModelViewSet):
 
 
 
-class SensitiveAttributesViewSet(ModelViewSet):
+class _VisibleParticipantsMixin:
+    def get_object_list(self):
+        return _visible_participants(self.request.user, Participant.objects.select_related("partner"))
+
+
+class ParticipantChooseView(_VisibleParticipantsMixin, chooser_views.ChooseView):
+    pass
+
+
+class ParticipantChooseResultsView(_VisibleParticipantsMixin, chooser_views.ChooseResultsView):
+    pass
+
+
+class ParticipantChooserViewSet(ChooserViewSet):
+    """Le sélecteur de participant·e des formulaires (consentement, personnes liées) : on y cherche une
+    personne, ou on la crée dans l'onglet « Créer » sans quitter le consentement en cours. Seuls le
+    pseudonyme, l'année de naissance et l'organisation y sont demandés (l'identité légale se complète
+    ensuite sur la fiche, par un·e responsable du consentement)."""
+
+    model = Participant
+    icon = "user"
+    choose_one_text = _("Choisir une personne")
+    choose_another_text = _("Choisir une autre personne")
+    edit_item_text = _("Modifier la fiche")
+    create_action_label = _("Créer la fiche")
+    create_action_clicked_label = _("Création…")
+    creation_tab_label = _("Nouvelle personne")
+    search_tab_label = _("Chercher")
+    form_fields = ["pseudonym", "birth_year", "partner"]
+    choose_view_class = ParticipantChooseView
+    choose_results_view_class = ParticipantChooseResultsView
+
+
+participant_chooser_viewset = ParticipantChooserViewSet("consent_participant_chooser")
+
+
+@hooks.register("register_admin_viewset")
+def register_participant_chooser():
+    return participant_chooser_viewset
+
+
+class SensitiveAttributesViewSet(FrenchWordingMixin, ModelViewSet):
     model = SensitiveAttributes
     name = "consent_sensitive"
     icon = "lock"
@@ -180,7 +226,21 @@ class SensitiveAttributesViewSet(ModelViewSet):
 # --- Consentements ------------------------------------------------------------------------------
 
 
-class ConsentRecordCreateView(generic.CreateView):
+class _EvidenceWarningMixin:
+    """Après l'enregistrement, les avertissements du formulaire (consentement oral sans preuve)."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        for warning in getattr(form, "warnings", ()):
+            messages.warning(self.request, warning)
+        return response
+
+
+class ConsentRecordEditView(_EvidenceWarningMixin, generic.EditView):
+    pass
+
+
+class ConsentRecordCreateView(_EvidenceWarningMixin, generic.CreateView):
     def get_initial_form_instance(self):
         instance = super().get_initial_form_instance() or self.model()
         work_id = self.request.GET.get("work")
@@ -198,7 +258,7 @@ class ConsentRecordIndexView(generic.IndexView):
         return qs.filter(participant__in=visible)
 
 
-class ConsentRecordViewSet(ModelViewSet):
+class ConsentRecordViewSet(FrenchWordingMixin, ModelViewSet):
     model = ConsentRecord
     name = "consent_consentrecord"
     icon = "doc-full"
@@ -207,6 +267,7 @@ class ConsentRecordViewSet(ModelViewSet):
     copy_view_enabled = False
     inspect_view_enabled = True
     add_view_class = ConsentRecordCreateView
+    edit_view_class = ConsentRecordEditView
     index_view_class = ConsentRecordIndexView
     list_display = [
         "participant",
@@ -246,7 +307,7 @@ class ConsentRecordViewSet(ModelViewSet):
 
 
 
-class ParticipationViewSet(ModelViewSet):
+class ParticipationViewSet(FrenchWordingMixin, ModelViewSet):
     model = Participation
     name = "consent_participation"
     icon = "link"
@@ -259,7 +320,7 @@ class ParticipationViewSet(ModelViewSet):
 
 
 
-class WithdrawalViewSet(ModelViewSet):
+class WithdrawalViewSet(FrenchWordingMixin, ModelViewSet):
     model = Withdrawal
     name = "consent_withdrawal"
     icon = "warning"
@@ -296,7 +357,7 @@ class DeclarationCreateView(generic.CreateView):
         return instance
 
 
-class DeclarationViewSet(ModelViewSet):
+class DeclarationViewSet(FrenchWordingMixin, ModelViewSet):
     model = NoIdentifiablePersonDeclaration
     name = "consent_declaration"
     icon = "view"
@@ -309,7 +370,7 @@ class DeclarationViewSet(ModelViewSet):
 
 
 
-class AuditEntryViewSet(ModelViewSet):
+class AuditEntryViewSet(FrenchWordingMixin, ModelViewSet):
     model = AuditEntry
     name = "consent_audit"
     icon = "history"
@@ -324,7 +385,7 @@ class AuditEntryViewSet(ModelViewSet):
 
 
 
-class CuratorNoticeViewSet(ModelViewSet):
+class CuratorNoticeViewSet(FrenchWordingMixin, ModelViewSet):
     model = CuratorNotice
     name = "consent_notice"
     icon = "mail"

@@ -9,6 +9,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 from consent.access import admin_visible_works
 from consent.admin_columns import ConsentLabelsColumn
 from consent.panels import ConsentPanel
+from paroles.admin_wording import FrenchWordingMixin
 
 from .models import ContentWarning, Language, PartnerOrganisation, Project, Series, Theme, Work, Workshop
 from .panels import WorkFilesPanel
@@ -18,8 +19,18 @@ from .views import chapters as chapter_views
 from .views import jobs as job_views
 
 
-class WorkViewSet(SnippetViewSet):
+class WorkCreateView(SnippetViewSet.add_view_class):
+    def get_success_url(self):
+        # Une œuvre neuve n'a pas encore de fichier : on enchaîne sur le téléversement.
+        return reverse("media_library_work_files", args=[self.object.pk])
+
+    def get_success_buttons(self):
+        return []
+
+
+class WorkViewSet(FrenchWordingMixin, SnippetViewSet):
     model = Work
+    add_view_class = WorkCreateView
     icon = "media"
     menu_label = _("Œuvres")
     menu_order = 100
@@ -79,7 +90,7 @@ class WorkViewSet(SnippetViewSet):
         return admin_visible_works(request.user, Work.objects.select_related("project", "series", "partner"))
 
 
-class TaxonomyViewSet(SnippetViewSet):
+class TaxonomyViewSet(FrenchWordingMixin, SnippetViewSet):
     add_to_admin_menu = False
     list_display = ["name", "name_bm"]
     search_fields = ["name", "name_bm"]

@@ -224,6 +224,7 @@ WAGTAILIMAGES_FORMAT_CONVERSIONS = {"avif": "webp", "heic": "jpeg"}
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp", "tif", "tiff"]
 WAGTAIL_ALLOW_UNICODE_SLUGS = True
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+WAGTAIL_GRAVATAR_PROVIDER_URL = None  # aucun avatar demandé à gravatar.com : rien ne sort vers Internet
 WAGTAIL_USAGE_COUNT_ENABLED = True
 WAGTAILADMIN_RECENT_EDITS_LIMIT = 5
 
