@@ -214,7 +214,10 @@ TASKS = {
 
 # Wagtail
 WAGTAIL_SITE_NAME = "Paroles"
-WAGTAILADMIN_BASE_URL = env("PAROLES_BASE_URL", "http://127.0.0.1:8000")
+# Adresse publique du site : liens des courriels et QR codes imprimés (l'administration avertit quand
+# elle désigne cette machine seule, localhost ou 127.0.0.1).
+PAROLES_BASE_URL = env("PAROLES_BASE_URL", "http://127.0.0.1:8000")
+WAGTAILADMIN_BASE_URL = PAROLES_BASE_URL
 # Sur PostgreSQL, racines françaises (« femmes » trouve « femme ») ; SQLite ignore ce réglage. Les formes
 # sans accents ni ponctuation sont indexées à part (media_library/search.py).
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database", "SEARCH_CONFIG": "french"}}
