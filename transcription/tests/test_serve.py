@@ -117,3 +117,20 @@ def test_subtitled_rendition_goes_through_gate(client, public_video, make_track,
     assert client.get(rendition.get_serve_url("website")).status_code == 200
     withdraw(participant)
     assert client.get(rendition.get_serve_url("website")).status_code == 404
+
+
+def test_public_transcript_reads_as_paragraphs(client, public_video, make_track):
+    """Des paragraphes, pas des répliques : une phrase coupée sur deux répliques reste dans un même
+    paragraphe ; un silence après une fin de phrase en ouvre un nouveau."""
+    from transcription.subtitles import Cue
+
+    make_track(public_video, cues=[
+        Cue(0.0, 2.0, "Nous sommes parties"), Cue(2.1, 4.0, "de Mopti à pied."),
+        Cue(7.0, 9.0, "À Bamako, personne"), Cue(9.1, 11.0, "ne nous attendait."),
+    ], approve=True)
+    html = client.get(public_video.get_absolute_url()).content.decode()
+    assert html.count('class="pl-transcript__para"') == 2
+    first, second = html.split('class="pl-transcript__para"')[1:3]
+    assert "Nous sommes parties" in first and "de Mopti à pied." in first and "Bamako" not in first
+    assert "ne nous attendait." in second
+    assert "data-transcript-search" in html and ">0:07<" in second
