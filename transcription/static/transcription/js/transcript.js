@@ -14,7 +14,7 @@
   var box = document.querySelector("[data-transcript]");
   if (!box || box.dataset.ready) return;
   box.dataset.ready = "1";
-  var media = document.querySelector(".player video, video, audio");
+  var media = null;
   var lists = box.querySelectorAll(".pl-transcript__lines");
   function visibleList() {
     for (var i = 0; i < lists.length; i++) if (!lists[i].hidden) return lists[i];
@@ -38,7 +38,10 @@
     }
   });
   var last = null;
-  if (media) {
+  function attach() {
+    if (media) return;
+    media = document.querySelector(".player video, video, audio");
+    if (!media) return;
     media.addEventListener("timeupdate", function () {
       var t = media.currentTime, list = visibleList(), found = null;
       var links = list.querySelectorAll("a.pl-transcript__cue");
@@ -56,6 +59,9 @@
       }
     });
   }
+  attach();
+  // Lecteur montré plus tard (après un avertissement de contenu).
+  document.addEventListener("paroles:media-shown", attach);
 
   // --- Recherche dans la page -------------------------------------------------------------------
   var form = box.querySelector("[data-transcript-search]");
