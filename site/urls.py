@@ -1,4 +1,5 @@
 from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 
@@ -8,6 +9,8 @@ from .sitemaps import sitemap
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
+    # Les textes des scripts du projet (gettext() en JavaScript) : le catalogue djangojs de site/locale.
+    path("jsi18n/", JavaScriptCatalog.as_view(packages=["paroles"]), name="javascript-catalog"),
     path("sitemap.xml", sitemap, name="sitemap"),
     path("", include("media_library.urls")),
     path("", include("consent.urls")),

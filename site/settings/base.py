@@ -144,12 +144,14 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # Langues : le français d'abord. Les contenus existent aussi en bambara (bm).
 LANGUAGE_CODE = "fr"
-LANGUAGES = [("fr", "Français"), ("en", "English")]
+# L'interface n'est offerte que dans les langues dont elle a un catalogue complet (site/locale/<langue>) :
+# le français. Les contenus (titres, sous-titres) gardent leurs champs bambara et anglais.
+LANGUAGES = [("fr", "Français")]
 LOCALE_PATHS = [SITE_DIR / "locale"]
 TIME_ZONE = env("PAROLES_TIME_ZONE", "Africa/Bamako")
 USE_I18N = True
 USE_TZ = True
-WAGTAILADMIN_PERMITTED_LANGUAGES = [("fr", "Français"), ("en", "English")]
+WAGTAILADMIN_PERMITTED_LANGUAGES = [("fr", "Français")]
 WAGTAIL_I18N_ENABLED = False
 WAGTAIL_CONTENT_LANGUAGES = [("fr", "Français")]
 
