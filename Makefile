@@ -11,7 +11,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: install run test faults bench fixtures clean-demo constraints
+.PHONY: install run test faults bench fixtures clean-demo constraints translations messages
 
 # constraints.txt : les versions exactes que la CI a testées (pip freeze de l'environnement de la CI, sans
 # le projet). Une machine neuve installe les mêmes. Après un changement de dépendance dans pyproject.toml :
@@ -24,13 +24,21 @@ $(STAMP): pyproject.toml constraints.txt
 
 install: $(STAMP)
 
-run: $(STAMP)
+# Catalogues de traduction compilés en Python pur (polib) : aucun besoin de GNU gettext.
+translations: $(STAMP)
+	@$(PY) manage.py compile_translations -v0
+
+# Après avoir modifié des textes : extraction (demande GNU gettext, paquet Debian « gettext »).
+messages: $(STAMP)
+	$(PY) manage.py update_translations
+
+run: $(STAMP) translations
 	@echo "Migrations de la base…"
 	@$(PY) manage.py migrate --noinput -v0
 	$(PY) manage.py load_demo --if-empty
 	$(PY) manage.py run_paroles --host $(HOST) --port $(PORT)
 
-test: $(STAMP)
+test: $(STAMP) translations
 	$(PY) -m pytest $(PYTEST_ARGS) || [ $$? -eq 5 ]  # 5 = aucun test collecté : pas un échec
 
 faults: $(STAMP)

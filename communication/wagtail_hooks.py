@@ -8,6 +8,8 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFi
 from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 
+from paroles.admin_wording import FrenchWordingMixin
+
 from .models import CommunicationPlan, Place, Screening
 from .views import admin as admin_views
 
@@ -32,7 +34,7 @@ class DashboardViewSet(ViewSet):
         ]
 
 
-class PlanViewSet(ModelViewSet):
+class PlanViewSet(FrenchWordingMixin, ModelViewSet):
     model = CommunicationPlan
     icon = "list-ul"
     menu_label = _("Plans de communication")
@@ -51,7 +53,7 @@ class PlanViewSet(ModelViewSet):
     ]
 
 
-class ScreeningViewSet(ModelViewSet):
+class ScreeningViewSet(FrenchWordingMixin, ModelViewSet):
     model = Screening
     icon = "date"
     menu_label = _("Journal des projections")
@@ -94,7 +96,7 @@ class ScreeningViewSet(ModelViewSet):
         return Screening.objects.select_related("project", "partner", "region", "place")
 
 
-class PlaceViewSet(ModelViewSet):
+class PlaceViewSet(FrenchWordingMixin, ModelViewSet):
     model = Place
     icon = "site"
     menu_label = _("Lieux (découpage du Mali)")

@@ -46,6 +46,17 @@ class ConsentRecordForm(WagtailAdminModelForm):
                 raise ValidationError(_("Ce fichier n'est pas un document ou un enregistrement valide."))
         return upload
 
+    def clean(self):
+        cleaned = super().clean()
+        self.warnings = []
+        has_file = bool(cleaned.get("evidence_file")) or bool(self.instance.pk and self.instance.evidence_file)
+        if cleaned.get("evidence_kind") == "oral" and not has_file:
+            self.warnings.append(_(
+                "Consentement oral enregistré sans fichier de preuve : ajoutez l'enregistrement audio dès que "
+                "possible (le nom du témoin seul ne suffit pas à le prouver)."
+            ))
+        return cleaned
+
     def save(self, commit=True):
         instance = super().save(commit=False)
         if instance.pk is None and self.for_user is not None:
@@ -65,7 +76,9 @@ class WithdrawalForm(forms.Form):
         help_text=_("Aucune œuvre cochée : le retrait vaut pour toutes ses œuvres."),
     )
     effective_on = forms.DateField(
-        label=_("Prend effet le"), initial=today, widget=forms.DateInput(attrs={"type": "date"}),
+        # <input type="date"> n'accepte que AAAA-MM-JJ : au format français (jj/mm/aaaa), le champ
+        # s'affichait vide et le premier envoi échouait.
+        label=_("Prend effet le"), initial=today, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"invalid": _("Saisissez une date valide (jj/mm/aaaa).")},
     )
     reason = forms.CharField(label=_("Motif (interne)"), required=False, widget=forms.Textarea(attrs={"rows": 3}))

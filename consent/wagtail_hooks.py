@@ -8,6 +8,7 @@
 - Journal d'audit : lecture seule.
 """
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
@@ -17,11 +18,15 @@ from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
 from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.tables import Column
+from wagtail.admin.views.generic import chooser as chooser_views
 from wagtail.admin.viewsets.base import ViewSetGroup
+from wagtail.admin.viewsets.chooser import ChooserViewSet
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.views import generic
 from wagtail.permission_policies.base import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
+
+from paroles.admin_wording import FrenchWordingMixin
 
 from .access import is_consent_officer
 from .forms import ConsentRecordForm
@@ -133,7 +138,7 @@ class ParticipantEditView(generic.EditView):
         return super().get_object(queryset)
 
 
-class ParticipantViewSet(ModelViewSet):
+class ParticipantViewSet(FrenchWordingMixin, ModelViewSet):
     model = Participant
     name = "consent_participant"
     icon = "user"
@@ -161,7 +166,48 @@ class ParticipantViewSet(ModelViewSet):
 
 
 
-class SensitiveAttributesViewSet(ModelViewSet):
+class _VisibleParticipantsMixin:
+    def get_object_list(self):
+        return _visible_participants(self.request.user, Participant.objects.select_related("partner"))
+
+
+class ParticipantChooseView(_VisibleParticipantsMixin, chooser_views.ChooseView):
+    pass
+
+
+class ParticipantChooseResultsView(_VisibleParticipantsMixin, chooser_views.ChooseResultsView):
+    pass
+
+
+class ParticipantChooserViewSet(ChooserViewSet):
+    """Le sélecteur de participant·e des formulaires (consentement, personnes liées) : on y cherche une
+    personne, ou on la crée dans l'onglet « Créer » sans quitter le consentement en cours. Seuls le
+    pseudonyme, l'année de naissance et l'organisation y sont demandés (l'identité légale se complète
+    ensuite sur la fiche, par un·e responsable du consentement)."""
+
+    model = Participant
+    icon = "user"
+    choose_one_text = _("Choisir une personne")
+    choose_another_text = _("Choisir une autre personne")
+    edit_item_text = _("Modifier la fiche")
+    create_action_label = _("Créer la fiche")
+    create_action_clicked_label = _("Création…")
+    creation_tab_label = _("Nouvelle personne")
+    search_tab_label = _("Chercher")
+    form_fields = ["pseudonym", "birth_year", "partner"]
+    choose_view_class = ParticipantChooseView
+    choose_results_view_class = ParticipantChooseResultsView
+
+
+participant_chooser_viewset = ParticipantChooserViewSet("consent_participant_chooser")
+
+
+@hooks.register("register_admin_viewset")
+def register_participant_chooser():
+    return participant_chooser_viewset
+
+
+class SensitiveAttributesViewSet(FrenchWordingMixin, ModelViewSet):
     model = SensitiveAttributes
     name = "consent_sensitive"
     icon = "lock"
@@ -178,7 +224,21 @@ class SensitiveAttributesViewSet(ModelViewSet):
 # --- Consentements ------------------------------------------------------------------------------
 
 
-class ConsentRecordCreateView(generic.CreateView):
+class _EvidenceWarningMixin:
+    """Après l'enregistrement, les avertissements du formulaire (consentement oral sans preuve)."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        for warning in getattr(form, "warnings", ()):
+            messages.warning(self.request, warning)
+        return response
+
+
+class ConsentRecordEditView(_EvidenceWarningMixin, generic.EditView):
+    pass
+
+
+class ConsentRecordCreateView(_EvidenceWarningMixin, generic.CreateView):
     def get_initial_form_instance(self):
         instance = super().get_initial_form_instance() or self.model()
         work_id = self.request.GET.get("work")
@@ -194,7 +254,7 @@ class ConsentRecordIndexView(generic.IndexView):
         return policy.admin_queryset(self.request.user, qs.filter(participant__in=visible))
 
 
-class ConsentRecordViewSet(PolicyViewSetMixin, ModelViewSet):
+class ConsentRecordViewSet(PolicyViewSetMixin, FrenchWordingMixin, ModelViewSet):
     model = ConsentRecord
     name = "consent_consentrecord"
     icon = "doc-full"
@@ -203,6 +263,7 @@ class ConsentRecordViewSet(PolicyViewSetMixin, ModelViewSet):
     copy_view_enabled = False
     inspect_view_enabled = True
     add_view_class = ConsentRecordCreateView
+    edit_view_class = ConsentRecordEditView
     index_view_class = ConsentRecordIndexView
     list_display = [
         "participant",
@@ -242,7 +303,7 @@ class ConsentRecordViewSet(PolicyViewSetMixin, ModelViewSet):
 
 
 
-class ParticipationViewSet(PolicyViewSetMixin, ModelViewSet):
+class ParticipationViewSet(PolicyViewSetMixin, FrenchWordingMixin, ModelViewSet):
     model = Participation
     name = "consent_participation"
     icon = "link"
@@ -255,7 +316,7 @@ class ParticipationViewSet(PolicyViewSetMixin, ModelViewSet):
 
 
 
-class WithdrawalViewSet(ModelViewSet):
+class WithdrawalViewSet(FrenchWordingMixin, ModelViewSet):
     model = Withdrawal
     name = "consent_withdrawal"
     icon = "warning"
@@ -292,7 +353,7 @@ class DeclarationCreateView(generic.CreateView):
         return instance
 
 
-class DeclarationViewSet(PolicyViewSetMixin, ModelViewSet):
+class DeclarationViewSet(PolicyViewSetMixin, FrenchWordingMixin, ModelViewSet):
     model = NoIdentifiablePersonDeclaration
     name = "consent_declaration"
     icon = "view"
@@ -305,7 +366,7 @@ class DeclarationViewSet(PolicyViewSetMixin, ModelViewSet):
 
 
 
-class AuditEntryViewSet(ModelViewSet):
+class AuditEntryViewSet(FrenchWordingMixin, ModelViewSet):
     model = AuditEntry
     name = "consent_audit"
     icon = "history"
@@ -320,7 +381,7 @@ class AuditEntryViewSet(ModelViewSet):
 
 
 
-class CuratorNoticeViewSet(ModelViewSet):
+class CuratorNoticeViewSet(FrenchWordingMixin, ModelViewSet):
     model = CuratorNotice
     name = "consent_notice"
     icon = "mail"

@@ -195,6 +195,14 @@ class ExhibitionPage(Page):
         context["exhibit"] = Exhibit.for_page(self, request)
         return context
 
+    def has_no_visible_work(self):
+        """Vrai si l'exposition cite des œuvres et qu'aucune n'a plus le consentement de son canal : après le
+        retrait de sa seule œuvre, elle n'a plus rien à montrer (l'avis aux commissaires le dit)."""
+        from .services import check_publication, collect_refs
+
+        where, _image_work = collect_refs(self)
+        return bool(where) and len(check_publication(self)) >= len(where)
+
     def serve(self, request, *args, **kwargs):
         response = super().serve(request, *args, **kwargs)
         exhibit = getattr(response, "context_data", {}).get("exhibit") if hasattr(response, "context_data") else None

@@ -1,6 +1,24 @@
-"""Panneau d'administration : l'état du consentement des œuvres d'une exposition."""
+"""Panneau d'administration : l'état du consentement des œuvres d'une exposition, revérifié à chaque
+changement du formulaire (exhibitions/js/consent-check.js → exhibitions_admin_consent_check), sans
+attendre l'enregistrement."""
 
+from django.urls import reverse
 from wagtail.admin.panels import Panel
+
+
+def consent_status_context(page, problems):
+    from consent.channels import Channel
+
+    from .views.admin import base_url_is_local, public_base_url
+
+    return {
+        "problems": problems,
+        "channel_label": Channel(page.publication_channel).label if page is not None else "",
+        "live": bool(page is not None and page.live),
+        "page": page,
+        "base_url": public_base_url(),
+        "base_url_is_local": base_url_is_local(),
+    }
 
 
 class ConsentStatusPanel(Panel):
@@ -8,22 +26,21 @@ class ConsentStatusPanel(Panel):
         template_name = "exhibitions/admin/consent_status_panel.html"
 
         def get_context_data(self, parent_context=None):
-            from consent.channels import Channel
-
             from .services import check_publication
 
             context = super().get_context_data(parent_context)
             page = self.instance
             problems = []
-            if page is not None and page.pk:
+            if page is not None and (page.pk or page.body):
                 try:
                     problems = check_publication(page)
                 except Exception:  # noqa: BLE001 - le panneau ne bloque jamais l'éditeur
                     problems = None
-            context.update({
-                "problems": problems,
-                "channel_label": Channel(page.publication_channel).label if page is not None else "",
-                "live": bool(page is not None and page.live),
-                "page": page,
-            })
+            context.update(consent_status_context(page, problems))
+            if page is not None and page.pk:
+                context["check_url"] = reverse("exhibitions_admin_consent_check", args=[page.pk])
+            else:
+                parent = (parent_context or {}).get("parent_page")
+                context["check_url"] = reverse("exhibitions_admin_consent_check_new") + (
+                    f"?parent={parent.pk}" if parent is not None else "")
             return context

@@ -239,6 +239,12 @@ class Exhibit:
             ["consent/includes/placeholder.html", "exhibitions/includes/placeholder.html"]
         ).template.name
 
+    @property
+    def nothing_visible(self):
+        """Vrai si la page cite des œuvres et qu'aucune n'est visible de ce visiteur (par exemple une
+        exposition dont la seule œuvre a été retirée) : la page le dit au lieu d'être vide."""
+        return bool(self.works) and not any(d is not None and d.allowed for d in self.decisions.values())
+
     # -- construction --------------------------------------------------------------------------
     @classmethod
     def for_page(cls, page, request):

@@ -74,6 +74,8 @@ def register_admin_urls():
     return [
         path("expositions/<int:pk>/catalogue.pdf", admin_views.catalogue, name="exhibitions_admin_catalogue"),
         path("expositions/<int:pk>/cartels.pdf", admin_views.labels, name="exhibitions_admin_labels"),
+        path("expositions/<int:pk>/consentement/", admin_views.consent_check, name="exhibitions_admin_consent_check"),
+        path("expositions/nouvelle/consentement/", admin_views.consent_check, name="exhibitions_admin_consent_check_new"),
     ]
 
 

@@ -1551,7 +1551,7 @@ def build_taxonomy(ctx):
 def build_users(ctx):
     """Comptes de démonstration. Mot de passe aléatoire, affiché une seule fois, à la création."""
     User = get_user_model()
-    editors = Group.objects.filter(name="Editors").first()
+    editors = Group.objects.filter(name__in=("Éditeurs", "Editors")).first()  # renommé par paroles 0002
     created = []
     for key, (username, first, last, partner_key, staff) in USERS.items():
         user = User.objects.filter(username=username).first()

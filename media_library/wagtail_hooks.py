@@ -9,6 +9,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 from consent.admin_columns import ConsentLabelsColumn
 from consent.panels import ConsentPanel
 from consent.viewsets import PolicyViewSetMixin
+from paroles.admin_wording import FrenchWordingMixin
 
 from .models import ContentWarning, Language, PartnerOrganisation, Project, Series, Theme, Work, Workshop
 from .panels import WorkFilesPanel
@@ -19,11 +20,21 @@ from .views import jobs as job_views
 from .views import release_admin
 
 
-class WorkViewSet(PolicyViewSetMixin, SnippetViewSet):
+class WorkCreateView(SnippetViewSet.add_view_class):
+    def get_success_url(self):
+        # Une œuvre neuve n'a pas encore de fichier : on enchaîne sur le téléversement.
+        return reverse("media_library_work_files", args=[self.object.pk])
+
+    def get_success_buttons(self):
+        return []
+
+
+class WorkViewSet(PolicyViewSetMixin, FrenchWordingMixin, SnippetViewSet):
     """Œuvres : chaque vue (liste, recherche, fiche, inspection, historique, usages, suppression,
     sélecteur…) demande la politique enregistrée (consent.policy) ; refusé = absent (404)."""
 
     model = Work
+    add_view_class = WorkCreateView
     icon = "media"
     menu_label = _("Œuvres")
     menu_order = 100
@@ -83,7 +94,7 @@ class WorkViewSet(PolicyViewSetMixin, SnippetViewSet):
         return super().get_queryset(request).select_related("project", "series", "partner")
 
 
-class TaxonomyViewSet(SnippetViewSet):
+class TaxonomyViewSet(FrenchWordingMixin, SnippetViewSet):
     add_to_admin_menu = False
     list_display = ["name", "name_bm"]
     search_fields = ["name", "name_bm"]

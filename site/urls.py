@@ -9,8 +9,8 @@ from .sitemaps import sitemap
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
-    # Catalogue des traductions pour les scripts (gettext() en JavaScript).
-    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    # Les textes des scripts du projet (gettext() en JavaScript) : le catalogue djangojs de site/locale.
+    path("jsi18n/", JavaScriptCatalog.as_view(packages=["paroles"]), name="javascript-catalog"),
     path("sitemap.xml", sitemap, name="sitemap"),
     path("", include("media_library.urls")),
     path("", include("consent.urls")),

@@ -19,6 +19,14 @@ def register_admin_urls():
     ]
 
 
+@hooks.register("insert_global_admin_js")
+def javascript_catalogue():
+    """Le catalogue des textes des scripts du projet (gettext()), avant les scripts des pages."""
+    from django.utils.html import format_html
+
+    return format_html('<script src="{}"></script>', reverse("javascript-catalog"))
+
+
 @hooks.register("register_account_menu_item")
 def register_otp_menu_item(request):
     return {

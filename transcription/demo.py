@@ -29,6 +29,8 @@ def _reference_cues(key):
 
 
 def build(ctx):
+    from .flows.approve import approve_track
+
     out = ctx.get("stdout")
     works = ctx.get("works", {})
     created = 0
@@ -44,7 +46,8 @@ def build(ctx):
             track = SubtitleTrack.objects.create(work=work, language="fr", status=SubtitleTrack.Status.IN_REVIEW,
                                                  source=SubtitleTrack.Source.HUMAN)
             track.replace_cues(cues)
-            track.approve(user=ctx.get("users", {}).get("curator"), allow_issues=True)
+            # Approuvée comme dans l'éditeur : la version téléphone sous-titrée est demandée au travailleur.
+            approve_track(track, ctx.get("users", {}).get("curator"), allow_issues=True)
         created += 1
     for key in BAMBARA_FROM_FRENCH:
         work = works.get(key)

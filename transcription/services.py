@@ -318,8 +318,10 @@ def copy_timings(work, source_language="fr", target_language="bm", *, todo_only=
 
 
 def approve_track(track, user=None, allow_issues=False):
-    track.approve(user=user, allow_issues=allow_issues)
-    return track
+    """Approuve la piste et demande sa version téléphone sous-titrée (transcription.flows.approve)."""
+    from .flows.approve import approve_track as approve
+
+    return approve(track, user, allow_issues=allow_issues)
 
 
 # --- Pseudonymisation ---------------------------------------------------------------------------

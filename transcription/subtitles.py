@@ -11,8 +11,8 @@ Le bambara n'a pas d'articles antéposés : la règle article/nom ne s'applique 
 (et à l'anglais, pour les quelques pistes destinées aux bailleurs).
 """
 
-import math
 import html
+import math
 import re
 from dataclasses import asdict, dataclass, field, replace
 
@@ -21,6 +21,15 @@ from django.utils.translation import gettext as _
 MAX_LINE = 42
 MAX_LINES = 2
 MAX_CPS = 17.0
+
+
+def round_half_up(value, digits):
+    """Arrondi au plus proche, moitié vers le haut, comme Math.floor(x * 10**n + 0.5) en JavaScript (le même
+    calcul en virgule flottante des deux côtés : le serveur et l'éditeur disent la même chose)."""
+    if value == float("inf"):
+        return value
+    scale = 10 ** digits
+    return math.floor(value * scale + 0.5) / scale
 MIN_DURATION = 5 / 6
 MAX_DURATION = 7.0
 MIN_GAP = 0.0
@@ -67,6 +76,13 @@ class Cue:
     @property
     def cps(self):
         return self.chars / self.duration if self.duration > 0 else float("inf")
+
+    @property
+    def cps_shown(self):
+        """Le débit tel qu'il est affiché (au dixième, arrondi au plus proche) : c'est lui qu'on compare à
+        la norme, ici comme dans l'éditeur (même calcul en JavaScript), pour que « 17.0 caractères par
+        seconde (maximum 17) » ne soit jamais signalé."""
+        return round_half_up(self.cps, 1)
 
     def as_dict(self):
         return {"start": round(self.start, 3), "end": round(self.end, 3), "text": self.text,
@@ -366,12 +382,13 @@ def validate(cues, language="fr"):
             if ends_with_article(line, language):
                 issues.append(Issue(n, "article", _("retour à la ligne entre « %(w)s » et son nom")
                                     % {"w": line.split()[-1]}, fixable=True))
-        if cue.duration < MIN_DURATION - 1e-6:
-            issues.append(Issue(n, "short", _("affichée %(d).2f s (minimum 5/6 s)") % {"d": cue.duration}))
-        if cue.duration > MAX_DURATION + 1e-6:
-            issues.append(Issue(n, "long", _("affichée %(d).2f s (maximum 7 s)") % {"d": cue.duration}))
-        if cue.cps > MAX_CPS + 1e-6:
-            issues.append(Issue(n, "cps", _("%(cps).1f caractères par seconde (maximum 17)") % {"cps": cue.cps}))
+        duration = round_half_up(cue.duration, 2)
+        if duration < round_half_up(MIN_DURATION, 2):
+            issues.append(Issue(n, "short", _("affichée %(d).2f s (minimum 5/6 s)") % {"d": duration}))
+        if duration > MAX_DURATION:
+            issues.append(Issue(n, "long", _("affichée %(d).2f s (maximum 7 s)") % {"d": duration}))
+        if cue.cps_shown > MAX_CPS:
+            issues.append(Issue(n, "cps", _("%(cps).1f caractères par seconde (maximum 17)") % {"cps": cue.cps_shown}))
         if n > 1 and cue.start < cues[n - 2].end - 1e-6:
             issues.append(Issue(n, "overlap", _("chevauche la réplique précédente (%(a)s < %(b)s)")
                                 % {"a": format_time(cue.start), "b": format_time(cues[n - 2].end)}))

@@ -28,7 +28,7 @@ from ..flows.record_screening import record_screening
 from ..selectors import journal_options
 
 # Changez ce numéro quand la coquille change : le service worker renouvelle alors son cache.
-SHELL_VERSION = "1"
+SHELL_VERSION = "2"  # 2 : le catalogue des textes (jsi18n) est gardé hors ligne
 
 
 def _login_required_json():
@@ -99,6 +99,7 @@ def service_worker(request):
     precache = [
         reverse("communication:journal"),
         reverse("communication:manifest"),
+        reverse("javascript-catalog"),  # les textes du script, hors ligne aussi
         static("communication/journal.js"),
         static("communication/journal.css"),
         static("paroles/css/paroles.css"),

@@ -72,6 +72,8 @@ def impact_of(works):
                 "url": _public_url(obj),
                 "admin_url": _admin_edit_url(obj),
                 "work_ids": [],
+                "live": bool(getattr(obj, "live", False)),
+                "emptied": _emptied(obj),
             }
             pages[key] = entry
         if int(ref.to_object_id) not in entry["work_ids"]:
@@ -142,6 +144,18 @@ def offline_copies(works, *, since=None):
     return recalled, pending
 
 
+def _emptied(obj):
+    """Une page (exposition) qui n'a plus aucune œuvre visible sur son canal."""
+    specific = getattr(obj, "specific", obj)
+    check = getattr(specific, "has_no_visible_work", None)
+    if check is None:
+        return False
+    try:
+        return bool(check())
+    except Exception:  # noqa: BLE001 - un avis incomplet ne doit pas bloquer un retrait
+        return False
+
+
 def _public_url(obj):
     url = getattr(obj, "url", "") if obj is not None else ""
     return url if isinstance(url, str) else ""
@@ -188,6 +202,12 @@ def record_withdrawal(participant, *, user, channels=(), works=(), effective_on=
             "p": len(impact.pages),
             "d": len(impact.downloads),
         }
+        emptied = [p["title"] for p in impact.pages if p.get("emptied") and p.get("live")]
+        if emptied:
+            message += " " + _(
+                "Plus aucune œuvre visible dans : %(pages)s. Ces pages publiées affichent un avis à la place ; "
+                "complétez-les ou dépubliez-les."
+            ) % {"pages": ", ".join(f"« {t} »" for t in emptied)}
         notice = CuratorNotice.objects.create(message=message, details={"withdrawal": withdrawal.pk, **impact.as_json()})
         notice.works.set(impact.works)
     return withdrawal, impact

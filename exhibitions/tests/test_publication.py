@@ -125,3 +125,19 @@ def test_withdrawal_after_publication_shows_placeholder_and_admin_warning(works,
     assert "n&#x27;ont plus le consentement" in edit.content.decode() or "n'ont plus le consentement" in edit.content.decode()
     home = admin_client.get("/admin/")
     assert "Expositions publiées à revoir" in home.content.decode()
+
+
+def test_exhibition_whose_only_work_is_withdrawn_says_so_and_its_curator_is_told(works, client, admin_user):
+    from consent.flows.withdraw import record_withdrawal
+    from consent.models import CuratorNotice
+
+    ok, _ = works
+    page = f.exhibition([ok], kind="online", publish=True)
+    assert "data-nothing-visible" not in client.get(page.url).content.decode()
+    record_withdrawal(ok.participations.first().participant, user=admin_user)
+    html = client.get(page.url).content.decode()
+    assert "data-nothing-visible" in html and "ne sont plus présentées" in html
+    notice = CuratorNotice.objects.get()
+    assert f"Plus aucune œuvre visible dans : « {page.title} »" in notice.message
+    (entry,) = [p for p in notice.details["pages"] if p["title"] == page.title]
+    assert entry["emptied"] is True and entry["live"] is True

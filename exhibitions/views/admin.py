@@ -1,11 +1,15 @@
 """Vues d'administration : catalogue PDF et cartels muraux d'une exposition (équipe seulement)."""
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.text import slugify
+from django.views.decorators.http import require_POST
+from wagtail.models import Page
 
 from consent.channels import Channel
 
@@ -22,8 +26,55 @@ def _page_for(request, pk):
 
 
 def _base_url(request, page):
-    site = page.get_site()
-    return site.root_url if site else request.build_absolute_uri("/").rstrip("/")
+    """L'adresse publique configurée (PAROLES_BASE_URL), pas le nom d'hôte du Site Wagtail : un QR code
+    imprimé doit mener au vrai site, pas à « http://localhost/ »."""
+    return public_base_url()
+
+
+def public_base_url():
+    return settings.PAROLES_BASE_URL.rstrip("/")
+
+
+def base_url_is_local():
+    """Vrai si l'adresse publique désigne cette machine seule (localhost, 127.0.0.1, ::1) : les QR codes
+    imprimés avec elle ne mèneraient nulle part depuis un téléphone."""
+    from urllib.parse import urlsplit
+
+    host = (urlsplit(public_base_url()).hostname or "").lower()
+    return host in {"", "localhost", "::1", "0.0.0.0"} or host.startswith("127.") or host.endswith(".localhost")
+
+
+@require_POST
+def consent_check(request, pk=None):
+    """L'état du consentement des œuvres d'après le formulaire en cours d'édition (pas encore enregistré) :
+    le panneau de l'éditeur se met à jour dès qu'une œuvre ou le type d'exposition change."""
+    from ..panels import consent_status_context
+    from ..services import check_publication
+
+    if pk is not None:
+        page = get_object_or_404(ExhibitionPage, pk=pk).get_latest_revision_as_object()
+        parent = page.get_parent()
+        if not page.permissions_for_user(request.user).can_edit():
+            raise PermissionDenied
+    else:
+        parent = get_object_or_404(Page, pk=request.GET.get("parent") or 0).specific
+        if not parent.permissions_for_user(request.user).can_add_subpage():
+            raise PermissionDenied
+        page = ExhibitionPage()
+    form_class = ExhibitionPage.get_edit_handler().get_form_class()
+    form = form_class(request.POST, request.FILES, instance=page, parent_page=parent, for_user=request.user)
+    form.is_valid()  # chaque champ est lu pour lui-même : un titre manquant n'empêche pas la vérification
+    for field in ("kind", "body"):
+        if field in form.cleaned_data:
+            setattr(page, field, form.cleaned_data[field])
+    try:
+        problems = check_publication(page)
+    except Exception:  # noqa: BLE001 - même règle que le panneau : il ne bloque jamais l'éditeur
+        problems = None
+    html = render_to_string("exhibitions/admin/consent_status.html", consent_status_context(page, problems), request)
+    response = HttpResponse(html)
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def museum_entries(page, request, channel):

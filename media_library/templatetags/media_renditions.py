@@ -2,7 +2,6 @@
 
 from django import template
 
-from ..models import format_timecode
 from ..processing.presets import IMAGE_FILTERS
 
 register = template.Library()
@@ -52,7 +51,14 @@ def download_url(url):
 
 @register.filter
 def timecode(seconds):
-    return format_timecode(seconds)
+    """« 0:15 », « 1:02:03 » : à la seconde près, comme sur un lecteur (les dixièmes restent dans les
+    champs de l'éditeur de chapitres et dans ses messages)."""
+    if seconds is None or seconds == "":
+        return ""
+    total = int(float(seconds))
+    h, rest = divmod(total, 3600)
+    m, s = divmod(rest, 60)
+    return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
 
 
 @register.filter

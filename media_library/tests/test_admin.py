@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 def upload(client, work, name, data):
     url = reverse("media_library_upload_file", args=[work.pk])
-    return client.post(url, {"file": SimpleUploadedFile(name, data)})
+    return client.post(url, {"file": SimpleUploadedFile(name, data)}, headers={"Accept": "application/json"})
 
 
 def test_admin_is_in_french(admin_client):
@@ -35,7 +35,25 @@ def test_create_work_in_admin(admin_client, project):
         "date_made_text": "", "place_made": "", "usage_note": "", "external_id": "",
     })
     assert response.status_code == 302, response.content.decode()[:2000]
-    assert Work.objects.get().title_bm == "Kalo ye"
+    work = Work.objects.get()
+    assert work.title_bm == "Kalo ye"
+    # Une œuvre neuve : on enchaîne sur ses fichiers, avec un message accordé au féminin.
+    assert response["Location"] == reverse("media_library_work_files", args=[work.pk])
+    page = admin_client.get(response["Location"]).content.decode()
+    assert "Œuvre « Les règles ne sont pas une honte » créée." in page
+
+
+def test_admin_wording_is_natural_french_per_model(admin_client, project):
+    html = admin_client.get(reverse("wagtailsnippets_media_library_work:add")).content.decode()
+    assert "Nouvelle œuvre" in html and "Nouvel(le)" not in html
+    html = admin_client.get(reverse("wagtailsnippets_media_library_project:add")).content.decode()
+    assert "Nouveau projet" in html
+    html = admin_client.get(reverse("wagtailsnippets_media_library_workshop:add")).content.decode()
+    assert "Nouvel atelier" in html
+    refused = admin_client.post(reverse("wagtailsnippets_media_library_work:add"), {"kind": "capsule", "title_fr": ""})
+    text = refused.content.decode()
+    assert "L&#x27;œuvre n&#x27;a pas pu être créée" in text or "L'œuvre n'a pas pu être créée" in text
+    assert "Le(la)" not in text and "créé(e)" not in text
 
 
 def test_upload_with_progress_page(admin_client, work, small_video):
@@ -47,6 +65,20 @@ def test_upload_with_progress_page(admin_client, work, small_video):
     data = r.json()["file"]
     assert data["media_type"] == "Vidéo" and data["width"] == 320
     assert MediaFile.objects.get().sha256 == data["sha256"]
+
+
+def test_upload_without_javascript_shows_a_page_not_json(admin_client, work, small_video):
+    """Le formulaire sans JavaScript (<noscript>) : retour à la page des fichiers avec un message, pas du JSON."""
+    url = reverse("media_library_upload_file", args=[work.pk])
+    files_page = reverse("media_library_work_files", args=[work.pk])
+    r = admin_client.post(url, {"file": SimpleUploadedFile("capsule.mp4", small_video.read_bytes())}, follow=True)
+    assert r.redirect_chain == [(files_page, 302)]
+    assert r["Content-Type"].startswith("text/html")
+    assert "« capsule.mp4 » enregistré" in r.content.decode()
+    r = admin_client.post(url, {"file": SimpleUploadedFile("vide.mp4", b"")}, follow=True)
+    assert r.redirect_chain == [(files_page, 302)]
+    assert "vide" in r.content.decode() and '"ok"' not in r.content.decode()
+    assert MediaFile.objects.count() == 1
 
 
 def test_upload_refusals_are_clear_and_french(admin_client, work, small_video):

@@ -143,3 +143,22 @@ def test_trashed_work_disappears(client, catalogue):
     w.save()
     assert "Film r/Egard" not in client.get("/archives/").content.decode()
     assert client.get(w.get_absolute_url()).status_code == 404
+
+
+def test_content_warning_comes_first_and_media_waits_for_the_visitor(client, project, publish, small_video):
+    """Avertissement d'abord : le lecteur est dans un <template> (aucun src actif) ; ?voir=1 (le lien du
+    bouton, sans JavaScript) montre le lecteur."""
+    import re
+
+    from media_library.models import ContentWarning
+
+    work = publish(WorkFactory(project=project, title_fr="Témoignage", kind="capsule", cleared=True))
+    ingest_file(work, small_video)
+    work.content_warnings.add(ContentWarning.objects.get_or_create(slug="violences-sexuelles", defaults={"name": "Violences sexuelles"})[0])
+    work.save()
+    html = client.get(work.get_absolute_url()).content.decode()
+    assert "Violences sexuelles" in html and "data-cw-show" in html
+    outside = re.sub(r"<template data-cw-media>.*?</template>", "", html, flags=re.S)
+    assert "<video" in html and "<video" not in outside and "/fichiers/" not in outside
+    shown = client.get(work.get_absolute_url() + "?voir=1").content.decode()
+    assert "<template data-cw-media>" not in shown and "<video" in shown

@@ -6,8 +6,10 @@ media_library.services.ingest, ou renvoie un refus clair en français.
 """
 
 from django.conf import settings
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
@@ -41,6 +43,18 @@ def work_files(request, pk):
     )
 
 
+def _wants_json(request):
+    """Le script de la page demande du JSON ; le formulaire sans JavaScript reçoit une vraie page."""
+    return "application/json" in request.headers.get("Accept", "")
+
+
+def _refuse(request, work, message, status):
+    if _wants_json(request):
+        return JsonResponse({"ok": False, "error": message}, status=status)
+    messages.error(request, message)
+    return redirect("media_library_work_files", work.pk)
+
+
 @require_POST
 def upload_file(request, pk):
     _check_change(request)
@@ -51,19 +65,20 @@ def upload_file(request, pk):
     except Exception:  # noqa: BLE001 - StopUpload, corps tronqué
         upload = None
     if getattr(request, "upload_too_large", False):
-        return JsonResponse(
-            {"ok": False, "error": _("Fichier trop volumineux : la limite est de %(limit)s.")
-             % {"limit": human_size(settings.PAROLES_MAX_UPLOAD_SIZE)}},
-            status=413,
-        )
+        return _refuse(request, work, _("Fichier trop volumineux : la limite est de %(limit)s.")
+                       % {"limit": human_size(settings.PAROLES_MAX_UPLOAD_SIZE)}, 413)
     if upload is None:
-        return JsonResponse({"ok": False, "error": _("Aucun fichier reçu (envoi interrompu ?). Réessayez.")}, status=400)
+        return _refuse(request, work, _("Aucun fichier reçu (envoi interrompu ?). Réessayez."), 400)
     try:
         media = ingest_file(work, upload, original_filename=upload.name, user=request.user)
     except MediaError as exc:
-        return JsonResponse({"ok": False, "error": str(exc)}, status=422)
+        return _refuse(request, work, str(exc), 422)
     finally:
         upload.close()
+    if not _wants_json(request):
+        messages.success(request, _("« %(name)s » enregistré (%(size)s). Les rendus sont en préparation.")
+                         % {"name": media.original_filename, "size": filesizeformat(media.size)})
+        return redirect("media_library_work_files", work.pk)
     return JsonResponse(
         {
             "ok": True,

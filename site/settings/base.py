@@ -149,12 +149,14 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # Langues : le français d'abord. Les contenus existent aussi en bambara (bm).
 LANGUAGE_CODE = "fr"
-LANGUAGES = [("fr", "Français"), ("en", "English")]
+# L'interface n'est offerte que dans les langues dont elle a un catalogue complet (site/locale/<langue>) :
+# le français. Les contenus (titres, sous-titres) gardent leurs champs bambara et anglais.
+LANGUAGES = [("fr", "Français")]
 LOCALE_PATHS = [SITE_DIR / "locale"]
 TIME_ZONE = env("PAROLES_TIME_ZONE", "Africa/Bamako")
 USE_I18N = True
 USE_TZ = True
-WAGTAILADMIN_PERMITTED_LANGUAGES = [("fr", "Français"), ("en", "English")]
+WAGTAILADMIN_PERMITTED_LANGUAGES = [("fr", "Français")]
 WAGTAIL_I18N_ENABLED = False
 WAGTAIL_CONTENT_LANGUAGES = [("fr", "Français")]
 
@@ -225,7 +227,10 @@ TASKS = {
 
 # Wagtail
 WAGTAIL_SITE_NAME = "Paroles"
-WAGTAILADMIN_BASE_URL = env("PAROLES_BASE_URL", "http://127.0.0.1:8000")
+# Adresse publique du site : liens des courriels et QR codes imprimés (l'administration avertit quand
+# elle désigne cette machine seule, localhost ou 127.0.0.1).
+PAROLES_BASE_URL = env("PAROLES_BASE_URL", "http://127.0.0.1:8000")
+WAGTAILADMIN_BASE_URL = PAROLES_BASE_URL
 # Sur PostgreSQL, racines françaises (« femmes » trouve « femme ») ; SQLite ignore ce réglage. Les formes
 # sans accents ni ponctuation sont indexées à part (media_library/search.py).
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database", "SEARCH_CONFIG": "french"}}
@@ -234,6 +239,7 @@ WAGTAILIMAGES_FORMAT_CONVERSIONS = {"avif": "webp", "heic": "jpeg"}
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp", "tif", "tiff"]
 WAGTAIL_ALLOW_UNICODE_SLUGS = True
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+WAGTAIL_GRAVATAR_PROVIDER_URL = None  # aucun avatar demandé à gravatar.com : rien ne sort vers Internet
 WAGTAIL_USAGE_COUNT_ENABLED = True
 WAGTAILADMIN_RECENT_EDITS_LIMIT = 5
 

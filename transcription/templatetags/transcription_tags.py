@@ -34,3 +34,34 @@ def timecode(seconds):
     h, rest = divmod(total, 3600)
     m, s = divmod(rest, 60)
     return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
+
+
+# Un paragraphe se ferme sur une fin de phrase après un silence, ou quand il devient long : la
+# transcription se lit comme un texte, pas comme une suite de répliques coupées en pleine phrase.
+PARAGRAPH_PAUSE = 2.0  # secondes de silence entre deux répliques
+PARAGRAPH_MAX_CHARS = 600
+SENTENCE_END = (".", "!", "?", "…", "»", '"')
+
+
+@register.filter
+def paragraphs(track):
+    """Les répliques de `track` groupées en paragraphes : [{"start", "cues": [cue, …]}, …]."""
+    out, current, length, previous = [], None, 0, None
+    for cue in track.cues.all():
+        text = " ".join(cue.text.split())
+        todo = bool(getattr(cue, "is_todo", False))
+        if not text and not todo:
+            continue
+        # Un passage encore à transcrire (bambara ?) clôt la phrase en cours : il est montré comme manquant.
+        ends_sentence = previous is not None and (
+            " ".join(previous.text.split()).endswith(SENTENCE_END) or getattr(previous, "is_todo", False))
+        pause = previous is not None and cue.start - previous.end >= PARAGRAPH_PAUSE
+        if current is None or (ends_sentence and (pause or length >= PARAGRAPH_MAX_CHARS)):
+            current = {"start": cue.start, "cues": []}
+            out.append(current)
+            length = 0
+        current["cues"].append({"start": cue.start, "end": cue.end, "text": text, "todo": todo,
+                                "origin": getattr(cue, "origin", "") or "", "language": getattr(cue, "language", "") or ""})
+        length += len(text) + 1
+        previous = cue
+    return out

@@ -54,3 +54,40 @@ def test_burn_in_service_stores_a_gated_rendition(project, tmp_path, make_track,
     assert rendition.status == "ready", rendition.error
     assert rendition.file and rendition.size > 1000 and rendition.is_current
     assert "/fichiers/sous-titre/" in rendition.get_serve_url()
+
+
+@pytest.mark.django_db
+def test_approving_a_track_makes_its_burned_phone_version(project, tmp_path, make_track,
+                                                         django_capture_on_commit_callbacks):
+    """Approuver (comme l'éditeur) suffit : la version téléphone sous-titrée est faite sans autre geste,
+    une seule fois par approbation ; une nouvelle approbation en refait une."""
+    from media_library.services.ingest import ingest_file
+    from media_library.tests.factories import WorkFactory
+    from transcription import services
+    from transcription.models import SubtitledRendition
+
+    work = WorkFactory(project=project, kind="capsule")
+    ingest_file(work, testing.make_video(tmp_path / "c.mp4", seconds=2), original_filename="c.mp4")
+    track = make_track(work, cues=[Cue(0.2, 1.8, "Bonjour.")])
+    assert not SubtitledRendition.objects.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.approve_track(track)
+    (rendition,) = SubtitledRendition.objects.filter(track=track)
+    assert rendition.status == "ready", rendition.error
+    assert rendition.is_current and rendition.size > 1000
+    with django_capture_on_commit_callbacks(execute=True):
+        from transcription.flows.approve import burn_in_if_needed
+
+        assert burn_in_if_needed(track) is None  # déjà faite pour cette approbation
+    assert SubtitledRendition.objects.filter(track=track).count() == 1
+
+
+@pytest.mark.django_db
+def test_approving_a_track_without_video_asks_no_burn_in(project, make_track):
+    from media_library.tests.factories import WorkFactory
+    from transcription import services
+    from transcription.models import SubtitledRendition
+
+    track = make_track(WorkFactory(project=project, kind="podcast"))
+    services.approve_track(track)
+    assert track.is_approved and not SubtitledRendition.objects.exists()

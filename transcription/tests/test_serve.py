@@ -135,10 +135,27 @@ def test_work_page_says_who_wrote_what(client, admin_client, public_video, make_
     assert "Qui a écrit ce texte" in html
     assert "une machine (reconnaissance vocale Whisper), relue par l'équipe" in html
     assert "manquant : passage pas encore transcrit (probablement en bambara)" in html
-    assert html.count('class="pl-transcript__line--machine"') == 1
-    assert 'class="pl-transcript__line--person" lang="bm"' in html
-    assert html.count('class="pl-transcript__line--todo" lang="bm"') == 1 and "[passage non transcrit]" in html
+    assert html.count('pl-transcript__line--machine"') == 1
+    assert 'pl-transcript__line--person" lang="bm"' in html
+    assert html.count('pl-transcript__line--todo" lang="bm"') == 1 and "[passage non transcrit]" in html
     assert "modele-prive" not in html  # le nom et le dossier du modèle restent dans l'administration
     admin = admin_client.get(reverse("transcription_work", args=[public_video.pk])).content.decode()
     assert "1 écrite par une machine (bm:/srv/modele-prive)" in admin
     assert "1 écrite par une personne" in admin and "1 manquante (à transcrire)" in admin
+
+
+def test_public_transcript_reads_as_paragraphs(client, public_video, make_track):
+    """Des paragraphes, pas des répliques : une phrase coupée sur deux répliques reste dans un même
+    paragraphe ; un silence après une fin de phrase en ouvre un nouveau."""
+    from transcription.subtitles import Cue
+
+    make_track(public_video, cues=[
+        Cue(0.0, 2.0, "Nous sommes parties"), Cue(2.1, 4.0, "de Mopti à pied."),
+        Cue(7.0, 9.0, "À Bamako, personne"), Cue(9.1, 11.0, "ne nous attendait."),
+    ], approve=True)
+    html = client.get(public_video.get_absolute_url()).content.decode()
+    assert html.count('class="pl-transcript__para"') == 2
+    first, second = html.split('class="pl-transcript__para"')[1:3]
+    assert "Nous sommes parties" in first and "de Mopti à pied." in first and "Bamako" not in first
+    assert "ne nous attendait." in second
+    assert "data-transcript-search" in html and ">0:07<" in second

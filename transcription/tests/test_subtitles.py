@@ -157,3 +157,16 @@ def test_shift_refuses_negative():
     assert subs.shift(cues, 1.5)[0].start == 2.5
     with pytest.raises(ValueError):
         subs.shift(cues, -2)
+
+
+def test_cps_is_compared_as_shown_no_false_breach():
+    """« 17.0 caractères par seconde (maximum 17) » n'est pas une faute : on compare le débit affiché."""
+    from transcription.subtitles import Cue, validate
+
+    # 42 caractères en 2,468 s : 17,018… car./s, affiché 17.0 → conforme.
+    ok = Cue(start=0.0, end=2.468, text="a" * 20 + " " + "b" * 21)
+    assert [i.code for i in validate([ok])] == []
+    # 42 caractères en 2,45 s : 17,14 car./s, affiché 17.1 → signalé, avec le chiffre affiché.
+    too_fast = Cue(start=0.0, end=2.45, text="a" * 20 + " " + "b" * 21)
+    issues = [i for i in validate([too_fast]) if i.code == "cps"]
+    assert len(issues) == 1 and issues[0].message.startswith("17.1 caractères")

@@ -12,6 +12,13 @@
 (function () {
   "use strict";
 
+  // Textes : catalogue JavaScript de Django (/jsi18n/, chargé avant ce script et gardé hors ligne par le
+  // service worker) ; sans lui, le français source s'affiche.
+  const gettext = window.gettext || ((s) => s);
+  const ngettext = window.ngettext || ((s, p, n) => (n === 1 ? s : p));
+  const interpolate = window.interpolate || ((fmt, obj) => fmt.replace(/%\((\w+)\)s/g, (m, k) => String(obj[k])));
+  const fmt = (text, values) => interpolate(text, values, true);
+
   const root = document.getElementById("journal");
   if (!root) return;
   const API = {
@@ -24,12 +31,12 @@
   const form = $("screening-form");
 
   const STATE_LABELS = {
-    invalid: "À corriger",
-    queued: "En attente d'envoi",
-    sending: "Envoi en cours",
-    accepted: "Reçue",
-    refused: "Refusée",
-    conflict: "Refusée",
+    invalid: gettext("À corriger"),
+    queued: gettext("En attente d'envoi"),
+    sending: gettext("Envoi en cours"),
+    accepted: gettext("Reçue"),
+    refused: gettext("Refusée"),
+    conflict: gettext("Refusée"),
   };
 
   /* ------------------------------------------------------------------ IndexedDB */
@@ -108,7 +115,7 @@
       const label = form.querySelector('label[for="f-place-' + d + '"]');
       if (d === depth) {
         const children = d === 1 ? placeChildren(null) : (parentId ? placeChildren(parentId) : []);
-        fill(sel, children.map((p) => ({ id: p.id, label: p.label })), d === 1 ? "— choisir —" : "— (facultatif) —");
+        fill(sel, children.map((p) => ({ id: p.id, label: p.label })), d === 1 ? gettext("— choisir —") : gettext("— (facultatif) —"));
         sel.hidden = children.length === 0;
         if (label) label.hidden = children.length === 0;
         if (selected && selected[d - 1]) sel.value = String(selected[d - 1]);
@@ -148,7 +155,7 @@
     work.className = "material-work";
     work.id = "f-material-work-" + n;
     work.setAttribute("aria-label", "Support " + n);
-    fill(work, options.works.map((w) => ({ id: w.id, label: w.label + " (" + w.kind + ")" })), "— choisir le support —");
+    fill(work, options.works.map((w) => ({ id: w.id, label: w.label + " (" + w.kind + ")" })), gettext("— choisir le support —"));
     const chapter = document.createElement("select");
     chapter.className = "material-chapter";
     chapter.setAttribute("aria-label", "Chapitre du support " + n);
@@ -156,8 +163,8 @@
     const excerpt = document.createElement("input");
     excerpt.type = "text";
     excerpt.className = "material-excerpt";
-    excerpt.placeholder = "Extrait (facultatif), par ex. 12:30 à 18:00";
-    excerpt.setAttribute("aria-label", "Extrait du support " + n);
+    excerpt.placeholder = gettext("Extrait (facultatif), par ex. 12:30 à 18:00");
+    excerpt.setAttribute("aria-label", fmt(gettext("Extrait du support %(n)s"), { n: n }));
     const remove = document.createElement("button");
     remove.type = "button";
     remove.className = "secondary";
@@ -166,7 +173,7 @@
     work.addEventListener("change", () => {
       const w = options.works.find((x) => String(x.id) === work.value);
       const chapters = (w && w.chapters) || [];
-      fill(chapter, chapters, "Œuvre entière");
+      fill(chapter, chapters, gettext("Œuvre entière"));
       chapter.hidden = chapters.length === 0;
     });
     row.append(work, chapter, excerpt, remove);
@@ -187,9 +194,9 @@
     }
     $("no-options").hidden = true;
     form.hidden = false;
-    fill($("f-partner"), options.partners, options.partners.length === 1 ? undefined : "— choisir —");
-    fill($("f-venue_type"), options.venue_types, "— choisir —");
-    fill($("f-channel"), options.channels, "— choisir —");
+    fill($("f-partner"), options.partners, options.partners.length === 1 ? undefined : gettext("— choisir —"));
+    fill($("f-venue_type"), options.venue_types, gettext("— choisir —"));
+    fill($("f-channel"), options.channels, gettext("— choisir —"));
     setupPlaceLevel(1, null, null);
     const themes = $("themes");
     themes.textContent = "";
@@ -392,7 +399,7 @@
       if (input) input.setAttribute("aria-invalid", "true");
     }
     const title = document.createElement("p");
-    title.textContent = "La fiche n'est pas cohérente : corrigez-la. Elle reste sur ce téléphone en attendant.";
+    title.textContent = gettext("La fiche n'est pas cohérente : corrigez-la. Elle reste sur ce téléphone en attendant.");
     summary.append(title, list);
     summary.hidden = false;
     summary.focus();
@@ -410,8 +417,8 @@
     const v = (f) => { const n = Number($("f-" + f).value); return Number.isFinite(n) ? n : 0; };
     const sum = rules.sex_age_fields.reduce((a, f) => a + v(f), 0);
     const groups = rules.group_fields.reduce((a, f) => a + v(f), 0);
-    $("sum-hint").textContent = "Filles + garçons + femmes + hommes = " + sum;
-    $("group-hint").textContent = "Somme des groupes = " + groups;
+    $("sum-hint").textContent = fmt(gettext("Filles + garçons + femmes + hommes = %(sum)s"), { sum: sum });
+    $("group-hint").textContent = fmt(gettext("Somme des groupes = %(sum)s"), { sum: groups });
   }
 
   /* ------------------------------------------------------------------ Liste des fiches */
@@ -419,7 +426,9 @@
     const p = entry.payload;
     const when = p.started_at ? p.started_at.slice(0, 16).replace("T", " ") : "?";
     const channel = options ? (options.channels.find((c) => c.value === p.channel) || {}).label : p.channel;
-    const count = p.estimated_audience ? "public estimé " + p.estimated_audience : (p.people_total || 0) + " personne(s)";
+    const people = p.people_total || 0;
+    const count = p.estimated_audience ? fmt(gettext("public estimé %(n)s"), { n: p.estimated_audience })
+      : fmt(ngettext("%(n)s personne", "%(n)s personnes", people), { n: people });
     return when + " · " + (channel || "") + " · " + count;
   }
 
@@ -442,7 +451,7 @@
       if (entry.reference) {
         const ref = document.createElement("p");
         ref.className = "entry-ref";
-        ref.textContent = "Référence " + entry.reference;
+        ref.textContent = fmt(gettext("Référence %(ref)s"), { ref: entry.reference });
         li.appendChild(ref);
       }
       if (entry.errors && (entry.state === "refused" || entry.state === "invalid" || entry.state === "conflict")) {
@@ -482,7 +491,7 @@
         del.className = "secondary";
         del.textContent = "Supprimer";
         del.addEventListener("click", async () => {
-          if (window.confirm("Supprimer cette fiche de ce téléphone ? Elle ne sera pas envoyée.")) {
+          if (window.confirm(gettext("Supprimer cette fiche de ce téléphone ? Elle ne sera pas envoyée."))) {
             await store.del(entry.id);
             renderEntries();
           }
@@ -559,7 +568,7 @@
     }
     resetForm();
     await renderEntries();
-    setStatus("Fiche enregistrée sur le téléphone.");
+    setStatus(gettext("Fiche enregistrée sur le téléphone."));
     sync();
   }
 
@@ -606,30 +615,30 @@
   async function sync() {
     if (syncing) return;
     if (!navigator.onLine) {
-      setStatus("Hors ligne : les fiches partiront au retour du réseau.");
+      setStatus(gettext("Hors ligne : les fiches partiront au retour du réseau."));
       return;
     }
     syncing = true;
     try {
       const entries = (await store.all()).filter((e) => e.state === "queued" || e.state === "sending");
-      if (!entries.length) { setStatus("En ligne. Toutes les fiches sont envoyées."); return; }
+      if (!entries.length) { setStatus(gettext("En ligne. Toutes les fiches sont envoyées.")); return; }
       let s;
       try {
         s = await fetchJSON(API.session);
       } catch (e) {
-        setStatus("Réseau indisponible : nouvel essai bientôt.");
+        setStatus(gettext("Réseau indisponible : nouvel essai bientôt."));
         return;
       }
       if (!s.data || !s.data.authenticated) {
         showLogin(true, "Connectez-vous pour envoyer vos " + entries.length + " fiche(s) en attente.");
-        setStatus("Connexion nécessaire pour envoyer.");
+        setStatus(gettext("Connexion nécessaire pour envoyer."));
         return;
       }
       showLogin(false);
       session = s.data;
       for (const entry of entries) {
         if (options && entry.user && entry.user !== session.user.id) {
-          entry.note = "Fiche d'un autre compte : elle partira quand ce compte sera connecté.";
+          entry.note = gettext("Fiche d'un autre compte : elle partira quand ce compte sera connecté.");
           await store.put(entry);
           continue;
         }
@@ -646,7 +655,7 @@
         } catch (e) {
           entry.state = "queued";
           await store.put(entry);
-          setStatus("Réseau coupé pendant l'envoi : nouvel essai bientôt.");
+          setStatus(gettext("Réseau coupé pendant l'envoi : nouvel essai bientôt."));
           break;
         }
         const status = result.response.status;
@@ -666,10 +675,10 @@
           entry.errors = result.data.errors;
         } else if (status >= 400 && status < 500) {
           entry.state = "refused";
-          entry.errors = (result.data && result.data.errors) || { __all__: ["Refusée par le serveur (" + status + ")."] };
+          entry.errors = (result.data && result.data.errors) || { __all__: [fmt(gettext("Refusée par le serveur (%(status)s)."), { status: status })] };
         } else {
           entry.state = "queued";
-          entry.note = "Le serveur n'a pas répondu correctement (" + status + ") : nouvel essai bientôt.";
+          entry.note = fmt(gettext("Le serveur n'a pas répondu correctement (%(status)s) : nouvel essai bientôt."), { status: status });
           await store.put(entry);
           break;
         }
@@ -677,7 +686,8 @@
         await store.put(entry);
       }
       const left = (await store.all()).filter((e) => e.state === "queued").length;
-      setStatus(left ? left + " fiche(s) en attente d'envoi." : "En ligne. Toutes les fiches sont envoyées.");
+      setStatus(left ? fmt(ngettext("%(n)s fiche en attente d'envoi.", "%(n)s fiches en attente d'envoi.", left), { n: left })
+        : gettext("En ligne. Toutes les fiches sont envoyées."));
     } finally {
       syncing = false;
       await renderEntries();
@@ -701,8 +711,8 @@
     for (const e of await store.all()) if (e.state === "accepted") await store.del(e.id);
     renderEntries();
   });
-  window.addEventListener("online", () => { setStatus("Réseau revenu : envoi…"); loadOptions().then(sync); });
-  window.addEventListener("offline", () => setStatus("Hors ligne : les fiches restent sur ce téléphone."));
+  window.addEventListener("online", () => { setStatus(gettext("Réseau revenu : envoi…")); loadOptions().then(sync); });
+  window.addEventListener("offline", () => setStatus(gettext("Hors ligne : les fiches restent sur ce téléphone.")));
   document.addEventListener("visibilitychange", () => { if (!document.hidden) sync(); });
 
   if ("serviceWorker" in navigator) {

@@ -6,11 +6,11 @@
 
   function setup(list) {
     var items = Array.prototype.slice.call(list.querySelectorAll("[data-chapter]"));
-    if (!items.length) return;
+    if (!items.length) return false;
     var uuid = items[0].getAttribute("data-for");
     var player = document.querySelector('[data-paroles-player="' + uuid + '"]') ||
       document.querySelector("[data-paroles-player]");
-    if (!player) return;
+    if (!player) return false;
     var chapters = items.map(function (li) {
       return { li: li, start: parseFloat(li.getAttribute("data-start")), end: parseFloat(li.getAttribute("data-end")) };
     });
@@ -69,8 +69,13 @@
   }
 
   function init() {
-    Array.prototype.forEach.call(document.querySelectorAll("[data-chapter-list]"), setup);
+    Array.prototype.forEach.call(document.querySelectorAll("[data-chapter-list]"), function (list) {
+      if (list.dataset.ready) return;
+      if (setup(list) !== false) list.dataset.ready = "1";
+    });
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
   else init();
+  // Lecteur montré plus tard (après un avertissement de contenu) : on s'y rattache alors.
+  document.addEventListener("paroles:media-shown", init);
 })();

@@ -1,8 +1,13 @@
-/* Téléversement avec progression : un fichier par requête, l'un après l'autre. */
+/* Téléversement avec progression : un fichier par requête, l'un après l'autre.
+   Le script est chargé dans <head> par l'administration de Wagtail, avant le formulaire : il démarre
+   quand le document est lu (DOMContentLoaded), jamais avant. */
 (function () {
   "use strict";
+  var _ = window.gettext || function (s) { return s; };
+
+  function init() {
   var form = document.getElementById("pl-upload");
-  if (!form) return;
+  if (!form || form.dataset.ready) return;
   var input = document.getElementById("pl-input");
   var drop = document.getElementById("pl-drop");
   var queue = document.getElementById("pl-queue");
@@ -39,6 +44,7 @@
     data.append("file", file, file.name);
     var xhr = new XMLHttpRequest();
     xhr.open("POST", form.action);
+    xhr.setRequestHeader("Accept", "application/json");
     xhr.setRequestHeader("X-CSRFToken", csrf);
     xhr.upload.onprogress = function (e) {
       if (e.lengthComputable) {
@@ -58,7 +64,7 @@
         ui.status.textContent = form.dataset.msgDone + " · " + f.media_type + " · " + f.size +
           (f.duration ? " · " + f.duration.toFixed(1) + " s" : "") + (f.width ? " · " + f.width + "×" + f.height : "");
       } else {
-        fail(ui, (body && body.error) || (xhr.status + " " + xhr.statusText));
+        fail(ui, (body && body.error) || _("Le serveur a refusé l'envoi (erreur %s). Réessayez.").replace("%s", xhr.status));
       }
       busy = false; next();
     };
@@ -84,4 +90,10 @@
     drop.addEventListener(t, function (e) { e.preventDefault(); drop.classList.remove("is-over"); });
   });
   drop.addEventListener("drop", function (e) { add(e.dataTransfer.files); });
+  drop.addEventListener("click", function (e) { if (e.target === drop) input.click(); });
+  form.dataset.ready = "1";
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
+  else init();
 })();

@@ -50,6 +50,10 @@
     w = w.toLowerCase().replace(/^[«"“(]+/, "");
     return !!articles[w] || (norms.articles.length > 0 && /['’]$/.test(w) && w.length <= 3);
   }
+  function roundHalfUp(x, digits) {
+    var scale = Math.pow(10, digits);
+    return Math.floor(x * scale + 0.5) / scale;
+  }
   function issuesFor(i) {
     var c = cues[i], out = [];
     if (!isFinite(c.start) || !isFinite(c.end)) return [msg("Badtime")];
@@ -62,10 +66,11 @@
       var words = l.trim().split(/\s+/);
       if (words.length && isArticle(words[words.length - 1])) out.push(msg("Article", { n: words[words.length - 1] }));
     });
-    var d = c.end - c.start, chars = c.text.replace(/\n/g, " ").trim().length;
-    if (d < norms.minDuration - 1e-6) out.push(msg("Short", { n: d.toFixed(2) }));
-    if (d > norms.maxDuration + 1e-6) out.push(msg("Long", { n: d.toFixed(2) }));
-    if (chars / d > norms.maxCps + 1e-6) out.push(msg("Cps", { n: (chars / d).toFixed(1), max: norms.maxCps }));
+    var d = roundHalfUp(c.end - c.start, 2), chars = c.text.replace(/\n/g, " ").trim().length;
+    var cps = roundHalfUp(chars / (c.end - c.start), 1);  // comparé tel qu'affiché, comme le serveur
+    if (d < roundHalfUp(norms.minDuration, 2)) out.push(msg("Short", { n: d.toFixed(2) }));
+    if (d > norms.maxDuration) out.push(msg("Long", { n: d.toFixed(2) }));
+    if (cps > norms.maxCps) out.push(msg("Cps", { n: cps.toFixed(1), max: norms.maxCps }));
     if (i > 0 && c.start < cues[i - 1].end - 1e-6) out.push(msg("Overlap"));
     return out;
   }

@@ -1,0 +1,90 @@
+"""Les personnes de l'histoire, dans Chromium : comptes créés par l'ORM (seulement eux), puis tout se
+fait par les pages, comme une personne le ferait. Chaque clic est compté ; les totaux vont dans
+test-artifacts/clics.json (le README en reprend les chiffres)."""
+
+import json
+from urllib.parse import urlsplit
+
+from django.contrib.auth import get_user_model
+
+from paroles.browser_testing import ARTIFACTS
+
+PASSWORD = "mot-de-passe-de-test-42"
+
+
+def account(username, *, role=None, partner=None, superuser=False, perms=()):
+    from django.contrib.auth.models import Permission
+
+    from consent.testing import user_with_role
+
+    User = get_user_model()
+    if superuser:
+        user = User.objects.create_superuser(username, f"{username}@example.org", PASSWORD)
+    elif role:
+        user = user_with_role(username, role, partner=partner, password=PASSWORD)
+    else:
+        user = User.objects.create_user(username, f"{username}@example.org", PASSWORD)
+    if role and superuser:
+        from consent.testing import ensure_roles
+
+        user.groups.add(ensure_roles()[role])
+    for perm in perms:
+        app_label, codename = perm.split(".")
+        user.user_permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+    if partner is not None:
+        partner.users.add(user)
+    return user
+
+
+class Person:
+    """Une personne devant son navigateur : `click` compte les clics, `requests` garde chaque adresse
+    demandée par la page (pour vérifier que rien ne sort vers Internet)."""
+
+    def __init__(self, context, base, name):
+        self.context, self.base, self.name = context, base, name
+        self.page = context.new_page()
+        self.page.set_default_timeout(30000)
+        self.clicks = 0
+        self.steps = {}
+        self.requests = []
+        context.on("request", lambda r: self.requests.append(r.url))
+
+    def click(self, target, **kwargs):
+        self.clicks += 1
+        locator = self.page.locator(target) if isinstance(target, str) else target
+        locator.click(**kwargs)
+
+    def step(self, label):
+        """Note le nombre de clics de l'étape qui se termine (pour le README)."""
+        self.steps[label] = self.clicks - sum(self.steps.values())
+
+    def login(self, username, next_url="/admin/"):
+        self.page.goto(self.base + "/admin/login/?next=" + next_url)
+        self.page.fill("#id_username", username)
+        self.page.fill("#id_password", PASSWORD)
+        self.click("button[type=submit]")
+        self.page.wait_for_url(lambda url: "/login/" not in url)
+
+    def choose(self, field_id, text):
+        """Un sélecteur de Wagtail (œuvre, projet, personne) : « Choisir… », puis le nom dans la fenêtre."""
+        page = self.page
+        self.click(f"#{field_id}-chooser [data-chooser-action-choose]")
+        modal = page.locator(".modal-content")
+        modal.wait_for()
+        self.click(modal.get_by_role("link", name=text).first)
+        page.wait_for_function(f"document.getElementById('{field_id}').value !== ''")
+        modal.wait_for(state="hidden")
+
+    def external_requests(self):
+        host = urlsplit(self.base).netloc
+        return [u for u in self.requests if urlsplit(u).scheme in ("http", "https") and urlsplit(u).netloc != host]
+
+    def save_clicks(self, story):
+        ARTIFACTS.mkdir(exist_ok=True)
+        path = ARTIFACTS / "clics.json"
+        data = json.loads(path.read_text()) if path.exists() else {}
+        data[story] = {"personne": self.name, "clics": self.clicks, "étapes": self.steps}
+        path.write_text(json.dumps(data, ensure_ascii=False, indent=2))
+
+    def shot(self, name):
+        self.page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)

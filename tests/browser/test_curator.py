@@ -1,0 +1,152 @@
+"""La commissaire, dans Chromium : elle crée une œuvre, téléverse le film par le sélecteur de fichiers
+puis par glisser-déposer, voit la progression puis les rendus arriver ; les refus sont en français ;
+aucune page de l'administration ne demande quoi que ce soit hors du site (pas de gravatar)."""
+
+import base64
+
+import pytest
+
+from consent.roles import CURATOR
+from media_library import testing
+from media_library.models import MediaFile, Rendition, Work
+from media_library.tests.factories import ProjectFactory
+
+from .people import Person, account
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def curator(db):
+    ProjectFactory(name="Protection des migrants")  # le catalogue existe déjà (projet)
+    return account("aminata", role=CURATOR, superuser=True)
+
+
+def _new_work(person, title):
+    page = person.page
+    page.goto(person.base + "/admin/snippets/media_library/work/")
+    person.click(page.get_by_role("link", name="Ajouter œuvre").or_(page.get_by_role("link", name="Ajouter")).first)
+    page.wait_for_selector("text=Nouvelle œuvre")
+    page.select_option("#id_kind", value="film")
+    page.fill("#id_title_fr", title)
+    person.click(page.get_by_role("tab", name="Catalogue"))
+    person.choose("id_project", "Protection des migrants")
+    person.click(page.get_by_role("button", name="Enregistrer").first)
+    # Une œuvre neuve enchaîne sur ses fichiers, avec un message accordé.
+    page.wait_for_url("**/fichiers/")
+    assert f"Œuvre « {title} » créée." in page.inner_text("body")
+    page.wait_for_selector("#pl-upload[data-ready='1']")  # le script a trouvé son formulaire
+
+
+def _wait_saved(page, n):
+    page.wait_for_function(f"document.querySelectorAll('#pl-queue .pl-ok').length >= {n}")
+
+
+def test_curator_uploads_the_film_with_the_file_chooser_and_sees_renditions(chromium, live_server, curator,
+                                                                            media_dir):
+    film = testing.make_video(media_dir / "regard.mp4", seconds=3, size="320x240")
+    context = chromium.new_context(locale="fr-FR", viewport={"width": 1400, "height": 1000})
+    person = Person(context, live_server.url, "commissaire")
+    person.login("aminata")
+    _new_work(person, "r/Egard")
+    person.step("créer l'œuvre")
+    page = person.page
+    with page.expect_file_chooser() as chooser:
+        person.click(page.get_by_text("Choisir des fichiers"))
+    with page.expect_response(lambda r: "/televerser/" in r.url or r.request.method == "POST") as response:
+        chooser.value.set_files(str(film))
+    assert response.value.status == 201
+    _wait_saved(page, 1)
+    row = page.locator("#pl-queue li").first
+    assert row.locator("progress").get_attribute("value") == "100"
+    assert "Enregistré · Vidéo" in row.inner_text() and "3.0 s" in row.inner_text()
+    person.step("téléverser le film")
+    person.shot("commissaire-1-televerse")
+    # Les rendus (immédiats en test) : web, téléphone, affiche.
+    person.click(page.get_by_role("link", name="Retour à l'œuvre"))
+    person.click(page.locator("a.button", has_text="Rendus ("))
+    page.wait_for_selector("table.pl-kinds")
+    table = page.inner_text("table.pl-kinds")
+    assert "web" in table and "phone" in table and "poster" in table
+    assert "pas encore fabriqué" not in table.split("poster")[0]
+    person.step("voir les rendus")
+    person.shot("commissaire-2-rendus")
+    work = Work.objects.get(title_fr="r/Egard")
+    media = MediaFile.objects.get(work=work)
+    assert {"web", "phone", "poster"} <= set(Rendition.objects.filter(media_file=media).values_list("kind", flat=True))
+    assert person.external_requests() == []
+    person.save_clicks("commissaire : téléverser le film (sélecteur de fichiers)")
+    context.close()
+
+
+def test_curator_drops_files_and_reads_french_refusals(chromium, live_server, curator, media_dir):
+    capsule = testing.make_video(media_dir / "capsule.mp4", seconds=3, size="320x240", freq=660)
+    context = chromium.new_context(locale="fr-FR", viewport={"width": 1400, "height": 1000})
+    person = Person(context, live_server.url, "commissaire")
+    person.login("aminata")
+    _new_work(person, "Capsule : les règles")
+    page = person.page
+
+    def drop(name, data, mime):
+        person.clicks += 1  # un glisser-déposer : un geste
+        page.evaluate(
+            """([b64, name, mime]) => {
+                const bytes = Uint8Array.from(atob(b64), c => c.charCodeAt(0));
+                const dt = new DataTransfer();
+                dt.items.add(new File([bytes], name, {type: mime}));
+                const zone = document.getElementById('pl-drop');
+                for (const type of ['dragenter', 'dragover', 'drop'])
+                    zone.dispatchEvent(new DragEvent(type, {dataTransfer: dt, bubbles: true, cancelable: true}));
+            }""",
+            [base64.b64encode(data).decode(), name, mime],
+        )
+
+    with page.expect_response(lambda r: r.request.method == "POST") as response:
+        drop("capsule.mp4", capsule.read_bytes(), "video/mp4")
+    assert response.value.status == 201
+    _wait_saved(page, 1)
+    person.step("déposer la capsule")
+    # Refus clairs, en français, sans rien enregistrer.
+    drop("vide.mp4", b"", "video/mp4")  # refusé dans la page, avant l'envoi
+    page.wait_for_selector("#pl-queue li:nth-child(2) .pl-error")
+    assert "vide" in page.inner_text("#pl-queue li:nth-child(2) .pl-error")
+    with page.expect_response(lambda r: r.request.method == "POST") as response:
+        drop("page.mp4", b"<!DOCTYPE html><html><body>faux</body></html>", "video/mp4")
+    assert response.value.status == 422
+    page.wait_for_selector("#pl-queue li:nth-child(3) .pl-error")
+    assert "HTML" in page.inner_text("#pl-queue li:nth-child(3) .pl-error")
+    with page.expect_response(lambda r: r.request.method == "POST") as response:
+        drop("copie.mp4", capsule.read_bytes(), "video/mp4")
+    assert response.value.status == 422
+    page.wait_for_selector("#pl-queue li:nth-child(4) .pl-error")
+    assert "Capsule : les règles" in page.inner_text("#pl-queue li:nth-child(4) .pl-error")  # doublon nommé
+    person.shot("commissaire-3-glisser-deposer")
+    assert MediaFile.objects.count() == 1
+    assert person.external_requests() == []
+    person.save_clicks("commissaire : déposer une capsule (glisser-déposer)")
+    context.close()
+
+
+def test_admin_pages_ask_nothing_outside_the_site(chromium, live_server, curator, media_dir):
+    """Pas d'avatar de gravatar.com, ni aucune autre ressource extérieure, sur les pages de l'admin."""
+    from media_library.services.ingest import ingest_file
+    from media_library.tests.factories import WorkFactory
+
+    work = WorkFactory(title_fr="Carte corporelle")
+    ingest_file(work, testing.make_pdf(media_dir / "carte.pdf"))
+    context = chromium.new_context(locale="fr-FR", viewport={"width": 1400, "height": 1000})
+    person = Person(context, live_server.url, "commissaire")
+    person.login("aminata")
+    pages = ["/admin/", "/admin/snippets/media_library/work/", f"/admin/snippets/media_library/work/edit/{work.pk}/",
+             f"/admin/archives/oeuvres/{work.pk}/fichiers/", f"/admin/archives/oeuvres/{work.pk}/rendus/",
+             "/admin/archives/travaux/", "/admin/consent_participant/", "/admin/consent_consentrecord/new/", "/admin/pages/",
+             "/admin/account/", "/admin/communication/tableau-de-bord/"]
+    for url in pages:
+        response = person.page.goto(live_server.url + url)
+        assert response.status == 200, url
+        person.page.wait_for_load_state("networkidle")
+        assert person.page.locator("img[src*='gravatar']").count() == 0, url
+        text = person.page.inner_text("body")
+        assert "Moderators approval" not in text and "Nouvel(le)" not in text, url
+    assert person.external_requests() == []
+    context.close()

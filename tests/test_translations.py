@@ -1,0 +1,139 @@
+"""Le français est complet : les catalogues (Python, gabarits, JavaScript) se compilent sans GNU gettext,
+chaque texte y est, et aucun gabarit ni script ne contient de texte français hors traduction."""
+
+import gettext
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.template.base import Lexer, TokenType
+
+from paroles import translations
+
+ROOT = Path(settings.BASE_DIR)
+APPS = ["site", "media_library", "consent", "transcription", "exhibitions", "communication"]
+FRENCH = re.compile(r"[A-Za-zÀ-ÿŒœ]{2,}")
+# Noms propres, sigles et signes qui ne se traduisent pas.
+NOT_TEXT = {"Paroles", "PDF", "MP4", "QR", "VTT", "SRT", "IIIF", "OAI", "PMH", "ODK", "CSV", "XLSX", "KoBoCollect",
+            "ARACEM", "IATI", "Wagtail", "OpenRosa", "XForms", "Whisper", "WEBVTT", "Ko", "Mo", "Go",
+            "Ctrl", "Alt", "Shift", "sha"}
+# Blocs de gabarit qui portent des noms de classes ou de langue, pas du texte.
+CODE_BLOCKS = {"body_class", "bodyclass", "lang"}
+
+
+def test_catalogues_compile_without_gnu_gettext_and_are_complete(tmp_path, settings):
+    locale = tmp_path / "locale"
+    shutil.copytree(ROOT / "site" / "locale", locale, ignore=shutil.ignore_patterns("*.mo"))
+    settings.LOCALE_PATHS = [locale]
+    compiled = translations.compile_all()
+    assert {p.name for p in compiled} == {"django.mo", "djangojs.mo"}
+    for po in translations.catalogues():
+        assert translations.problems(po) == [], po
+    catalogue = gettext.GNUTranslations(open(locale / "fr/LC_MESSAGES/djangojs.mo", "rb"))
+    assert catalogue.gettext("Hors ligne : les fiches restent sur ce téléphone.") == \
+        "Hors ligne : les fiches restent sur ce téléphone."
+    assert catalogue.ngettext("%(n)s résultat", "%(n)s résultats", 2) == "%(n)s résultats"
+    assert catalogue.info()["plural-forms"] == "nplurals=2; plural=(n > 1);"
+
+
+@pytest.mark.skipif(not shutil.which("msgfmt"), reason="GNU gettext absent : vérification supplémentaire ignorée")
+def test_javascript_catalogue_passes_msgfmt_check():
+    po = ROOT / "site/locale/fr/LC_MESSAGES/djangojs.po"
+    result = subprocess.run(["msgfmt", "--check", "-o", "/dev/null", str(po)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+
+
+def test_javascript_catalogue_is_served(client):
+    response = client.get("/jsi18n/")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Hors ligne : les fiches restent sur ce t\\u00e9l\\u00e9phone." in body  # JSON échappé
+    assert "django.gettext" in body.replace(" ", "")
+
+
+def test_interface_offers_only_translated_languages():
+    available = {code for code, _name in settings.LANGUAGES}
+    have_catalogue = {p.name for p in (ROOT / "site/locale").iterdir() if (p / "LC_MESSAGES/django.po").exists()}
+    assert available <= have_catalogue, available - have_catalogue
+
+
+def _template_texts(path):
+    """Les morceaux de texte d'un gabarit hors {% translate %} / {% blocktranslate %} / commentaires,
+    sans balises HTML (mais avec les attributs lus par les personnes : title, alt, aria-label,
+    placeholder), sans <script> ni <style>."""
+    source = path.read_text()
+    depth, skip, out, stack = 0, 0, [], []
+    for token in Lexer(source).tokenize():
+        if token.token_type == TokenType.BLOCK:
+            name = token.contents.split()[0] if token.contents else ""
+            if name in ("blocktranslate", "blocktrans"):
+                depth += 1
+            elif name in ("endblocktranslate", "endblocktrans"):
+                depth -= 1
+            elif name == "comment" or (name == "block" and token.contents.split()[1:2] and
+                                            token.contents.split()[1] in CODE_BLOCKS):
+                skip += 1
+                stack.append(True)
+                out.append(" ¤ ")
+                continue
+            elif name == "block":
+                stack.append(False)
+            elif name in ("endcomment", "endblock"):
+                if stack and stack.pop():
+                    skip -= 1
+            out.append(" ¤ ")
+        elif token.token_type == TokenType.TEXT and not depth and not skip:
+            out.append(token.contents)
+        else:
+            out.append(" ¤ ")
+    html = "".join(out)
+    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S | re.I)
+    html = re.sub(r"<!--.*?-->", " ", html, flags=re.S)
+    # Le bambara (lang="bm") est du contenu, pas de l'interface à traduire.
+    html = re.sub(r'<(\w+)\b[^>]*\blang="bm"[^>]*>.*?</\1>', " ", html, flags=re.S)
+    attrs = re.findall(r'\b(?:title|alt|aria-label|placeholder)="([^"]*)"', html)
+    text = re.sub(r"<[^>]*>", " ", html)
+    return [t for t in [*re.split(r"\s*¤\s*", text), *attrs] if t.strip()]
+
+
+def _suspicious(fragment):
+    words = [w for w in FRENCH.findall(fragment) if w not in NOT_TEXT]
+    return words and not fragment.strip().startswith(("{", "%"))
+
+
+def test_templates_have_no_french_text_outside_translation():
+    found = []
+    for app in APPS:
+        for path in sorted((ROOT / app / "templates").rglob("*.html")):
+            for fragment in _template_texts(path):
+                if _suspicious(fragment):
+                    found.append(f"{path.relative_to(ROOT)} : {fragment.strip()[:80]!r}")
+    assert found == []
+
+
+ACCENTS = re.compile("[àâäçéèêëîïôöùûüÿœæÀÂÄÇÉÈÊËÎÏÔÖÙÛÜŸŒÆ]")
+JS_STRING = re.compile(r'"((?:[^"\\\n]|\\.)*)"|\'((?:[^\'\\\n]|\\.)*)\'|`((?:[^`\\]|\\.)*)`')
+
+
+def test_scripts_have_no_french_text_outside_gettext():
+    """Un texte de script qui porte un accent français, ou plusieurs mots, passe par gettext()."""
+    found = []
+    for app in APPS:
+        for path in sorted((ROOT / app / "static").rglob("*.js")):
+            code = re.sub(r"/\*.*?\*/", lambda m: "\n" * m.group(0).count("\n"), path.read_text(), flags=re.S)
+            for n, line in enumerate(code.splitlines(), 1):
+                line = re.sub(r"(^|[^:])//.*$", r"\1", line)
+                for m in JS_STRING.finditer(line):
+                    text = next(g for g in m.groups() if g is not None)
+                    before = line[: m.start()].rstrip()
+                    wrapped = re.search(r"\b(n?gettext|pgettext|_)\($", before) or \
+                        re.search(r"ngettext\(\s*(?:\"(?:[^\"\\]|\\.)*\"|'(?:[^'\\]|\\.)*')\s*,$", before)
+                    accented = re.search(ACCENTS, text)
+                    words = re.search(r"[A-Za-z]{2,} [a-zàâçéèêëîïôûùœ]{2,}", text) and \
+                        not re.fullmatch(r"[\s\w\-.#\[\]=:,>*()\"'/]+", text)
+                    if (accented or words) and not wrapped:
+                        found.append(f"{path.relative_to(ROOT)}:{n} : {text[:70]!r}")
+    assert found == []
