@@ -170,7 +170,9 @@ HOSTILE = [
 @pytest.mark.parametrize(("name", "payload"), HOSTILE, ids=[h[0] for h in HOSTILE])
 def test_upload_refused_when_sniffed_type_not_allowed(admin_client, work, name, payload):
     url = reverse("media_library_upload_file", args=[work.pk])
-    response = admin_client.post(url, {"file": SimpleUploadedFile(name, payload, content_type="video/mp4")})
+    # Comme le script de téléversement (upload.js), qui demande du JSON.
+    response = admin_client.post(url, {"file": SimpleUploadedFile(name, payload, content_type="video/mp4")},
+                                 HTTP_ACCEPT="application/json")
     assert response.status_code == 422
     assert response.json()["ok"] is False and response.json()["error"]
     assert not MediaFile.objects.exists()
@@ -189,7 +191,8 @@ def test_traversal_file_names_are_sanitised_through_ingest_and_upload(admin_clie
 
     second = testing.make_audio(media_dir / "b.mp3", seconds=1)
     upload = SimpleUploadedFile("../../../etc/shadow.mp3", second.read_bytes(), content_type="audio/mpeg")
-    response = admin_client.post(reverse("media_library_upload_file", args=[work.pk]), {"file": upload})
+    response = admin_client.post(reverse("media_library_upload_file", args=[work.pk]), {"file": upload},
+                                 HTTP_ACCEPT="application/json")
     assert response.status_code in (200, 201), response.content
     uploaded = MediaFile.objects.get(pk=response.json()["file"]["id"])
     _assert_contained(uploaded)
