@@ -43,6 +43,12 @@ def fill_source_language(path):
     for entry in po:
         if entry.obsolete:
             continue
+        if "fuzzy" in entry.flags or entry.previous_msgid:
+            # msgmerge a deviné une « traduction » d'après un texte voisin (« stockage des fichiers » →
+            # « Choisir des fichiers ») : dans la langue source, le texte est son propre msgid.
+            entry.msgstr = ""
+            entry.msgstr_plural = {}
+            entry.previous_msgid = entry.previous_msgid_plural = entry.previous_msgctxt = None
         if entry.msgid_plural:
             if not any(entry.msgstr_plural.values()):
                 entry.msgstr_plural = {0: entry.msgid, 1: entry.msgid_plural}

@@ -14,7 +14,7 @@ from django.template.base import Lexer, TokenType
 from paroles import translations
 
 ROOT = Path(settings.BASE_DIR)
-APPS = ["site", "media_library", "consent", "transcription", "exhibitions", "communication"]
+APPS = ["site", "media_library", "consent", "transcription", "exhibitions", "communication", "interop", "iiif"]
 FRENCH = re.compile(r"[A-Za-zÀ-ÿŒœ]{2,}")
 # Noms propres, sigles et signes qui ne se traduisent pas.
 NOT_TEXT = {"Paroles", "PDF", "MP4", "QR", "VTT", "SRT", "IIIF", "OAI", "PMH", "ODK", "CSV", "XLSX", "KoBoCollect",
@@ -123,6 +123,8 @@ def test_scripts_have_no_french_text_outside_gettext():
     found = []
     for app in APPS:
         for path in sorted((ROOT / app / "static").rglob("*.js")):
+            if path.name.endswith(".min.js"):
+                continue  # bibliothèque tierce livrée telle quelle (OpenSeadragon)
             code = re.sub(r"/\*.*?\*/", lambda m: "\n" * m.group(0).count("\n"), path.read_text(), flags=re.S)
             for n, line in enumerate(code.splitlines(), 1):
                 line = re.sub(r"(^|[^:])//.*$", r"\1", line)
@@ -133,7 +135,28 @@ def test_scripts_have_no_french_text_outside_gettext():
                         re.search(r"ngettext\(\s*(?:\"(?:[^\"\\]|\\.)*\"|'(?:[^'\\]|\\.)*')\s*,$", before)
                     accented = re.search(ACCENTS, text)
                     words = re.search(r"[A-Za-z]{2,} [a-zàâçéèêëîïôûùœ]{2,}", text) and \
-                        not re.fullmatch(r"[\s\w\-.#\[\]=:,>*()\"'/]+", text)
+                        not re.fullmatch(r"[\s\w\-.#\[\]=:,>*()\"'/${}]+", text)  # noms de classes, gabarits `${…}`
                     if (accented or words) and not wrapped:
                         found.append(f"{path.relative_to(ROOT)}:{n} : {text[:70]!r}")
     assert found == []
+
+
+def test_french_catalogue_never_replaces_a_text_by_another():
+    """Le français est la langue source : chaque entrée dit exactement son texte. msgmerge devine sinon des
+    « traductions » d'après un texte voisin (« stockage des fichiers » devenait « Choisir des fichiers »)."""
+    import polib
+
+    from paroles import translations
+
+    wrong = []
+    for path in translations.catalogues("fr"):
+        for entry in polib.pofile(str(path)):
+            if entry.obsolete:
+                continue
+            if entry.msgid_plural:
+                ok = entry.msgstr_plural in ({}, {0: entry.msgid, 1: entry.msgid_plural})
+            else:
+                ok = entry.msgstr in ("", entry.msgid)
+            if not ok or "fuzzy" in entry.flags:
+                wrong.append(f"{path.name}: {entry.msgid[:60]!r} → {(entry.msgstr or '')[:60]!r}")
+    assert not wrong, "\n".join(wrong[:20])

@@ -17,7 +17,7 @@
   "use strict";
   const root = document.getElementById("offline-app");
   if (!root) return;
-  const gt = window.gettext || ((s) => s);
+  const gettext = window.gettext || ((s) => s);
   const fmt = window.interpolate || ((s, a) => s.replace(/%s/g, () => String(a.shift())));
   const CONF = {
     chunk: parseInt(root.dataset.chunk, 10) || 512 * 1024,
@@ -92,7 +92,7 @@
 
   function size(bytes) {
     if (bytes == null) return "";
-    const units = [gt("o"), gt("Ko"), gt("Mo"), gt("Go")];
+    const units = [gettext("o"), gettext("Ko"), gettext("Mo"), gettext("Go")];
     let n = bytes, i = 0;
     while (n >= 1024 && i < units.length - 1) { n /= 1024; i += 1; }
     return `${n.toFixed(i ? 1 : 0).replace(".", ",")} ${units[i]}`;
@@ -272,13 +272,13 @@
   }
 
   async function doSync() {
-    if (!online()) { setStatus(gt("Hors ligne : vous pouvez montrer ce qui est sur ce téléphone.")); return; }
-    setStatus(gt("Synchronisation…"));
+    if (!online()) { setStatus(gettext("Hors ligne : vous pouvez montrer ce qui est sur ce téléphone.")); return; }
+    setStatus(gettext("Synchronisation…"));
     let who;
-    try { who = await session(); } catch (e) { setStatus(gt("Hors ligne : vous pouvez montrer ce qui est sur ce téléphone.")); return; }
+    try { who = await session(); } catch (e) { setStatus(gettext("Hors ligne : vous pouvez montrer ce qui est sur ce téléphone.")); return; }
     if (!who.authenticated) {
       $("login-banner").hidden = false;
-      setStatus(gt("Non connecté·e : rien n'a été synchronisé."));
+      setStatus(gettext("Non connecté·e : rien n'a été synchronisé."));
       return;
     }
     $("login-banner").hidden = true;
@@ -302,7 +302,7 @@
       return doSync();
     }
     if (result.status !== 200 || !result.data) {
-      setStatus(gt("La synchronisation a échoué ; elle sera retentée au retour du réseau."));
+      setStatus(gettext("La synchronisation a échoué ; elle sera retentée au retour du réseau."));
       return;
     }
     const data = result.data;
@@ -336,7 +336,7 @@
     await setMeta("lastSync", confirmed);
     await loadOptions();
     await sendLogs(who.csrf_token);
-    setStatus(fmt(gt("Synchronisé le %s."), [new Date(confirmed).toLocaleString("fr-FR")]));
+    setStatus(fmt(gettext("Synchronisé le %s."), [new Date(confirmed).toLocaleString("fr-FR")]));
     await refresh();
     // Reprendre les téléchargements interrompus.
     for (const item of await all("items")) {
@@ -346,7 +346,7 @@
 
   function showNotice(text) {
     const box = $("notice");
-    box.textContent = text || gt("Un support a été retiré à la demande d'une personne concernée.");
+    box.textContent = text || gettext("Un support a été retiré à la demande d'une personne concernée.");
     box.hidden = false;
   }
 
@@ -387,14 +387,14 @@
       li.appendChild(el("p", { className: "hint" }, `${d.kind} · ${size(bytes)}`));
       if (item.state === "held") {
         if (expired(item, now)) {
-          li.appendChild(el("p", { className: "offline-banner" }, fmt(gt("Non confirmé depuis plus de %s jours : synchronisez pour le lire de nouveau."), [CONF.maxDays])));
+          li.appendChild(el("p", { className: "offline-banner" }, fmt(gettext("Non confirmé depuis plus de %s jours : synchronisez pour le lire de nouveau."), [CONF.maxDays])));
         } else {
           const actions = el("p", { className: "item-actions" });
           actions.appendChild(el("button", { type: "button", className: "play", onclick: () => play(item.id) },
-            d.files.length ? gt("Montrer") : gt("Lire le guide")));
+            d.files.length ? gettext("Montrer") : gettext("Lire le guide")));
           for (const [n, clip] of d.clips.entries()) {
             actions.appendChild(el("button", { type: "button", className: "secondary play-clip", onclick: () => play(item.id, n) },
-              fmt(gt("Extrait : %s"), [clip.title_fr])));
+              fmt(gettext("Extrait : %s"), [clip.title_fr])));
           }
           li.appendChild(actions);
         }
@@ -402,9 +402,9 @@
         const received = Object.values(item.progress || {}).reduce((sum, rec) => sum + (rec.received || 0), 0);
         const bar = el("progress", { max: 1, value: bytes ? Math.min(1, received / bytes) : 0, dataset: { progress: item.id } });
         li.appendChild(bar);
-        li.appendChild(el("p", { className: "hint" }, item.state === "interrupted" ? gt("Téléchargement interrompu : il reprendra là où il s'est arrêté.") : gt("Téléchargement en cours…")));
+        li.appendChild(el("p", { className: "hint" }, item.state === "interrupted" ? gettext("Téléchargement interrompu : il reprendra là où il s'est arrêté.") : gettext("Téléchargement en cours…")));
       }
-      li.appendChild(el("button", { type: "button", className: "secondary remove", onclick: async () => { await eraseItem(item.id); const del_ = (await getMeta("deleted")) || []; del_.push(item.id); await setMeta("deleted", del_); await refresh(); sync(); } }, gt("Retirer de ce téléphone")));
+      li.appendChild(el("button", { type: "button", className: "secondary remove", onclick: async () => { await eraseItem(item.id); const del_ = (await getMeta("deleted")) || []; del_.push(item.id); await setMeta("deleted", del_); await refresh(); sync(); } }, gettext("Retirer de ce téléphone")));
       list.appendChild(li);
     }
   }
@@ -415,33 +415,33 @@
     const heldIds = new Set(state.items.map((i) => i.id));
     const offer = state.catalogue.filter((d) => !heldIds.has(d.id));
     $("catalogue-empty").hidden = offer.length > 0;
-    if (state.catalogue.length && !offer.length) $("catalogue-empty").textContent = gt("Tout ce que vous pouvez prendre est déjà sur ce téléphone.");
+    if (state.catalogue.length && !offer.length) $("catalogue-empty").textContent = gettext("Tout ce que vous pouvez prendre est déjà sur ce téléphone.");
     for (const d of offer) {
       const li = el("li", { className: "item", dataset: { id: d.id } });
       li.appendChild(el("h3", {}, d.title_fr));
       if (d.title_bm) li.appendChild(el("p", { lang: "bm", className: "bm" }, d.title_bm));
       const bytes = d.files.reduce((s, f) => s + (f.size || 0), 0);
       const langs = d.files.filter((f) => f.kind === "track").map((f) => f.label).join(", ");
-      li.appendChild(el("p", { className: "hint" }, `${d.kind} · ${size(bytes)}` + (langs ? ` · ${fmt(gt("sous-titres : %s"), [langs])}` : "") +
-        (d.clips.length ? ` · ${fmt(gt("%s extrait(s)"), [d.clips.length])}` : "")));
-      li.appendChild(el("button", { type: "button", className: "take", onclick: () => take(d) }, gt("Prendre pour hors ligne")));
+      li.appendChild(el("p", { className: "hint" }, `${d.kind} · ${size(bytes)}` + (langs ? ` · ${fmt(gettext("sous-titres : %s"), [langs])}` : "") +
+        (d.clips.length ? ` · ${fmt(gettext("%s extrait(s)"), [d.clips.length])}` : "")));
+      li.appendChild(el("button", { type: "button", className: "take", onclick: () => take(d) }, gettext("Prendre pour hors ligne")));
       list.appendChild(li);
     }
   }
 
   async function renderStorage() {
-    if (!navigator.storage || !navigator.storage.estimate) { $("storage-text").textContent = gt("Espace inconnu sur ce navigateur."); return; }
+    if (!navigator.storage || !navigator.storage.estimate) { $("storage-text").textContent = gettext("Espace inconnu sur ce navigateur."); return; }
     const { usage, quota } = await navigator.storage.estimate();
     $("storage-bar").value = quota ? usage / quota : 0;
-    $("storage-text").textContent = fmt(gt("Utilisé : %s ; encore libre : %s."), [size(usage), size(Math.max(0, (quota || 0) - (usage || 0)))]);
+    $("storage-text").textContent = fmt(gettext("Utilisé : %s ; encore libre : %s."), [size(usage), size(Math.max(0, (quota || 0) - (usage || 0)))]);
   }
 
   async function askPersist() {
     if (!navigator.storage || !navigator.storage.persist) return;
     const persisted = (await navigator.storage.persisted()) || (await navigator.storage.persist());
     $("storage-persist").textContent = persisted
-      ? gt("Stockage protégé : le téléphone ne l'effacera pas de lui-même.")
-      : gt("Stockage non protégé : si le téléphone manque de place, il pourrait effacer ces supports.");
+      ? gettext("Stockage protégé : le téléphone ne l'effacera pas de lui-même.")
+      : gettext("Stockage non protégé : si le téléphone manque de place, il pourrait effacer ces supports.");
   }
 
   // ---------------------------------------------------------------- lecture
@@ -474,7 +474,7 @@
     if (!item || item.state !== "held") return;
     if (expired(item, now)) {
       $("player-section").hidden = false;
-      $("player-error").textContent = fmt(gt("Non confirmé depuis plus de %s jours : synchronisez pour le lire de nouveau."), [CONF.maxDays]);
+      $("player-error").textContent = fmt(gettext("Non confirmé depuis plus de %s jours : synchronisez pour le lire de nouveau."), [CONF.maxDays]);
       $("player-error").hidden = false;
       return;
     }
@@ -514,7 +514,7 @@
   function renderGuide(d) {
     const box = $("guide");
     box.textContent = "";
-    box.appendChild(el("h3", {}, gt("Guide de discussion")));
+    box.appendChild(el("h3", {}, gettext("Guide de discussion")));
     const section = (title, lines, bm) => {
       if (!lines || !lines.length) return;
       if (title) box.appendChild(el("h4", {}, title));
@@ -524,12 +524,12 @@
     };
     if (d.summary_fr) box.appendChild(el("p", {}, d.summary_fr));
     if (d.summary_bm) box.appendChild(el("p", { lang: "bm", className: "bm" }, d.summary_bm));
-    section(gt("Précautions"), d.guide.cautions);
-    section(gt("Messages clés"), d.guide.messages);
+    section(gettext("Précautions"), d.guide.cautions);
+    section(gettext("Messages clés"), d.guide.messages);
     section("", d.guide.messages_bm, true);
-    section(gt("Questions pour ouvrir"), d.guide.questions);
+    section(gettext("Questions pour ouvrir"), d.guide.questions);
     section("", d.guide.questions_bm, true);
-    if (d.clips.length) section(gt("Extraits conseillés"), d.clips.map((c) => c.title_fr));
+    if (d.clips.length) section(gettext("Extraits conseillés"), d.clips.map((c) => c.title_fr));
   }
 
   // ---------------------------------------------------------------- fiches de séance
@@ -540,7 +540,7 @@
 
   function fillSelect(select, entries, value) {
     select.textContent = "";
-    select.appendChild(el("option", { value: "" }, gt("— choisir —")));
+    select.appendChild(el("option", { value: "" }, gettext("— choisir —")));
     for (const [v, label] of entries) select.appendChild(el("option", { value: String(v) }, label));
     if (value != null) select.value = String(value);
   }
@@ -554,7 +554,7 @@
     const options = await getMeta("options");
     $("log-errors").hidden = true;
     if (!options) {
-      $("log-errors").textContent = gt("Le formulaire n'est pas encore prêt sur ce téléphone : synchronisez une première fois avec du réseau.");
+      $("log-errors").textContent = gettext("Le formulaire n'est pas encore prêt sur ce téléphone : synchronisez une première fois avec du réseau.");
       $("log-errors").hidden = false;
       $("log-form").hidden = false;
       return;
@@ -601,7 +601,7 @@
     }
     const missing = ["partner", "place", "venue_type", "channel"].filter((k) => !payload[k]);
     if (missing.length || !payload.materials.length) {
-      $("log-errors").textContent = payload.materials.length ? gt("Indiquez l'organisation, le lieu, le type de lieu et le canal.") : gt("Indiquez au moins un support montré.");
+      $("log-errors").textContent = payload.materials.length ? gettext("Indiquez l'organisation, le lieu, le type de lieu et le canal.") : gettext("Indiquez au moins un support montré.");
       $("log-errors").hidden = false;
       return;
     }
@@ -641,7 +641,7 @@
     const list = $("log-list");
     list.textContent = "";
     for (const log of state.logs.sort((a, b) => a.created - b.created)) {
-      const labels = { queued: gt("en attente du réseau"), accepted: gt("reçue"), refused: gt("refusée") };
+      const labels = { queued: gettext("en attente du réseau"), accepted: gettext("reçue"), refused: gettext("refusée") };
       const li = el("li", { className: `entry entry-${log.state}`, dataset: { id: log.id, state: log.state } });
       li.appendChild(el("span", { className: `badge badge-${log.state}` }, labels[log.state] || log.state));
       li.appendChild(document.createTextNode(` ${new Date(log.payload.started_at).toLocaleString("fr-FR")}`));
@@ -653,7 +653,7 @@
   // ---------------------------------------------------------------- déconnexion
   async function logout() {
     const queued = (await all("logs")).filter((l) => l.state === "queued");
-    if (queued.length && !window.confirm(gt("Des fiches de séance ne sont pas encore envoyées ; elles seront perdues. Se déconnecter quand même ?"))) return;
+    if (queued.length && !window.confirm(gettext("Des fiches de séance ne sont pas encore envoyées ; elles seront perdues. Se déconnecter quand même ?"))) return;
     let csrf = null;
     try { csrf = (await session()).csrf_token; } catch (e) { csrf = null; }
     await wipeAll();
@@ -664,7 +664,7 @@
     // Rien n'est rouvert : la base de l'application reste effacée jusqu'à la prochaine connexion.
     state.items = []; state.catalogue = []; state.logs = []; state.played = [];
     renderHeld(Date.now()); renderCatalogue(); renderLogs(); renderStorage();
-    setStatus(gt("Déconnecté·e : tout ce que cette application gardait sur ce téléphone est effacé."));
+    setStatus(gettext("Déconnecté·e : tout ce que cette application gardait sur ce téléphone est effacé."));
     $("login-banner").hidden = false;
   }
 
@@ -682,7 +682,7 @@
     $("cancel-log").addEventListener("click", () => { $("log-form").hidden = true; });
     $("log-form").addEventListener("submit", saveLog);
     window.addEventListener("online", () => sync());
-    window.addEventListener("offline", () => setStatus(gt("Hors ligne : vous pouvez montrer ce qui est sur ce téléphone.")));
+    window.addEventListener("offline", () => setStatus(gettext("Hors ligne : vous pouvez montrer ce qui est sur ce téléphone.")));
     if ("serviceWorker" in navigator) {
       navigator.serviceWorker.register(CONF.sw, { scope: CONF.scope }).catch(() => {});
     }
