@@ -342,6 +342,11 @@ class WorkAccessPolicy(ModelPermissionPolicy):
             return True
         return variant is not None and set(required_flags) <= access.variant_flags(variant)
 
+    def may_name_publicly(self, organisation):
+        """Une organisation partenaire peut-elle être nommée dans une publication publique (IATI, pages) ?
+        Jamais une communauté protégée."""
+        return not getattr(organisation, "is_protected_community", False)
+
     def organisations(self, user):
         """Les organisations partenaires dont `user` est membre (identifiants)."""
         return set(access.user_context(user).org_ids)

@@ -2,7 +2,7 @@
 (body map avec ses détails numérotés, Photo Voice avec les mots de l'enfant), une exposition entière.
 
 Un manifeste ne liste que ce que la porte servirait à cet appelant, maintenant : chaque œuvre est
-décidée par `media_library.gate.check_access` avec sa pyramide comme variante, exactement comme ses
+décidée par la politique (`consent.policy.policy.decide`) avec sa pyramide comme variante, exactement comme ses
 tuiles. Une œuvre refusée n'apparaît pas (ni titre, ni canevas, ni annotation).
 
 Les détails numérotés d'une body map deviennent des annotations Web (W3C) `commenting` sur leur
@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from iiif_prezi3 import Annotation, AnnotationPage, Canvas, Manifest, ServiceV3
 
-from media_library.gate import check_access
+from consent.policy import policy
 from media_library.models import Licence, MediaType
 
 # Licences du fonds → URI Creative Commons ou rightsstatements.org (le `rights` IIIF).
@@ -73,7 +73,7 @@ def allowed_pyramid(request, work, channel):
     rendition = pyramid_for(work)
     if rendition is None:
         return None
-    return rendition if check_access(request, work, channel, variant=rendition).allowed else None
+    return rendition if policy.decide(request.user, work, channel, variant=rendition).allowed else None
 
 
 def _abs(request, name, **kwargs):

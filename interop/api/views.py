@@ -14,6 +14,8 @@ from wagtail.api.v3.auth import BearerTokenAuth
 from communication.flows.record_screening import record_screening
 from consent.access import decide, visible_works
 from consent.channels import Channel
+from consent.policy import policy
+from media_library.links import LINK_ONLY
 from media_library.models import Work
 
 from .schemas import (
@@ -68,15 +70,24 @@ class Page(Schema):
     offset: int = Field(0, ge=0)
 
 
+# Ce que l'API annonce d'une œuvre : ses rendus (sans métadonnées), jamais l'original, qui ne sort que
+# pour l'équipe de l'archive. Presse et diffusion : aucun fichier, ils ne sortent que par un lien remis à
+# une personne nommée (media_library.links.ReleaseLink).
+API_RENDITIONS = ("web", "phone", "audio", "poster", "pdf_cover")
+
+
 def _work_out(request, work, channel, decision):
     files = []
-    if not decision.required_variant_flags:
-        # L'original ne remplit pas une condition de floutage ou de voix : on ne l'annonce pas.
-        files = [
-            FileOut(url=request.build_absolute_uri(f.get_serve_url(channel)), media_type=f.media_type,
-                    mime_type=f.mime_type, size=f.size)
-            for f in work.files.all() if f.status == f.Status.READY
-        ]
+    if channel not in LINK_ONLY:
+        for media in work.files.all():
+            if media.status != media.Status.READY:
+                continue
+            for rendition in media.renditions.all():
+                if rendition.kind in API_RENDITIONS and rendition.chapter_id is None and rendition.file \
+                        and policy.admits(decision, rendition):
+                    files.append(FileOut(url=request.build_absolute_uri(rendition.get_serve_url(channel)),
+                                         media_type=media.media_type, mime_type=rendition.mime_type,
+                                         size=rendition.size))
     return WorkOut(
         id=work.pk, kind=work.kind, title_fr=work.title_fr, title_bm=work.title_bm,
         description_fr=work.description_fr, description_bm=work.description_bm,
@@ -93,7 +104,7 @@ def list_works(request, page: Query[Page]):
     qs = visible_works(request.user, channel, Work.objects.all()).select_related("project").order_by("pk")
     count = qs.count()
     items = []
-    for work in qs.prefetch_related("files")[page.offset:page.offset + page.limit]:
+    for work in qs.prefetch_related("files__renditions")[page.offset:page.offset + page.limit]:
         decision = decide(request.user, work, channel)
         if decision.allowed:
             items.append(_work_out(request, work, channel, decision))
@@ -108,7 +119,7 @@ class ChannelOnly(Schema):
          summary="Une œuvre (404 si elle n'existe pas OU si le consentement la refuse)")
 def get_work(request, work_id: int, params: Query[ChannelOnly]):
     channel = Channel(params.channel.value)
-    work = Work.objects.select_related("project").prefetch_related("files").filter(pk=work_id).first()
+    work = Work.objects.select_related("project").prefetch_related("files__renditions").filter(pk=work_id).first()
     if work is None:
         raise Http404
     decision = decide(request.user, work, channel)

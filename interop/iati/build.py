@@ -7,6 +7,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 from lxml import etree
 
+from consent.policy import policy
 from communication.dashboard import Filters, suppress
 from communication.exports import rows as indicator_rows
 from communication.models import GROUP_FIELDS, SEX_AGE_FIELDS, CommunicationPlan, Measure, Screening
@@ -110,8 +111,8 @@ def activity(plan, *, now=None):
     partners = {}
     for activity_ in plan.activities.select_related("partner"):
         p = activity_.partner
-        # Une communauté protégée n'est jamais nommée dans une publication publique.
-        if not p.is_protected_community:
+        # Une communauté protégée n'est jamais nommée dans une publication publique (la politique le dit).
+        if policy.may_name_publicly(p):
             partners[p.pk] = p
     for p in sorted(partners.values(), key=lambda p: p.name):
         _narrative(el, "participating-org", p.name, role="4", type="22")
