@@ -204,10 +204,10 @@ def test_offline_toolkit_recall_end_to_end(chromium, live_server, field, admin_u
 
 
 def test_resume_after_a_cut_time_limit_and_logout_wipe(chromium, live_server, field, monkeypatch):
-    monkeypatch.setattr(offline_views, "CHUNK_BYTES", 32 * 1024)
+    monkeypatch.setattr(offline_views, "CHUNK_BYTES", 16 * 1024)
     capsule = field["works"][0]
     phone = Rendition.objects.get(media_file__work=capsule, kind="phone", chapter__isnull=True)
-    assert phone.size > 3 * 32 * 1024
+    assert phone.size > 3 * 16 * 1024
     # Service worker bloqué : Playwright ne voit pas les requêtes qu'un service worker relaie.
     context, page, _outside = open_app(chromium, live_server, field["awa"], service_workers="block")
     ranges, cut = [], []
@@ -227,7 +227,7 @@ def test_resume_after_a_cut_time_limit_and_logout_wipe(chromium, live_server, fi
         return li && li.querySelector('progress').value; })()""")
     assert 0 < progress < 1
     wait_until(page, "document.querySelectorAll('#held-list > li[data-state=held]').length === 1")
-    chunk = 32 * 1024
+    chunk = 16 * 1024
     assert ranges[0] == f"bytes=0-{chunk - 1}"
     assert ranges[1] == f"bytes={chunk}-{2 * chunk - 1}"  # coupée
     assert ranges[2] == f"bytes={chunk}-{2 * chunk - 1}"  # reprise : la même tranche, pas le début

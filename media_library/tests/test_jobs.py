@@ -203,7 +203,7 @@ def test_rebuild_renditions_command_only_touches_the_requested_kind(media):
     assert "1 fichier(s) réussi(s)" in out.getvalue()
     before = {r.kind: r.file.name for r in Rendition.objects.filter(media_file=media)}
     assert {"web", "phone", "audio", "poster", "thumbs"} <= set(before)
-    with override_settings(PAROLES_RENDITION_PRESETS={"video": {"phone": {"ab": "48k"}}}):
+    with override_settings(PAROLES_RENDITION_PRESETS={"video": {"phone": {"ab": "32k"}}}):
         call_command("rebuild_renditions", "--kind", "phone", "--work", str(media.work.pk), stdout=out, stderr=err)
     after = {r.kind: r.file.name for r in Rendition.objects.filter(media_file=media)}
     assert after["phone"] != before["phone"]
