@@ -42,7 +42,10 @@ def basic_header(client):
     return {"HTTP_AUTHORIZATION": "Basic " + base64.b64encode(raw).decode()}
 
 
-@register_surface("ODK : supports du formulaire (supports.csv)", channels=PARTNER)
+# Le formulaire ODK est celui d'une animatrice (les œuvres qu'elle peut montrer pour son organisation) :
+# une responsable du consentement, membre d'aucune organisation, n'en a pas.
+@register_surface("ODK : supports du formulaire (supports.csv)", channels=PARTNER,
+                  roles=("anonymous", "facilitator", "other_facilitator", "partner_admin", "curator", "curator_outside"))
 def odk_form_media(client, work, channel):
     response = client.get("/odk/forms/paroles-projection/media/supports.csv", **basic_header(client))
     return response.status_code == 200 and work.title_fr.encode() in response.content
@@ -91,13 +94,14 @@ def api_toolkit(client, work, channel):
     )
 
 
-@register_surface("OAI-PMH (ListRecords, oai_dc)", channels=["website"])
+# OAI-PMH et IATI publient pour le public, quel que soit qui moissonne.
+@register_surface("OAI-PMH (ListRecords, oai_dc)", channels=["website"], audience="public")
 def oai_list_records(client, work, channel):
     response = client.get("/oai/?verb=ListRecords&metadataPrefix=oai_dc")
     return response.status_code == 200 and work.title_fr.encode() in response.content
 
 
-@register_surface("OAI-PMH (GetRecord)", channels=["website"])
+@register_surface("OAI-PMH (GetRecord)", channels=["website"], audience="public")
 def oai_get_record(client, work, channel):
     from interop.oai.views import identifier_prefix
 
@@ -116,7 +120,7 @@ def _plan(work):
                                          start_date=dt.date(2022, 1, 1), end_date=dt.date(2022, 12, 31))
 
 
-@register_surface("IATI 2.03 (liens vers les œuvres)", channels=["website"], setup=_plan)
+@register_surface("IATI 2.03 (liens vers les œuvres)", channels=["website"], setup=_plan, audience="public")
 def iati_document_links(client, work, channel):
     """Le fichier IATI est public (registre IATI) : il ne doit lier que ce que le public du site peut voir."""
     from lxml import etree

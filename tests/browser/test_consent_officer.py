@@ -66,7 +66,11 @@ def test_officer_records_a_withdrawal_reads_its_impact_and_the_work_disappears(c
     account("fatoumata", role=CONSENT_OFFICER)
     awa = account("awa", role=FACILITATOR, partner=partner)
     media = work.files.get()
-    file_url = media.get_serve_url("website")
+    # Le public et les partenaires reçoivent un rendu sans métadonnées, jamais l'original.
+    from media_library.processing.images import ensure_archive_image
+
+    rendition = ensure_archive_image(media).get_rendition("max-400x400")
+    file_url = rendition.get_serve_url("website")
     anonymous = chromium.new_context(locale="fr-FR")
     assert anonymous.request.get(live_server.url + work.get_absolute_url()).status == 200
     assert anonymous.request.get(live_server.url + file_url).status == 200
@@ -74,7 +78,7 @@ def test_officer_records_a_withdrawal_reads_its_impact_and_the_work_disappears(c
     # Une animatrice a téléchargé le fichier (par la porte) : la responsable devra la contacter.
     facilitator = chromium.new_context(locale="fr-FR")
     facilitator.add_cookies([session_cookie(live_server, awa)])
-    assert facilitator.request.get(live_server.url + media.get_serve_url("facilitator_download")).status == 200
+    assert facilitator.request.get(live_server.url + rendition.get_serve_url("facilitator_download")).status == 200
     facilitator.close()
 
     context = chromium.new_context(locale="fr-FR", viewport={"width": 1400, "height": 1000})
