@@ -96,9 +96,16 @@ def _gate(request, rendition, channel, *, name, purpose, content_type, filename)
 
 
 def _close(response):
-    close = getattr(response, "close", None)
-    if close:
-        close()
+    """Ferme les fichiers d'une réponse de la porte lue ici (info.json), SANS `response.close()` : celui-ci
+    enverrait `request_finished` au milieu de la requête, et Django fermerait alors la connexion à la base
+    (en plein dans une transaction : PostgreSQL perd sa connexion). La vraie réponse part ensuite."""
+    for closer in getattr(response, "_resource_closers", ()):
+        try:
+            closer()
+        except Exception:  # noqa: BLE001 - un fichier déjà fermé
+            pass
+    if hasattr(response, "_resource_closers"):
+        response._resource_closers.clear()
 
 
 def service_id(request, space, rendition):
