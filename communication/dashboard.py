@@ -11,12 +11,12 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django import forms
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q, Sum, Value
 from django.utils import timezone
 from django.utils.dates import MONTHS_3
 from django.utils.translation import gettext_lazy as _
 
-from media_library.models import PartnerOrganisation, Project
+from media_library.models import PartnerOrganisation, Project, Work
 
 from . import downloads
 from .models import (
@@ -96,52 +96,93 @@ class Filters:
         """Borne exclue : le lendemain de la date de fin à minuit."""
         return timezone.make_aware(dt.datetime.combine(self.end + dt.timedelta(days=1), dt.time.min)) if self.end else None
 
+    def q(self, dates=None, *, project="project"):
+        """La seule définition des filtres : projet, partenaire, canal, puis la période telle que la table la
+        porte (`dates(self)` : instants des fiches, jours ou mois des cumuls, dates des activités)."""
+        q = Q()
+        if self.project:
+            q &= Q(**{project: self.project})
+        if self.partner:
+            q &= Q(partner=self.partner)
+        if self.channel:
+            q &= Q(channel=self.channel)
+        if dates is not None and (self.start or self.end):
+            q &= dates(self)
+        return q
+
+
+def _bounds(field, low, high, *, high_excluded=False):
+    q = Q()
+    if low is not None:
+        q &= Q(**{f"{field}__gte": low})
+    if high is not None:
+        q &= Q(**{f"{field}__{'lt' if high_excluded else 'lte'}": high})
+    return q
+
+
+def _next_month(day):
+    return (day.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+
+
+def month_split(start, end):
+    """Découpe la période [start, end] (bornes facultatives, incluses) en mois entiers et jours de bord.
+
+    Renvoie (mois, jours) : `mois` = (premier, dernier) mois entiers (None = sans borne), ou None s'il n'y en
+    a aucun ; `jours` = les intervalles de jours (inclus) des mois entamés, au plus deux."""
+    first = None if start is None else (start if start.day == 1 else _next_month(start))
+    last_day = None if end is None else (end if (end + dt.timedelta(days=1)).day == 1
+                                         else end.replace(day=1) - dt.timedelta(days=1))
+    if first is not None and last_day is not None and first > last_day:
+        return None, [(start, end)]
+    days = []
+    if start is not None and start < first:
+        days.append((start, first - dt.timedelta(days=1)))
+    if end is not None and end > last_day:
+        days.append((last_day + dt.timedelta(days=1), end))
+    return (first, None if last_day is None else last_day.replace(day=1)), days
+
 
 def screenings(filters):
-    qs = Screening.objects.all()
-    if filters.project:
-        qs = qs.filter(project=filters.project)
-    if filters.partner:
-        qs = qs.filter(partner=filters.partner)
-    if filters.channel:
-        qs = qs.filter(channel=filters.channel)
-    if filters.start:
-        qs = qs.filter(started_at__gte=filters.start_dt())
-    if filters.end:
-        qs = qs.filter(started_at__lt=filters.end_dt())
-    return qs
+    return Screening.objects.filter(
+        filters.q(lambda f: _bounds("started_at", f.start_dt(), f.end_dt(), high_excluded=True)))
 
 
-def rollups(filters, model=None):
-    """Les cumuls (communication.rollups) sous les mêmes filtres que `screenings` : jours inclus."""
-    from .models import ScreeningRollup
+def rollups(filters, *, material=False):
+    """Les cumuls (communication.rollups) sous les mêmes filtres que `screenings` : une liste de requêtes dont
+    les sommes s'ajoutent, les mois entiers dans le cumul au mois, les jours des mois entamés dans le cumul
+    au jour. Chacune porte les colonnes partner, channel, period_month, n, people, audience (et region, ou
+    work)."""
+    from .models import MaterialMonthRollup, MaterialRollup, ScreeningMonthRollup, ScreeningRollup
 
-    qs = (model or ScreeningRollup).objects.all()
-    if filters.project:
-        qs = qs.filter(project=filters.project)
-    if filters.partner:
-        qs = qs.filter(partner=filters.partner)
-    if filters.channel:
-        qs = qs.filter(channel=filters.channel)
-    if filters.start:
-        qs = qs.filter(day__gte=filters.start)
-    if filters.end:
-        qs = qs.filter(day__lte=filters.end)
-    return qs.order_by()
+    month_model, day_model = (MaterialMonthRollup, MaterialRollup) if material else (ScreeningMonthRollup, ScreeningRollup)
+    months, days = month_split(filters.start, filters.end)
+    parts = []
+    if months is not None:
+        parts.append(month_model.objects.filter(filters.q(), _bounds("period_month", *months)))
+    if days:
+        span = Q()
+        for lo, hi in days:
+            span |= _bounds("day", lo, hi)
+        parts.append(day_model.objects.filter(filters.q(), span))
+    return [qs.order_by() for qs in parts]
+
+
+def _grouped(parts, group, **sums):
+    """values(*group).annotate(**sums) sur chaque part, additionnés : {clé: {somme: valeur}}."""
+    out = {}
+    for qs in parts:
+        for row in qs.values(*group).annotate(**sums):
+            key = tuple(row[g] for g in group)
+            acc = out.setdefault(key, dict.fromkeys(sums, 0))
+            for f in sums:
+                acc[f] += row[f] or 0
+    return out
 
 
 def activities(filters):
-    qs = PlannedActivity.objects.select_related("plan", "partner", "region", "work")
-    if filters.project:
-        qs = qs.filter(plan__project=filters.project)
-    if filters.partner:
-        qs = qs.filter(partner=filters.partner)
-    if filters.channel:
-        qs = qs.filter(channel=filters.channel)
-    if filters.start:
-        qs = qs.filter(end_date__gte=filters.start)
-    if filters.end:
-        qs = qs.filter(start_date__lte=filters.end)
+    qs = PlannedActivity.objects.select_related("plan", "partner", "region", "work").filter(
+        filters.q(lambda f: _bounds("end_date", f.start, None) & _bounds("start_date", None, f.end),
+                  project="plan__project"))
     return qs.order_by("start_date", "pk")
 
 
@@ -172,22 +213,24 @@ def _overlap_share(activity, start, end):
 
 
 def build(filters, user, *, material_limit=25):
-    """Renvoie un dictionnaire prêt pour le gabarit. Nombre de requêtes borné (environ 10)."""
-    from .models import MaterialRollup
-
-    base = rollups(filters)
+    """Renvoie un dictionnaire prêt pour le gabarit. Nombre de requêtes borné (environ 15), indépendant du
+    nombre de fiches."""
+    parts = rollups(filters)
     sensitive = can_see_sensitive(user)
 
-    # Deux passages sur les cumuls par jour (communication.rollups, tenus exacts à chaque écriture d'une
-    # fiche), groupés sur des colonnes simples ; les totaux, partenaires, canaux, régions et mois se
-    # replient ensuite sur ces quelques centaines de lignes agrégées. Rien ne relit les fiches : le coût
-    # suit le nombre de jours × partenaires × canaux × régions, pas le nombre de fiches.
+    # Deux passages sur les cumuls (communication.rollups, tenus exacts à chaque écriture d'une fiche) :
+    # les mois entiers dans le cumul au mois, les jours des mois entamés par le filtre dans le cumul au jour.
+    # Les totaux, partenaires, canaux, régions et mois se replient ensuite sur ces quelques centaines de
+    # lignes agrégées. Rien ne relit les fiches : le coût suit le nombre de mois × partenaires × canaux ×
+    # régions, pas le nombre de fiches.
     count_fields = SEX_AGE_FIELDS + GROUP_FIELDS + (SENSITIVE_FIELDS if sensitive else ())
     sums = {"n": Sum("n", default=0), "people": Sum("people", default=0), "audience": Sum("audience", default=0)}
-    by_partner_channel = list(
-        base.values("partner", "channel").annotate(**sums, **{f: Sum(f, default=0) for f in count_fields})
-    )
-    by_region_month = list(base.values("region", "period_month", "channel").annotate(**sums))
+    by_partner_channel = [
+        {"partner": k[0], "channel": k[1], **v} for k, v in _grouped(
+            parts, ("partner", "channel"), **sums, **{f: Sum(f, default=0) for f in count_fields}).items()
+    ]
+    by_region_month = [{"region": k[0], "period_month": k[1], "channel": k[2], **v}
+                       for k, v in _grouped(parts, ("region", "period_month", "channel"), **sums).items()]
     broadcast_values = {str(c) for c in BROADCAST_CHANNELS}
 
     def empty():
@@ -234,13 +277,11 @@ def build(filters, user, *, material_limit=25):
     )
 
     # Une fiche qui montre deux chapitres d'une œuvre compte une séance et ses personnes une fois.
-    by_material = list(
-        rollups(filters, MaterialRollup)
-        .values("work", "work__title_fr")
-        .annotate(people=Sum("people", filter=IN_PERSON, default=0), audience=Sum("audience", default=0),
-                  sessions=Sum("n", default=0))
-        .order_by("-people", "work__title_fr")[:material_limit]
-    )
+    per_work = _grouped(rollups(filters, material=True), ("work",), people=Sum("people", filter=IN_PERSON, default=0),
+                        audience=Sum("audience", default=0), sessions=Sum("n", default=0))
+    titles = dict(Work.objects.filter(pk__in=[k[0] for k in per_work]).values_list("pk", "title_fr"))
+    by_material = sorted(({"work": k[0], "work__title_fr": titles.get(k[0], ""), **v} for k, v in per_work.items()),
+                         key=lambda r: (-r["people"], r["work__title_fr"]))[:material_limit]
 
     sensitive_by_partner = []
     if sensitive:
@@ -252,18 +293,19 @@ def build(filters, user, *, material_limit=25):
         for f in SENSITIVE_FIELDS:
             totals[f] = suppress(totals[f])
 
-    # Les cibles du plan : les activités sont peu nombreuses (quelques dizaines), leur avancement se
-    # calcule en UNE requête (une somme conditionnelle par activité).
+    # Les cibles du plan : l'avancement de chaque activité se lit dans les cumuls au jour (ses dates sont
+    # des jours quelconques), par une sous-requête indexée (partenaire et jours, ou œuvre et jours) par
+    # activité, toutes réunies en UNE requête (UNION ALL). Les activités d'un support lisent le cumul par
+    # œuvre (une fiche qui montre deux supports compte une fois), les autres le cumul des fiches.
     acts = list(activities(filters)[:200])
     progress = {}
     if acts:
-        from .models import ScreeningRollup
+        from .models import MaterialRollup, ScreeningRollup
 
-        # Deux requêtes sur les cumuls par jour : les activités d'un support lisent le cumul par œuvre
-        # (une fiche qui montre deux supports compte une fois), les autres le cumul des fiches.
-        aggs = {ScreeningRollup: {}, MaterialRollup: {}}
+        projects = {a.plan.project_id for a in acts}
+        subqueries = []
         for a in acts:
-            q = Q(partner_id=a.partner_id, day__gte=a.start_date, day__lte=a.end_date)
+            q = Q(project__in=projects, partner_id=a.partner_id, day__gte=a.start_date, day__lte=a.end_date)
             q &= BROADCAST if a.is_broadcast else IN_PERSON
             if a.region_id:
                 q &= Q(region_id=a.region_id)
@@ -271,15 +313,14 @@ def build(filters, user, *, material_limit=25):
                 q &= Q(channel=a.channel)
             if a.work_id:
                 q &= Q(work_id=a.work_id)
-            aggs[MaterialRollup if a.work_id else ScreeningRollup][f"a{a.pk}"] = Sum(
-                "audience" if a.is_broadcast else "people", filter=q, default=0)
-        projects = {a.plan.project_id for a in acts}
-        for model, model_aggs in aggs.items():
-            if model_aggs:
-                progress.update(model.objects.filter(project__in=projects).aggregate(**model_aggs))
+            subqueries.append(
+                (MaterialRollup if a.work_id else ScreeningRollup).objects.filter(q).order_by()
+                .annotate(activity=Value(a.pk)).values("activity")
+                .annotate(actual=Sum("audience" if a.is_broadcast else "people", default=0)))
+        progress = {row["activity"]: row["actual"] for row in subqueries[0].union(*subqueries[1:], all=True)}
     activity_rows = []
     for a in acts:
-        actual = progress.get(f"a{a.pk}", 0) or 0
+        actual = progress.get(a.pk, 0) or 0
         activity_rows.append({
             "activity": a,
             "actual": actual,

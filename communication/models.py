@@ -502,3 +502,61 @@ class MaterialRollup(_RollupBase):
                                     name="communication_material_rollup_key"),
         ]
         indexes = [models.Index(fields=["work", "day"]), models.Index(fields=["project", "day"])]
+
+
+class ScreeningMonthRollup(models.Model):
+    """Le cumul des fiches au mois (heure locale) × projet × partenaire × canal × région : quelques milliers de
+    lignes pour un million de fiches. Le tableau de bord lit les mois entiers ici et les jours des mois
+    entamés par un filtre de dates dans `ScreeningRollup` (communication.rollups). Jamais saisi à la main."""
+
+    period_month = models.DateField(_("mois"))
+    project = models.ForeignKey("media_library.Project", on_delete=models.CASCADE, related_name="+")
+    partner = models.ForeignKey("media_library.PartnerOrganisation", on_delete=models.CASCADE, related_name="+")
+    channel = models.CharField(_("canal"), max_length=20, choices=CommChannel.choices)
+    region = models.ForeignKey(Place, on_delete=models.CASCADE, related_name="+")
+    n = models.IntegerField(_("fiches"), default=0)
+    people = models.BigIntegerField(_("personnes présentes"), default=0)
+    audience = models.BigIntegerField(_("public estimé"), default=0)
+    girls = models.BigIntegerField(default=0)
+    boys = models.BigIntegerField(default=0)
+    women = models.BigIntegerField(default=0)
+    men = models.BigIntegerField(default=0)
+    migrants = models.BigIntegerField(default=0)
+    refugees = models.BigIntegerField(default=0)
+    idps = models.BigIntegerField(default=0)
+    host_community = models.BigIntegerField(default=0)
+    authorities = models.BigIntegerField(default=0)
+    media_people = models.BigIntegerField(default=0)
+    other_group = models.BigIntegerField(default=0)
+    sex_workers = models.BigIntegerField(default=0)
+    gender_minorities = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("cumul mensuel des projections")
+        constraints = [
+            models.UniqueConstraint(fields=["period_month", "project", "partner", "channel", "region"],
+                                    name="communication_month_rollup_key"),
+        ]
+        indexes = [models.Index(fields=["project", "period_month"]), models.Index(fields=["partner", "period_month"])]
+
+
+class MaterialMonthRollup(models.Model):
+    """Le cumul par support au mois × projet × partenaire × canal (sans la région, qu'aucun filtre du tableau de
+    bord ne demande) : un ordre de grandeur de moins que le cumul par jour et par région."""
+
+    period_month = models.DateField(_("mois"))
+    project = models.ForeignKey("media_library.Project", on_delete=models.CASCADE, related_name="+")
+    partner = models.ForeignKey("media_library.PartnerOrganisation", on_delete=models.CASCADE, related_name="+")
+    channel = models.CharField(_("canal"), max_length=20, choices=CommChannel.choices)
+    work = models.ForeignKey("media_library.Work", on_delete=models.CASCADE, related_name="+")
+    n = models.IntegerField(_("fiches"), default=0)
+    people = models.BigIntegerField(_("personnes présentes"), default=0)
+    audience = models.BigIntegerField(_("public estimé"), default=0)
+
+    class Meta:
+        verbose_name = _("cumul mensuel des projections par support")
+        constraints = [
+            models.UniqueConstraint(fields=["period_month", "project", "partner", "channel", "work"],
+                                    name="communication_material_month_rollup_key"),
+        ]
+        indexes = [models.Index(fields=["work", "period_month"]), models.Index(fields=["project", "period_month"])]

@@ -1,39 +1,64 @@
 """Cumuls du tableau de bord, tenus exacts à chaque écriture d'une fiche de projection.
 
-Le tableau de bord d'un million de fiches ne relit pas le million : il lit `ScreeningRollup` (un cumul
-par jour local × projet × partenaire × canal × région) et `MaterialRollup` (le même, par œuvre montrée).
-Ces cumuls bougent par incréments atomiques (`UPDATE … SET n = n + 1`), sûrs sous concurrence :
+Le tableau de bord d'un million de fiches ne relit pas le million. Quatre cumuls :
 
-- `communication.flows.record_screening` (téléphone, API, ODK) appelle `screening_recorded` dans sa
-  transaction, après les supports ;
+- `ScreeningMonthRollup` (mois local × projet × partenaire × canal × région, quelques milliers de lignes)
+  et `MaterialMonthRollup` (mois × projet × partenaire × canal × œuvre montrée) : le tableau de bord les lit
+  pour tous les mois entiers de la période ;
+- `ScreeningRollup` et `MaterialRollup`, les mêmes au jour (et par région pour les supports) : le tableau de
+  bord n'y lit que les jours des mois entamés par un filtre de dates (au plus deux mois), et l'avancement de
+  chaque activité du plan (une sous-requête indexée par activité, réunies en une requête).
+
+Ils bougent ensemble par incréments atomiques (`UPDATE … SET n = n + 1`), sûrs sous concurrence :
+
+- `communication.flows.record_screening` (téléphone, API, ODK) : le signal du `save()` de la fiche, puis
+  `materials_recorded` pour ses supports, dans sa transaction ;
 - toute autre écriture passe par les signaux branchés dans `CommunicationConfig.ready()` : une fiche
   modifiée dans l'administration retire son ancienne contribution puis ajoute la nouvelle, une fiche
-  supprimée retire la sienne, un support ajouté ou retiré bouge le cumul de son œuvre ;
+  supprimée (une à une, en lot ou en cascade) retire la sienne, un support ajouté ou retiré bouge le cumul
+  de son œuvre ;
 - un chargement en masse (`bulk_create` : démonstration, banc d'essai) appelle `rebuild()`, qui recompte
-  tout en base (quelques secondes pour un million de fiches). `manage.py rebuild_rollups` fait de même.
+  tout en base par agrégats SQL (`values().annotate()`, puis `bulk_create`). `manage.py rebuild_rollups`
+  fait de même ; `--check` compare chaque cumul à un recomptage complet.
 
-Un test compare les cumuls à un recomptage complet après une suite d'écritures de toutes sortes.
+Un test compare les cumuls à un recomptage complet après une suite d'écritures de toutes sortes, et le
+tableau de bord, sous des filtres tirés au hasard, à un calcul direct sur les fiches.
 """
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Sum
+from django.db.models import Count, Exists, F, OuterRef, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from .models import COUNT_FIELDS
 
-KEY = ("day", "period_month", "project_id", "partner_id", "channel", "region_id")
+MATERIAL_AMOUNTS = ("n", "people", "audience")
+SCREENING_AMOUNTS = MATERIAL_AMOUNTS + COUNT_FIELDS
+# Les colonnes de clé de chaque cumul, dans l'ordre des tuples de `recount` et `stored`.
+KEYS = {
+    "ScreeningRollup": ("day", "project_id", "partner_id", "channel", "region_id"),
+    "ScreeningMonthRollup": ("period_month", "project_id", "partner_id", "channel", "region_id"),
+    "MaterialRollup": ("day", "project_id", "partner_id", "channel", "region_id", "work_id"),
+    "MaterialMonthRollup": ("period_month", "project_id", "partner_id", "channel", "work_id"),
+}
+AMOUNTS = {"ScreeningRollup": SCREENING_AMOUNTS, "ScreeningMonthRollup": SCREENING_AMOUNTS,
+           "MaterialRollup": MATERIAL_AMOUNTS, "MaterialMonthRollup": MATERIAL_AMOUNTS}
+SCREENING_TABLES = ("ScreeningRollup", "ScreeningMonthRollup")
+MATERIAL_TABLES = ("MaterialRollup", "MaterialMonthRollup")
 
 
 def _models(apps=None):
-    if apps is None:
-        from .models import MaterialRollup, Screening, ScreeningMaterial, ScreeningRollup
-    else:
-        Screening = apps.get_model("communication", "Screening")
-        ScreeningMaterial = apps.get_model("communication", "ScreeningMaterial")
-        ScreeningRollup = apps.get_model("communication", "ScreeningRollup")
-        MaterialRollup = apps.get_model("communication", "MaterialRollup")
-    return Screening, ScreeningMaterial, ScreeningRollup, MaterialRollup
+    """{nom: modèle} des cumuls (ceux qui existent à l'état `apps` d'une migration), plus les fiches."""
+    from django.apps import apps as global_apps
+
+    registry = apps or global_apps
+    found = {}
+    for name in ("Screening", "ScreeningMaterial", *KEYS):
+        try:
+            found[name] = registry.get_model("communication", name)
+        except LookupError:
+            pass
+    return found
 
 
 def key_of(screening):
@@ -49,16 +74,12 @@ def amounts_of(screening):
     return amounts
 
 
-def _material_amounts(amounts):
-    return {k: amounts[k] for k in ("n", "people", "audience")}
-
-
 def _bump(model, key, amounts, sign):
     """Ajoute (sign=1) ou retire (sign=-1) `amounts` à la ligne `key`, créée au besoin ; vidée, elle disparaît."""
-    changes = {f: F(f) + sign * v for f, v in amounts.items() if v}
+    changes = {f: F(f) + sign * amounts[f] for f in AMOUNTS[model.__name__] if amounts[f]}
     if not changes:
         return
-    lookup = {k: v for k, v in key.items() if k != "period_month"}
+    lookup = {k: key[k] for k in KEYS[model.__name__]}
     if model.objects.filter(**lookup).update(**changes):
         if sign < 0:
             model.objects.filter(**lookup, n__lte=0).delete()
@@ -66,12 +87,26 @@ def _bump(model, key, amounts, sign):
     if sign < 0:
         # Rien à retirer : le cumul a été effacé (reconstruction en cours) ; il sera recompté.
         return
+    extra = {"period_month": key["period_month"]} if "day" in lookup else {}
     try:
         with transaction.atomic():
-            model.objects.create(**key, **amounts)
+            model.objects.create(**lookup, **extra, **{f: amounts[f] for f in AMOUNTS[model.__name__]})
     except IntegrityError:
         # Créée entre-temps par une écriture concurrente : on ajoute à la sienne.
         model.objects.filter(**lookup).update(**changes)
+
+
+def _bump_screening(key, amounts, sign):
+    models = _models()
+    for name in SCREENING_TABLES:
+        _bump(models[name], key, amounts, sign)
+
+
+def _bump_material(key, work_id, amounts, sign):
+    """La contribution d'une fiche au cumul d'une œuvre (au jour et au mois)."""
+    models = _models()
+    for name in MATERIAL_TABLES:
+        _bump(models[name], {**key, "work_id": work_id}, amounts, sign)
 
 
 def _works_of(screening_id):
@@ -81,23 +116,18 @@ def _works_of(screening_id):
 
 
 def _apply(key, amounts, work_ids, sign):
-    from .models import MaterialRollup, ScreeningRollup
-
-    _bump(ScreeningRollup, key, amounts, sign)
+    _bump_screening(key, amounts, sign)
     for work_id in sorted(work_ids):
-        _bump(MaterialRollup, {**key, "work_id": work_id}, _material_amounts(amounts), sign)
+        _bump_material(key, work_id, amounts, sign)
 
 
 def materials_recorded(screening):
     """Après `bulk_create` des supports d'une fiche (sans signaux) : ajoute leur contribution par œuvre.
 
     La contribution de la fiche elle-même est ajoutée par le signal de son `save()`."""
-    from .models import MaterialRollup
-
-    amounts = _material_amounts(amounts_of(screening))
-    key = key_of(screening)
+    amounts, key = amounts_of(screening), key_of(screening)
     for work_id in sorted(_works_of(screening.pk)):
-        _bump(MaterialRollup, {**key, "work_id": work_id}, amounts, 1)
+        _bump_material(key, work_id, amounts, 1)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -127,21 +157,18 @@ def on_screening_post_save(sender, instance, created, raw=False, **kwargs):
 
 
 def on_screening_post_delete(sender, instance, **kwargs):
-    from .models import ScreeningRollup
-
-    _bump(ScreeningRollup, key_of(instance), amounts_of(instance), -1)
+    # Ses supports sont partis avant elle (cascade) et ont déjà retiré leur part des cumuls par œuvre.
+    _bump_screening(key_of(instance), amounts_of(instance), -1)
 
 
 def on_material_post_save(sender, instance, created, raw=False, **kwargs):
-    from .models import MaterialRollup
-
     if raw or not created:
         return
     others = sender.objects.filter(screening_id=instance.screening_id, work_id=instance.work_id).exclude(pk=instance.pk)
     if others.exists():
         return  # l'œuvre comptait déjà pour cette fiche (un autre chapitre)
     screening = instance.screening
-    _bump(MaterialRollup, {**key_of(screening), "work_id": instance.work_id}, _material_amounts(amounts_of(screening)), 1)
+    _bump_material(key_of(screening), instance.work_id, amounts_of(screening), 1)
 
 
 def on_material_pre_delete(sender, instance, **kwargs):
@@ -152,7 +179,7 @@ def on_material_pre_delete(sender, instance, **kwargs):
 
 
 def on_material_post_delete(sender, instance, **kwargs):
-    from .models import MaterialRollup, Screening
+    from .models import Screening
 
     remaining = set(
         sender.objects.filter(screening_id=instance.screening_id, work_id=instance.work_id).values_list("pk", flat=True)
@@ -166,69 +193,126 @@ def on_material_post_delete(sender, instance, **kwargs):
     screening = Screening.objects.filter(pk=instance.screening_id).first()
     if screening is None:
         return
-    _bump(MaterialRollup, {**key_of(screening), "work_id": instance.work_id}, _material_amounts(amounts_of(screening)), -1)
+    _bump_material(key_of(screening), instance.work_id, amounts_of(screening), -1)
 
 
 # --------------------------------------------------------------------------------------------------
-# Recomptage complet
+# Recomptage complet : agrégats SQL sur les fiches, jamais une boucle sur le million de fiches.
+
+
+def _day_rows(models):
+    """Les deux cumuls au jour, recomptés en base : {nom: requête values().annotate()}."""
+    Screening, ScreeningMaterial = models["Screening"], models["ScreeningMaterial"]
+    tz = timezone.get_current_timezone()
+    sums = {"n": Count("pk"), "people": Sum("people_total", default=0),
+            "audience": Sum("estimated_audience", default=0), **{f: Sum(f, default=0) for f in COUNT_FIELDS}}
+    screenings = (Screening.objects.order_by().annotate(day=TruncDate("started_at", tzinfo=tz))
+                  .values(*KEYS["ScreeningRollup"]).annotate(**sums))
+    # Une œuvre compte une fois par fiche, même montrée en deux chapitres : seul le premier support de
+    # chaque paire (fiche, œuvre) entre dans le cumul.
+    earlier = ScreeningMaterial.objects.filter(screening_id=OuterRef("screening_id"), work_id=OuterRef("work_id"),
+                                               pk__lt=OuterRef("pk"))
+    materials = (ScreeningMaterial.objects.order_by().filter(~Exists(earlier))
+                 .annotate(day=TruncDate("screening__started_at", tzinfo=tz))
+                 .values("day", "work_id", project_id=F("screening__project_id"), partner_id=F("screening__partner_id"),
+                         channel=F("screening__channel"), region_id=F("screening__region_id"))
+                 .annotate(n=Count("pk"), people=Sum("screening__people_total", default=0),
+                           audience=Sum("screening__estimated_audience", default=0)))
+    return {"ScreeningRollup": screenings, "MaterialRollup": materials}
+
+
+def _month_key(name, row):
+    month = row["day"].replace(day=1)
+    return (month, *(row[k] for k in KEYS[name][1:]))
+
+
+def _recounted(models):
+    """Génère (nom, clé, sommes) : les cumuls au jour au fil de la requête, puis les mois qu'ils forment."""
+    for day_name, month_name in (("ScreeningRollup", "ScreeningMonthRollup"), ("MaterialRollup", "MaterialMonthRollup")):
+        query = _day_rows(models)[day_name]
+        months = {}
+        for row in query.iterator(chunk_size=5000):
+            amounts = {f: row[f] or 0 for f in AMOUNTS[day_name]}
+            yield day_name, tuple(row[k] for k in KEYS[day_name]), amounts
+            if month_name in models:
+                acc = months.setdefault(_month_key(month_name, row), dict.fromkeys(AMOUNTS[month_name], 0))
+                for f in acc:
+                    acc[f] += amounts[f]
+        for key, amounts in months.items():
+            yield month_name, key, amounts
 
 
 def recount(apps=None):
-    """({clé: sommes} des fiches, {clé + œuvre: sommes} des supports), recomptés en base depuis les fiches."""
-    Screening, ScreeningMaterial, _SR, _MR = _models(apps)
-    tz = timezone.get_current_timezone()
-    sums = {"n": Count("pk"), "people": Sum("people_total", default=0), "audience": Sum("estimated_audience", default=0),
-            **{f: Sum(f, default=0) for f in COUNT_FIELDS}}
-    rows = {}
-    for row in (Screening.objects.order_by().annotate(d=TruncDate("started_at", tzinfo=tz))
-                .values("d", "project_id", "partner_id", "channel", "region_id").annotate(**sums)):
-        key = (row["d"], row["project_id"], row["partner_id"], row["channel"], row["region_id"])
-        rows[key] = {f: row[f] for f in sums}
-    # Une œuvre compte une fois par fiche, même montrée en deux chapitres : paires (fiche, œuvre) distinctes.
-    pairs = ScreeningMaterial.objects.order_by().values("screening_id", "work_id").distinct()
-    material_rows = {}
-    by_screening = (Screening.objects.order_by().filter(pk__in=pairs.values("screening_id"))
-                    .annotate(d=TruncDate("started_at", tzinfo=tz)))
-    dims = {s["pk"]: s for s in by_screening.values("pk", "d", "project_id", "partner_id", "channel", "region_id",
-                                                    "people_total", "estimated_audience")}
-    for pair in pairs.iterator(chunk_size=20000):
-        s = dims[pair["screening_id"]]
-        key = (s["d"], s["project_id"], s["partner_id"], s["channel"], s["region_id"], pair["work_id"])
-        acc = material_rows.setdefault(key, {"n": 0, "people": 0, "audience": 0})
-        acc["n"] += 1
-        acc["people"] += s["people_total"] or 0
-        acc["audience"] += s["estimated_audience"] or 0
-    return rows, material_rows
+    """{nom du cumul: {clé: sommes}}, recomptés en base depuis les fiches (clés dans l'ordre de KEYS)."""
+    models = _models(apps)
+    out = {name: {} for name in KEYS if name in models}
+    for name, key, amounts in _recounted(models):
+        out[name][key] = amounts
+    return out
 
 
-def stored(apps=None):
+def stored(apps=None, names=None):
     """Les cumuls tels qu'ils sont en base, sous la même forme que `recount`."""
-    _S, _SM, ScreeningRollup, MaterialRollup = _models(apps)
-    fields = ["n", "people", "audience", *COUNT_FIELDS]
-    rows = {(r["day"], r["project_id"], r["partner_id"], r["channel"], r["region_id"]): {f: r[f] for f in fields}
-            for r in ScreeningRollup.objects.values("day", "project_id", "partner_id", "channel", "region_id", *fields)}
-    materials = {(r["day"], r["project_id"], r["partner_id"], r["channel"], r["region_id"], r["work_id"]):
-                 {f: r[f] for f in ("n", "people", "audience")}
-                 for r in MaterialRollup.objects.values("day", "project_id", "partner_id", "channel", "region_id",
-                                                        "work_id", "n", "people", "audience")}
-    return rows, materials
+    models = _models(apps)
+    return {name: {tuple(r[k] for k in KEYS[name]): {f: r[f] for f in AMOUNTS[name]}
+                   for r in models[name].objects.values(*KEYS[name], *AMOUNTS[name]).iterator(chunk_size=5000)}
+            for name in (names or KEYS) if name in models}
+
+
+def check(apps=None):
+    """{nom du cumul: (lignes en base, lignes qui diffèrent du recomptage)} ; un cumul à la fois (mémoire bornée)."""
+    models = _models(apps)
+    result = {}
+    counted = {}
+    for name, key, amounts in _recounted(models):
+        counted.setdefault(name, {})[key] = amounts
+        if name.endswith("MonthRollup"):
+            # Le cumul au jour de la même famille est fini : on le compare et on le libère.
+            day_name = name.replace("Month", "")
+            if day_name in counted and day_name not in result:
+                result[day_name] = _compare(counted.pop(day_name), stored(apps, [day_name])[day_name])
+    for name in list(counted):
+        result[name] = _compare(counted.pop(name), stored(apps, [name])[name])
+    for name in KEYS:
+        if name in models and name not in result:  # aucune fiche : le cumul doit être vide
+            result[name] = _compare({}, stored(apps, [name])[name])
+    return result
+
+
+def _compare(counted, in_base):
+    return len(in_base), sum(1 for k in counted.keys() | in_base.keys() if counted.get(k) != in_base.get(k))
 
 
 @transaction.atomic
-def rebuild(apps=None):
-    """Efface et recompte tous les cumuls (après un chargement en masse). Renvoie (lignes, lignes par support)."""
-    _S, _SM, ScreeningRollup, MaterialRollup = _models(apps)
-    rows, material_rows = recount(apps)
-    ScreeningRollup.objects.all().delete()
-    MaterialRollup.objects.all().delete()
-    ScreeningRollup.objects.bulk_create(
-        [ScreeningRollup(day=k[0], period_month=k[0].replace(day=1), project_id=k[1], partner_id=k[2], channel=k[3],
-                         region_id=k[4], **v) for k, v in rows.items()],
-        batch_size=2000,
-    )
-    MaterialRollup.objects.bulk_create(
-        [MaterialRollup(day=k[0], period_month=k[0].replace(day=1), project_id=k[1], partner_id=k[2], channel=k[3],
-                        region_id=k[4], work_id=k[5], **v) for k, v in material_rows.items()],
-        batch_size=2000,
-    )
-    return len(rows), len(material_rows)
+def rebuild(apps=None, *, progress=False):
+    """Efface et recompte tous les cumuls (après un chargement en masse). Renvoie {nom du cumul: lignes}."""
+    from tqdm import tqdm
+
+    models = _models(apps)
+    names = [name for name in KEYS if name in models]
+    for name in names:
+        models[name].objects.all().delete()
+    counts = dict.fromkeys(names, 0)
+    batch, batch_name = [], None
+
+    def flush():
+        if batch:
+            models[batch_name].objects.bulk_create(batch, batch_size=2000)
+            batch.clear()
+
+    with tqdm(desc="cumuls", unit=" ligne", disable=not progress) as bar:
+        for name, key, amounts in _recounted(models):
+            if name != batch_name:
+                flush()
+                batch_name = name
+                bar.set_postfix_str(models[name]._meta.verbose_name)
+            fields = dict(zip(KEYS[name], key))
+            if "day" in fields:
+                fields["period_month"] = fields["day"].replace(day=1)
+            batch.append(models[name](**fields, **amounts))
+            counts[name] += 1
+            if len(batch) >= 5000:
+                flush()
+            bar.update()
+        flush()
+    return counts

@@ -14,13 +14,16 @@ class Command(BaseCommand):
                             help=_("Compare seulement les cumuls au recomptage complet ; code 1 s'ils diffèrent."))
 
     def handle(self, *args, check=False, **options):
+        progress = options.get("verbosity", 1) >= 1
         if check:
-            counted, stored = rollups.recount(), rollups.stored()
-            bad = sum(1 for a, b in zip(counted, stored) for k in set(a) | set(b) if a.get(k) != b.get(k))
+            result = rollups.check()
+            for name, (rows, bad) in result.items():
+                self.stdout.write(_("%(name)s : %(n)d lignes, %(bad)d différence(s).") % {"name": name, "n": rows, "bad": bad})
+            bad = sum(b for _rows, b in result.values())
             if bad:
                 raise CommandError(_("%(n)d cumul(s) diffèrent du recomptage : lancez rebuild_rollups.") % {"n": bad})
-            self.stdout.write(_("Cumuls exacts (%(n)d lignes, %(m)d par support).")
-                              % {"n": len(stored[0]), "m": len(stored[1])})
+            self.stdout.write(_("Cumuls exacts."))
             return
-        n, m = rollups.rebuild()
-        self.stdout.write(_("Cumuls recomptés : %(n)d lignes, %(m)d par support.") % {"n": n, "m": m})
+        counts = rollups.rebuild(progress=progress)
+        self.stdout.write(_("Cumuls recomptés : %(rows)s.")
+                          % {"rows": ", ".join(f"{name} {n}" for name, n in counts.items())})
