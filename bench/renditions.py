@@ -1,21 +1,24 @@
 #!/usr/bin/env python
 """Banc d'essai : rendu « téléphone » de bout en bout contre la commande ffmpeg nue.
 
-Génère une vidéo 1080p de 2 minutes (mire animée + son), puis mesure, dans le même processus :
+Génère une vidéo 1080p courte (20 s par défaut : mire animée + son), puis mesure, dans le même processus,
+N paires alternées (5 au moins ; l'ordre s'inverse d'une paire à l'autre) :
 1. la commande ffmpeg nue, avec exactement les mêmes réglages (mêmes arguments que le préréglage) ;
 2. notre travail de rendu « téléphone », de bout en bout : prise du travail, copie de l'encodage,
    vérification du fichier produit, publication dans le stockage, remplacement en base.
 
-Affiche les deux temps, leur rapport (objectif : ≤ 1,10) et la vitesse d'encodage en multiple du
-temps réel. Puis, pour l'ancien préréglage téléphone et l'actuel, sur deux sources (la mire animée et
+Affiche les deux temps médians, le rapport médian des paires (objectif : ≤ 1,10) avec son étendue
+(min–max et écart interquartile), la charge de la machine avant et après, et la vitesse d'encodage en
+multiple du temps réel. Puis, pour l'ancien préréglage téléphone et l'actuel, sur deux sources (la mire animée et
 une fractale en mouvement avec du grain, plus dure à compresser) : le poids pour 5 minutes (objectif
 ≤ 20 Mo) et la SSIM contre la source ramenée à la même taille (filtre `ssim` de ffmpeg ; objectif
 ≥ 0,95). Enfin, l'intelligibilité : taux d'erreur de mots de Whisper *base* sur 16 s de parole
 française, d'après l'original et d'après l'audio de chaque préréglage téléphone.
 
 Autonome : `.venv/bin/python bench/renditions.py` (réglages de test, dossier temporaire).
-Options : --seconds N (durée de la vidéo, 120 par défaut), --runs N (paires de mesures, 3 par défaut),
---quality-seconds N (durée des sources de qualité, 30 par défaut), --no-speech (sans Whisper).
+Options : --seconds N (durée de la vidéo, 20 par défaut), --runs N (paires de mesures, 5 par défaut et au
+moins), --quality-seconds N (durée des sources de qualité, 30 par défaut), --no-speech (sans Whisper),
+--timing-only (seulement le rapport de temps, sans poids, SSIM ni intelligibilité).
 """
 
 import argparse
@@ -37,11 +40,14 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "paroles.settings.test")
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=int, default=120)
-    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--seconds", type=int, default=20)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--timing-only", action="store_true")
     parser.add_argument("--quality-seconds", type=int, default=30)
     parser.add_argument("--no-speech", action="store_true")
     args = parser.parse_args()
+    if args.runs < 5:
+        parser.error("--runs : au moins 5 paires (médiane de paires alternées)")
 
     import django
 
@@ -96,6 +102,7 @@ def main():
         job_times.append(time.perf_counter() - t0)
         assert job.status == ProcessingJob.Status.DONE, job.error
 
+    load_before = os.getloadavg()
     for run in range(args.runs):
         # Ordre alterné : la charge de la machine pèse autant sur les deux mesures.
         for func in ((bare_run, job_run) if run % 2 == 0 else (job_run, bare_run)):
@@ -108,17 +115,26 @@ def main():
     # charge d'une machine partagée qu'un rapport de minima.
     pair_ratios = [j / b for j, b in zip(job_times, bare_times)]
     ratio = statistics.median(pair_ratios)
+    q1, _q2, q3 = statistics.quantiles(pair_ratios, n=4)
+    load_after = os.getloadavg()
     kbps = phone.size * 8 / 1000 / phone.duration
     print()
     print(f"Source : 1920x1080, {args.seconds} s, 25 i/s ; rendu téléphone {phone.width}x{phone.height}")
     print(f"ffmpeg nu (mêmes réglages)      : {bare:.2f} s  ({args.seconds / bare:.1f}x temps réel)")
     print(f"notre travail, de bout en bout  : {ours:.2f} s  ({args.seconds / ours:.1f}x temps réel)")
-    print(f"rapport travail / ffmpeg nu     : {ratio:.3f}  (médiane des paires {', '.join(f'{r:.3f}' for r in pair_ratios)}) "
-          f"— objectif ≤ 1,10 : {'atteint' if ratio <= 1.10 else 'MANQUÉ'}")
+    print(f"ffmpeg nu, étendue              : {min(bare_times):.2f}–{max(bare_times):.2f} s ; "
+          f"travail {min(job_times):.2f}–{max(job_times):.2f} s")
+    print(f"rapport travail / ffmpeg nu     : {ratio:.3f}  (médiane de {args.runs} paires alternées : "
+          f"{' / '.join(f'{r:.3f}' for r in pair_ratios)} ; étendue {min(pair_ratios):.3f}–{max(pair_ratios):.3f}, "
+          f"interquartile {q1:.3f}–{q3:.3f}) — objectif ≤ 1,10 : {'atteint' if ratio <= 1.10 else 'MANQUÉ'}")
     print(f"débit du rendu téléphone        : {kbps:.0f} kb/s (≈ {kbps * 300 / 8 / 1000:.1f} Mo pour 5 minutes)")
-    print(f"machine : {os.cpu_count()} cœur(s), charge moyenne {os.getloadavg()[0]:.1f} ; médianes de {args.runs} essais")
+    print(f"machine : {os.cpu_count()} cœur(s), charge moyenne (1, 5, 15 min) avant "
+          f"{' / '.join(f'{x:.1f}' for x in load_before)}, après {' / '.join(f'{x:.1f}' for x in load_after)} ; "
+          f"médianes de {args.runs} paires")
 
     ok = ratio <= 1.10
+    if args.timing_only:
+        return 0 if ok else 1
     print()
     print(f"Qualité et poids du rendu téléphone (sources 1920x1080, {args.quality_seconds} s, 25 i/s) :")
     sources = {
