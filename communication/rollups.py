@@ -26,7 +26,7 @@ tableau de bord, sous des filtres tirés au hasard, à un calcul direct sur les 
 """
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Exists, F, OuterRef, Sum
+from django.db.models import Count, F, Min, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -209,10 +209,9 @@ def _day_rows(models):
     screenings = (Screening.objects.order_by().annotate(day=TruncDate("started_at", tzinfo=tz))
                   .values(*KEYS["ScreeningRollup"]).annotate(**sums))
     # Une œuvre compte une fois par fiche, même montrée en deux chapitres : seul le premier support de
-    # chaque paire (fiche, œuvre) entre dans le cumul.
-    earlier = ScreeningMaterial.objects.filter(screening_id=OuterRef("screening_id"), work_id=OuterRef("work_id"),
-                                               pk__lt=OuterRef("pk"))
-    materials = (ScreeningMaterial.objects.order_by().filter(~Exists(earlier))
+    # chaque paire (fiche, œuvre) entre dans le cumul (un GROUP BY, pas une sous-requête par support).
+    first = ScreeningMaterial.objects.order_by().values("screening_id", "work_id").annotate(first=Min("pk")).values("first")
+    materials = (ScreeningMaterial.objects.order_by().filter(pk__in=first)
                  .annotate(day=TruncDate("screening__started_at", tzinfo=tz))
                  .values("day", "work_id", project_id=F("screening__project_id"), partner_id=F("screening__partner_id"),
                          channel=F("screening__channel"), region_id=F("screening__region_id"))
@@ -259,60 +258,89 @@ def stored(apps=None, names=None):
             for name in (names or KEYS) if name in models}
 
 
+def _sql(queryset):
+    sql, params = queryset.query.sql_with_params()
+    return sql, list(params)
+
+
+def _month_of_day_rows(models, name):
+    """Le cumul au mois `name` tel que le donnent les lignes du cumul au jour (agrégat SQL)."""
+    day = models[name.replace("Month", "")]
+    return (day.objects.order_by().values(*KEYS[name])
+            .annotate(**{f: Sum(f, default=0) for f in AMOUNTS[name]}))
+
+
+def _sources(models):
+    """{nom du cumul: requête qui le recompte} : les fiches pour les cumuls au jour, les cumuls au jour
+    pour ceux au mois (recomptés dans cet ordre)."""
+    sources = _day_rows(models)
+    for name in ("ScreeningMonthRollup", "MaterialMonthRollup"):
+        if name in models:
+            sources[name] = _month_of_day_rows(models, name)
+    return sources
+
+
 def check(apps=None):
-    """{nom du cumul: (lignes en base, lignes qui diffèrent du recomptage)} ; un cumul à la fois (mémoire bornée)."""
+    """{nom du cumul: (lignes en base, lignes qui diffèrent du recomptage)}, calculé en base : les lignes du
+    recomptage absentes du cumul et celles du cumul absentes du recomptage (EXCEPT dans les deux sens), clé
+    et sommes comprises. Les cumuls au jour sont comparés au recomptage des fiches, ceux au mois à
+    l'agrégat des cumuls au jour (exacts eux-mêmes s'ils passent) : rien n'est chargé en mémoire."""
+    from django.db import connections, router
+
     models = _models(apps)
     result = {}
-    counted = {}
-    for name, key, amounts in _recounted(models):
-        counted.setdefault(name, {})[key] = amounts
-        if name.endswith("MonthRollup"):
-            # Le cumul au jour de la même famille est fini : on le compare et on le libère.
-            day_name = name.replace("Month", "")
-            if day_name in counted and day_name not in result:
-                result[day_name] = _compare(counted.pop(day_name), stored(apps, [day_name])[day_name])
-    for name in list(counted):
-        result[name] = _compare(counted.pop(name), stored(apps, [name])[name])
-    for name in KEYS:
-        if name in models and name not in result:  # aucune fiche : le cumul doit être vide
-            result[name] = _compare({}, stored(apps, [name])[name])
+    for name, source in _sources(models).items():
+        model = models[name]
+        connection = connections[router.db_for_read(model)]
+        q = connection.ops.quote_name
+        columns = ", ".join(q(c) for c in KEYS[name] + AMOUNTS[name])
+        counted_sql, counted_params = _sql(source)
+        stored_sql, stored_params = _sql(model.objects.order_by().values(*KEYS[name], *AMOUNTS[name]))
+        a = f"SELECT {columns} FROM ({counted_sql}) counted"
+        b = f"SELECT {columns} FROM ({stored_sql}) in_base"
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT (SELECT COUNT(*) FROM ({a} EXCEPT {b}) x), (SELECT COUNT(*) FROM ({b} EXCEPT {a}) y), "
+                           f"(SELECT COUNT(*) FROM {q(model._meta.db_table)})",
+                           counted_params + stored_params + stored_params + counted_params)
+            missing, extra, rows = cursor.fetchone()
+        result[name] = (rows, missing + extra)
     return result
-
-
-def _compare(counted, in_base):
-    return len(in_base), sum(1 for k in counted.keys() | in_base.keys() if counted.get(k) != in_base.get(k))
 
 
 @transaction.atomic
 def rebuild(apps=None, *, progress=False):
-    """Efface et recompte tous les cumuls (après un chargement en masse). Renvoie {nom du cumul: lignes}."""
+    """Efface et recompte tous les cumuls (après un chargement en masse), en base : chaque agrégat SQL
+    (`values().annotate()`) est inséré tel quel (INSERT … SELECT), les cumuls au jour depuis les fiches, puis
+    ceux au mois depuis les cumuls au jour. Renvoie {nom du cumul: lignes}."""
+    from django.db import connections, router
+    from django.db.models.functions import TruncMonth
     from tqdm import tqdm
 
     models = _models(apps)
     names = [name for name in KEYS if name in models]
-    for name in names:
-        models[name].objects.all().delete()
-    counts = dict.fromkeys(names, 0)
-    batch, batch_name = [], None
-
-    def flush():
-        if batch:
-            models[batch_name].objects.bulk_create(batch, batch_size=2000)
-            batch.clear()
-
-    with tqdm(desc="cumuls", unit=" ligne", disable=not progress) as bar:
-        for name, key, amounts in _recounted(models):
-            if name != batch_name:
-                flush()
-                batch_name = name
-                bar.set_postfix_str(models[name]._meta.verbose_name)
-            fields = dict(zip(KEYS[name], key))
-            if "day" in fields:
-                fields["period_month"] = fields["day"].replace(day=1)
-            batch.append(models[name](**fields, **amounts))
-            counts[name] += 1
-            if len(batch) >= 5000:
-                flush()
+    counts = {}
+    with tqdm(total=2 * len(names), desc="cumuls", unit=" étape", disable=not progress) as bar:
+        for name in names:
+            models[name].objects.all().delete()
+        bar.set_postfix_str("effacés")
+        for name, source in _sources(models).items():
+            model = models[name]
+            bar.set_postfix_str(str(model._meta.verbose_name))
+            connection = connections[router.db_for_write(model)]
+            q = connection.ops.quote_name
+            columns = list(KEYS[name] + AMOUNTS[name])
+            sql, params = _sql(source)
+            # Le mois d'une ligne au jour : d'abord le jour lui-même (colonne obligatoire), puis son mois.
+            extra = ["period_month"] if "day" in KEYS[name] else []
+            select = ", ".join(q(c) for c in columns + (["day"] if extra else []))
+            model_columns = ", ".join(q(model._meta.get_field(c.removesuffix("_id")).column)
+                                      for c in columns + extra)
+            with connection.cursor() as cursor:
+                cursor.execute(f"INSERT INTO {q(model._meta.db_table)} ({model_columns}) "
+                               f"SELECT {select} FROM ({sql}) counted", params)
             bar.update()
-        flush()
+            if extra:
+                model.objects.update(period_month=TruncMonth("day"))
+            bar.update()
+            counts[name] = model.objects.count()
     return counts
