@@ -18,8 +18,9 @@ Ils bougent ensemble par incréments atomiques (`UPDATE … SET n = n + 1`), sû
   supprimée (une à une, en lot ou en cascade) retire la sienne, un support ajouté ou retiré bouge le cumul
   de son œuvre ;
 - un chargement en masse (`bulk_create` : démonstration, banc d'essai) appelle `rebuild()`, qui recompte
-  tout en base par agrégats SQL (`values().annotate()`, puis `bulk_create`). `manage.py rebuild_rollups`
-  fait de même ; `--check` compare chaque cumul à un recomptage complet.
+  tout en base : chaque agrégat SQL (`values().annotate()`) est inséré tel quel (INSERT … SELECT, plus rapide
+  qu'un `bulk_create` d'un million d'objets). `manage.py rebuild_rollups` fait de même (barre tqdm) ;
+  `--check` compare chaque cumul à un recomptage complet, en base (EXCEPT).
 
 Un test compare les cumuls à un recomptage complet après une suite d'écritures de toutes sortes, et le
 tableau de bord, sous des filtres tirés au hasard, à un calcul direct sur les fiches.
