@@ -133,7 +133,7 @@ def canvas_for(request, space, work, rendition, canvas_id, *, label=None, annota
     largest = sizes[-1]
     thumb = next((s for s in sizes if max(s) >= 200), largest)
     base = service_id(request, space, rendition)
-    service = ServiceV3(id=base, type="ImageService3", profile="level0",
+    service = ServiceV3(id=base, type="ImageService3", profile="level1",
                         service=[probe_service(request, space, rendition)])
     body = {"id": f"{base}/full/{largest[0]},{largest[1]}/0/default.jpg", "type": "Image", "format": "image/jpeg",
             "width": largest[0], "height": largest[1], "service": [service]}

@@ -15,7 +15,7 @@ urlpatterns = [
     re_path(rf"^iiif/{SPACE}/image/{UUID}/info\.json$", views.image_info, name="image_info"),
     re_path(rf"^iiif/{SPACE}/image/{UUID}/probe$", views.image_probe, name="image_probe"),
     re_path(
-        rf"^iiif/{SPACE}/image/{UUID}/(?P<region>[^/]+)/(?P<size>[^/]+)/(?P<rotation>[^/]+)/(?P<quality>[a-z]+)\.(?P<fmt>[a-z0-9]+)$",
+        rf"^iiif/{SPACE}/image/{UUID}/(?P<region>[^/]+)/(?P<size>[^/]+)/(?P<rotation>[^/]+)/(?P<quality_format>[^/]+)$",
         views.image_tile, name="image_tile",
     ),
     re_path(rf"^iiif/{SPACE}/oeuvre/(?P<pk>\d+)/manifest\.json$", views.work_manifest, name="work_manifest"),

@@ -24,14 +24,13 @@ from consent.policy import policy
 from media_library.gate import serve_gated
 from media_library.models import Rendition, RenditionKind
 
-from . import manifests
+from . import image_request, manifests
 
 SPACE_SALT = "paroles.iiif.espace"
 INFO_TYPE = 'application/ld+json;profile="http://iiif.io/api/image/3/context.json"'
 MANIFEST_TYPE = 'application/ld+json;profile="http://iiif.io/api/presentation/3/context.json"'
 AUTH_CONTEXT = "http://iiif.io/api/auth/2/context.json"
 COPIED_HEADERS = ("Cache-Control", "ETag", "X-Content-Type-Options", "Content-Security-Policy", "Referrer-Policy")
-TILE_REGION = r"full|\d+,\d+,\d+,\d+"
 
 
 def space_for(channel):
@@ -152,6 +151,11 @@ def image_info(request, space, uuid):
     with rendition.file.storage.open(rendition.file.name, "rb") as fh:
         info = json.load(fh)
     info["id"] = service_id(request, space, rendition)
+    # Niveau 1 (et `!l,h` en plus) : toute région en pixels et toute taille jusqu'aux bornes, produites à la
+    # carte depuis la pyramide (iiif.flows.derive_image) ; les tuiles et tailles listées restent statiques.
+    info["profile"] = "level1"
+    info.update(image_request.limits())
+    info["extraFeatures"] = list(image_request.EXTRA_FEATURES)
     info["service"] = [probe_service(request, space, rendition)]
     response = HttpResponse(json.dumps(info, ensure_ascii=False), content_type=INFO_TYPE)
     for header in COPIED_HEADERS:
@@ -160,19 +164,47 @@ def image_info(request, space, uuid):
     return open_to_viewers(response)
 
 
-def image_tile(request, space, uuid, region, size, rotation, quality, fmt):
-    """Une tuile (ou une taille entière) de la pyramide statique (niveau 0 : ce qui est listé)."""
-    import re
+def bad_request(message):
+    """400 : requête IIIF mal formée ou impossible, message clair en français (texte brut)."""
+    response = HttpResponse(str(message), status=400, content_type="text/plain; charset=utf-8")
+    response["Cache-Control"] = "no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def image_tile(request, space, uuid, region, size, rotation, quality_format):
+    """Une image IIIF (niveau 1) : tuile ou taille de la pyramide, ou région/taille produite à la carte.
+
+    Ordre : la syntaxe (400, la même pour une image connue, refusée ou absente) ; la pyramide (404) ;
+    la politique (refus = la réponse de la porte, 404 comme l'absence) ; les dimensions (400) ; puis le
+    fichier (pyramide ou cache de dérivées, flows.derive_image), servi par la porte.
+    """
+    from media_library.gate import refuse
+
+    from .flows.derive_image import derived_image
+    from .image_request import ImageRequestError, parse, resolve
 
     channel = channel_for(space)
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponse(status=405, headers={"Allow": "GET, HEAD"})
+    try:
+        parsed = parse(region, size, rotation, quality_format)
+    except ImageRequestError as exc:
+        return bad_request(exc)
     rendition = _pyramid_or_404(uuid)
-    if not (re.fullmatch(TILE_REGION, region) and re.fullmatch(r"\d+,\d+", size) and rotation == "0"
-            and quality == "default" and fmt == "jpg"):
-        raise Http404
-    root = PurePosixPath(rendition.file.name).parent
-    name = str(root / region / size / rotation / f"{quality}.{fmt}")
+    work = rendition.media_file.work
+    # La politique d'abord : rien n'est calculé ni écrit pour une œuvre refusée.
+    decision = policy.decide(request.user, work, channel, variant=rendition)
+    if not decision.allowed:
+        return refuse(request, work, rendition, channel, "iiif:tuile", decision)
+    try:
+        canonical = resolve(parsed, rendition.width, rendition.height)
+    except ImageRequestError as exc:
+        return bad_request(exc)
+    name = derived_image(rendition, canonical)
     response = _gate(request, rendition, channel, name=name, purpose="iiif:tuile", content_type="image/jpeg",
-                     filename=f"{region}-{size}.jpg".replace(",", "_"))
+                     filename=f"{canonical.region_key}-{canonical.size_key}.jpg".replace(",", "_"))
     return open_to_viewers(response)
 
 
