@@ -113,20 +113,38 @@ def service_id(request, space, rendition):
     )
 
 
+def _auth_url(request, name):
+    return request.build_absolute_uri(reverse(name))
+
+
+def access_service(request):
+    """Le service d'accès IIIF Auth 2.0 (profil `active` : la connexion des partenaires), avec son service de
+    jeton et son service de sortie."""
+    return {
+        "id": _auth_url(request, "iiif:auth_access"),
+        "type": "AuthAccessService2",
+        "profile": "active",
+        "label": {"fr": [_("Connexion des partenaires")]},
+        "heading": {"fr": [_("Cette œuvre n'est montrée qu'avec l'accord de chaque personne")]},
+        "note": {"fr": [_("Les partenaires connecté·es voient ce que leur organisation et les consentements "
+                          "leur permettent.")]},
+        "confirmLabel": {"fr": [_("Se connecter")]},
+        "service": [
+            {"id": _auth_url(request, "iiif:auth_token"), "type": "AuthAccessTokenService2"},
+            {"id": _auth_url(request, "iiif:auth_logout"), "type": "AuthLogoutService2",
+             "label": {"fr": [_("Se déconnecter")]}},
+        ],
+    }
+
+
 def probe_service(request, space, rendition):
-    """Le service de sonde IIIF Auth 2.0 déclaré sur le service d'image."""
+    """Le service de sonde IIIF Auth 2.0 déclaré sur le service d'image (dans l'info.json)."""
     return {
         "id": request.build_absolute_uri(
             reverse("iiif:image_probe", kwargs={"space": space, "uuid": str(rendition.media_file.uuid)})
         ),
         "type": "AuthProbeService2",
-        "service": [{
-            "id": request.build_absolute_uri(reverse("iiif:image_base", kwargs={
-                "space": space, "uuid": str(rendition.media_file.uuid)})) + "/acces",
-            "type": "AuthAccessService2",
-            "profile": "external",
-            "label": {"fr": [_("Visible seulement avec l'accord de chaque personne")]},
-        }],
+        "service": [access_service(request)],
     }
 
 
@@ -220,28 +238,147 @@ def public_refusal(status):
     }
 
 
+PROBE_CORS = {
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Allow-Headers": "Authorization",
+    "Access-Control-Allow-Methods": "GET, HEAD, OPTIONS",
+    "Access-Control-Max-Age": "600",
+}
+
+
+def _probe_user(request):
+    """Qui demande : la personne du jeton présenté (`Authorization: Bearer …`), sinon celle de la session.
+    Un jeton invalide, expiré ou remis à une autre origine vaut le public anonyme."""
+    from django.contrib.auth.models import AnonymousUser
+
+    from .flows.access_token import user_for
+
+    header = request.headers.get("Authorization", "")
+    if not header:
+        return request.user
+    scheme, _sep, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return AnonymousUser()
+    return user_for(token.strip(), request.headers.get("Origin")) or AnonymousUser()
+
+
 def image_probe(request, space, uuid):
     """Sonde IIIF Auth 2.0 : `status` 200 si la porte servirait l'image, 401/403 sinon (formulation publique).
 
+    La personne est celle du jeton d'accès présenté (iiif.flows.access_token), sinon celle de la session ;
+    la réponse vient de la politique, la même question que la porte pose pour l'info.json.
     Une image inconnue reçoit la même réponse qu'une image refusée : rien ne révèle qu'elle existe.
     """
     channel = channel_for(space)
+    if request.method == "OPTIONS":  # pré-vol CORS d'un visionneur qui envoie `Authorization`
+        return HttpResponse(status=204, headers=PROBE_CORS)
     if request.method not in ("GET", "HEAD"):
-        return HttpResponse(status=405, headers={"Allow": "GET, HEAD"})
+        return HttpResponse(status=405, headers={"Allow": "GET, HEAD, OPTIONS"})
+    user = _probe_user(request)
     rendition = get_pyramid(uuid)
     allowed = False
     if rendition is not None:
         # La question que la porte poserait pour info.json, posée à la politique (rien n'est servi ici).
-        allowed = policy.decide(request.user, rendition.media_file.work, channel, variant=rendition).allowed
+        allowed = policy.decide(user, rendition.media_file.work, channel, variant=rendition).allowed
     if allowed:
         body = {"@context": AUTH_CONTEXT, "type": "AuthProbeResult2", "status": 200}
     else:
-        body = public_refusal(403 if request.user.is_authenticated else 401)
+        body = public_refusal(403 if user.is_authenticated else 401)
     body["id"] = request.build_absolute_uri()
     response = HttpResponse(json.dumps(body, ensure_ascii=False), content_type="application/json")
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
-    response["Access-Control-Allow-Origin"] = "*"
+    for key, value in PROBE_CORS.items():
+        response[key] = value
+    return response
+
+
+# --- IIIF Auth 2.0 : accès, jeton, sortie ---------------------------------------------------------
+
+
+def _origin_of(url):
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url or "")
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.path not in ("", "/") \
+            or parts.query or parts.fragment or "@" in parts.netloc:
+        return None
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def allowed_origins(request):
+    """Les origines des visionneurs qui peuvent recevoir un jeton : ce site et PAROLES_IIIF_TOKEN_ORIGINS."""
+    own = f"{request.scheme}://{request.get_host()}"
+    extra = getattr(settings, "PAROLES_IIIF_TOKEN_ORIGINS", ()) or ()
+    if isinstance(extra, str):
+        extra = [o.strip() for o in extra.split(",") if o.strip()]
+    return [own] + [o.rstrip("/") for o in extra]
+
+
+def auth_access(request):
+    """Service d'accès (profil `active`) : ouvert par le visionneur dans une fenêtre, il mène à la connexion
+    des partenaires, puis dit qu'on peut fermer la fenêtre (elle se ferme d'elle-même)."""
+    from django.contrib.auth.views import redirect_to_login
+    from django.shortcuts import render
+
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path(), reverse("exhibitions:login"))
+    response = render(request, "iiif/auth_window.html", {
+        "state": "connected", "heading": _("Vous êtes connecté·e"),
+        "note": _("Le visionneur va vérifier ce que vous pouvez voir.")})
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def auth_token(request):
+    """Service de jeton IIIF Auth 2.0 : une page, chargée dans un cadre par le visionneur
+    (`?messageId=…&origin=…`), qui lui envoie par postMessage `AuthAccessToken2` ou `AuthAccessTokenError2`."""
+    from django.shortcuts import render
+
+    from .flows.access_token import issue, lifetime
+
+    message_id = request.GET.get("messageId", "")
+    origin = _origin_of(request.GET.get("origin", ""))
+    if not message_id or len(message_id) > 200 or origin is None:
+        return HttpResponse(_("Service de jeton IIIF : donnez messageId et origin (l'origine du visionneur)."),
+                            status=400, content_type="text/plain; charset=utf-8")
+    token = None
+    if origin not in allowed_origins(request):
+        message = {"type": "AuthAccessTokenError2", "profile": "invalidOrigin",
+                   "heading": {"fr": [_("Ce visionneur n'est pas autorisé à demander un accès.")]}}
+    else:
+        token = issue(request.user, origin)
+        if token is None:
+            message = {"type": "AuthAccessTokenError2", "profile": "missingAspect",
+                       "heading": {"fr": [_("Connectez-vous pour voir ce que votre organisation peut voir.")]},
+                       "note": {"fr": [_("Sinon, seules les œuvres que chaque personne accepte de montrer ici "
+                                         "sont visibles.")]}}
+        else:
+            message = {"type": "AuthAccessToken2", "accessToken": token, "expiresIn": lifetime()}
+    message = {"@context": AUTH_CONTEXT, **message, "messageId": message_id}
+    response = render(request, "iiif/auth_token.html", {"message": message, "origin": origin})
+    response["Cache-Control"] = "private, no-store"
+    # Le cadre n'est permis qu'aux origines admises (CSP frame-ancestors ; X-Frame-Options n'en sait rien).
+    response.xframe_options_exempt = True
+    response._csp_update = {"frame-ancestors": allowed_origins(request)}
+    return response
+
+
+def auth_logout(request):
+    """Service de sortie IIIF Auth 2.0 : une fenêtre avec le bouton « Se déconnecter » (POST, CSRF)."""
+    from django.contrib.auth import logout
+    from django.shortcuts import render
+
+    if request.method == "POST":
+        logout(request)
+        response = render(request, "iiif/auth_window.html", {
+            "state": "disconnected", "heading": _("Vous êtes déconnecté·e"),
+            "note": _("Les jetons déjà remis au visionneur ne valent plus.")})
+    else:
+        response = render(request, "iiif/auth_window.html", {
+            "state": "logout", "heading": _("Se déconnecter du visionneur"),
+            "note": _("Après la déconnexion, le visionneur ne montre que ce qui est public.")})
+    response["Cache-Control"] = "private, no-store"
     return response
 
 
