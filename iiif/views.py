@@ -1,4 +1,5 @@
-"""IIIF Image API 3.0 (info.json, tuiles), sonde IIIF Auth 2.0 et manifestes Presentation 3.0.
+"""IIIF Image API 3.0 niveau 1 (info.json, tuiles, régions et tailles à la carte), IIIF Auth 2.0 (sonde,
+accès, jeton, sortie) et manifestes Presentation 3.0.
 
 Chaque octet d'une pyramide passe par LA porte (`media_library.gate.serve_gated`), avec l'œuvre, le
 canal de l'espace (`web` = site web, `musee` = exposition au musée) et le rendu servi comme variante :
@@ -9,7 +10,6 @@ ne listent que ce que la porte servirait maintenant (même décision, `check_acc
 
 import hashlib
 import json
-from pathlib import PurePosixPath
 
 from django.db.models.fields.files import FieldFile
 from django.http import Http404, HttpResponse
