@@ -78,8 +78,10 @@ def test_every_tile_and_size_is_served_with_the_right_dimensions(body_map, clien
         assert response["X-Content-Type-Options"] == "nosniff"
         with Image.open(io.BytesIO(b"".join(response.streaming_content))) as img:
             assert img.size == dims, url
-    # Pas d'échappée du dossier : une région qui n'en est pas une est mal formée (400).
-    assert client.get(f"{base_url(body_map)}/..%2F..%2Finfo.json/1,1/0/default.jpg").status_code == 400
+    # Pas d'échappée du dossier : l'adresse n'est pas une requête d'image (404) ; une région qui n'en est
+    # pas une est mal formée (400).
+    assert client.get(f"{base_url(body_map)}/..%2F..%2Finfo.json/1,1/0/default.jpg").status_code == 404
+    assert client.get(f"{base_url(body_map)}/..,..,1,1/1,1/0/default.jpg").status_code == 400
     assert client.get(f"{base_url(body_map)}/full/max/90/default.jpg").status_code == 400
 
 
