@@ -1,6 +1,10 @@
-"""Banc du poids d'une body map au téléphone : zoom profond IIIF (tuiles) contre l'ancien JPEG unique.
+"""Banc du poids d'une body map (ou d'une photo Photo Voice) au téléphone : zoom profond IIIF (tuiles) contre l'ancien JPEG unique.
 
-    .venv/bin/python bench/iiif.py [--size 3000x4500] [--runs 3] [--port 8161]
+    .venv/bin/python bench/iiif.py [--kind body_map|photovoice] [--size 3000x4500] [--runs 3] [--port 8161]
+
+Avec `--kind photovoice` (taille par défaut 4000x3000, une photo de téléphone), la page est celle d'une
+exposition avec un bloc Photo Voice ; l'ancienne approche est l'image unique du bloc (sans zoom : la
+référence « après agrandissement » est alors la même image).
 
 1. Dans un dossier temporaire : `migrate`, puis une body map « peinte » de `--size` pixels (texturée, elle
    se compresse comme une photo de tableau) ingérée par le vrai chemin (ingest_file → travail de rendus →
@@ -37,10 +41,11 @@ SETUP = """
 import json, sys, django
 django.setup()
 from pathlib import Path
-from iiif.testing import body_map_exhibition
+from iiif.testing import body_map_exhibition, photovoice_exhibition
 from media_library.models import Rendition
 w, h = (int(v) for v in sys.argv[1].split("x"))
-work, page = body_map_exhibition(Path(sys.argv[2]), size=(w, h))
+make = photovoice_exhibition if sys.argv[3] == "photovoice" else body_map_exhibition
+work, page = make(Path(sys.argv[2]), size=(w, h))
 media = work.files.first()
 large = media.image.get_rendition("max-2400x2400")
 pyramid = Rendition.objects.get(media_file=media, kind="iiif")
@@ -53,6 +58,7 @@ READY = """(fig) => { const v = fig.querySelector('.bodymap-osd').parolesViewer;
 
 
 DPR = 1
+FIGURE = "[data-bodymap][data-iiif]"
 
 
 def measure(browser, base, url, *, javascript, zoom):
@@ -72,7 +78,7 @@ def measure(browser, base, url, *, javascript, zoom):
     page.on("response", on_response)
     page.goto(base + url)
     if javascript:
-        fig = page.locator("[data-bodymap][data-iiif]").first
+        fig = page.locator(FIGURE).first
         page.wait_for_function(READY, arg=fig.element_handle(), timeout=60000)
     page.wait_for_load_state("networkidle")
     at_open = sum(bodies)
@@ -114,20 +120,25 @@ def spread(values):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--size", default="3000x4500", help="dimensions de la body map (pixels)")
+    parser.add_argument("--kind", choices=["body_map", "photovoice"], default="body_map")
+    parser.add_argument("--size", default=None, help="dimensions de l'image (pixels ; 3000x4500 ou 4000x3000)")
     parser.add_argument("--runs", type=int, default=3, help="paires alternées nouveau/ancien")
     parser.add_argument("--port", type=int, default=8161)
     parser.add_argument("--dpr", type=float, default=1, help="densité de pixels de l'écran (2 ou 3 : téléphone récent)")
     args = parser.parse_args()
-    global DPR
+    global DPR, FIGURE
     DPR = args.dpr
+    photovoice = args.kind == "photovoice"
+    FIGURE = "[data-photovoice][data-iiif]" if photovoice else "[data-bodymap][data-iiif]"
+    args.size = args.size or ("4000x3000" if photovoice else "3000x4500")
+    name = "Photo Voice" if photovoice else "Body map"
     from playwright.sync_api import sync_playwright
 
     tmp = Path(tempfile.mkdtemp(prefix="paroles-bench-iiif-"))
     env = env_for(tmp)
-    print(f"Préparation dans {tmp} : migrate, body map {args.size} (ingestion réelle, pyramide libvips)…", flush=True)
+    print(f"Préparation dans {tmp} : migrate, {name} {args.size} (ingestion réelle, pyramide libvips)…", flush=True)
     manage(env, "migrate", "--noinput", "-v", "0")
-    info = json.loads(subprocess.run([sys.executable, "-c", SETUP, args.size, str(tmp / "sources")], cwd=ROOT,
+    info = json.loads(subprocess.run([sys.executable, "-c", SETUP, args.size, str(tmp / "sources"), args.kind], cwd=ROOT,
                                      env=env, check=True, capture_output=True, text=True).stdout.strip().splitlines()[-1])
     print(f"Original : {kb(info['original_bytes'])} ; pyramide : {info['tiles']} fichiers, {kb(info['tree_bytes'])} ; "
           f"JPEG 2 400 px de l'ancien zoom : {kb(info['large_bytes'])}")
@@ -150,13 +161,13 @@ def main():
                 counts.append(count)
                 at_open, _same, _count = measure(browser, base, info["url"], javascript=False, zoom=False)
                 old_open.append(at_open)
-                old_zoom.append(at_open + info["large_bytes"])
+                old_zoom.append(at_open if photovoice else at_open + info["large_bytes"])
             browser.close()
     finally:
         stop(server)
         shutil.rmtree(tmp, ignore_errors=True)
-    print(f"\nBody map {args.size} au téléphone (360 × 740, densité {args.dpr:g}), octets d'image reçus — médianes de {args.runs} paires :")
-    print(f"  IIIF (tuiles), tableau entier affiché : {spread(new_open)} en {statistics.median(counts):.0f} requêtes")
+    print(f"\n{name} {args.size} au téléphone (360 × 740, densité {args.dpr:g}), octets d'image reçus — médianes de {args.runs} paires :")
+    print(f"  IIIF (tuiles), image entière affichée : {spread(new_open)} en {statistics.median(counts):.0f} requêtes")
     print(f"  ancien JPEG unique, à l'ouverture   : {spread(old_open)}")
     print(f"  rapport IIIF / ancien (ouverture)   : {statistics.median(new_open) / statistics.median(old_open):.3f}")
     print(f"  après un agrandissement (× 2,25)    : IIIF {spread(new_zoom)} ; ancien {spread(old_zoom)} "

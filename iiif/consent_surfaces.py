@@ -116,3 +116,33 @@ def annotations(client, work, channel):
     block_id = _block_id(page)
     response = client.get(f"/iiif/{_space(channel)}/exposition/{page.pk}/bloc/{block_id}/annotations.json")
     return response.status_code == 200 and work.words_verbatim.encode() in response.content
+
+
+def _token(client):
+    """Le jeton que le service de jeton IIIF Auth 2.0 remet au client (session du rôle), ou None."""
+    import re
+
+    response = client.get("/iiif/auth/jeton", {"messageId": "matrice", "origin": "http://testserver"})
+    assert response.status_code == 200
+    match = re.search(rb'<script id="iiif-jeton" type="application/json">(.*?)</script>', response.content, re.S)
+    return json.loads(match.group(1)).get("accessToken")
+
+
+@register_surface("IIIF : jeton d'accès et sonde (Auth 2.0)", channels=CHANNELS, setup=setup_iiif)
+def access_token(client, work, channel):
+    """Le visionneur d'une autre origine : il obtient un jeton (session du rôle), puis sonde SANS cookie,
+    avec ce seul jeton. La réponse de la sonde vient de la politique pour la personne du jeton."""
+    from django.test import Client
+
+    token = _token(client)
+    viewer = Client()  # aucun cookie : seul le jeton dit qui demande
+    headers = {"Authorization": f"Bearer {token}", "Origin": "http://testserver"} if token else {}
+    response = viewer.get(_base(work, channel) + "/probe", headers=headers)
+    return response.status_code == 200 and json.loads(response.content)["status"] == 200
+
+
+@register_surface("IIIF : image à la carte (niveau 1)", channels=CHANNELS, setup=setup_iiif)
+def derived_image(client, work, channel):
+    """Une région et une taille qui ne sont pas dans la pyramide : produites par libvips, servies par la porte."""
+    response = client.get(f"{_base(work, channel)}/3,5,97,61/41,/0/default.jpg")
+    return response.status_code == 200 and _body(response)[:2] == b"\xff\xd8"

@@ -127,14 +127,17 @@ def annotations_for(block_type, value, work, rendition, canvas_id, page_id):
 
 
 def canvas_for(request, space, work, rendition, canvas_id, *, label=None, annotations=None):
-    from .views import probe_service, service_id
+    from .views import service_id
 
     sizes = (rendition.meta or {}).get("sizes") or [[rendition.width, rendition.height]]
     largest = sizes[-1]
     thumb = next((s for s in sizes if max(s) >= 200), largest)
     base = service_id(request, space, rendition)
-    service = ServiceV3(id=base, type="ImageService3", profile="level0",
-                        service=[probe_service(request, space, rendition)])
+    # Le service d'image est donné par sa référence (id, type, profil) : ses services d'accès (sonde Auth 2.0,
+    # jeton, sortie) sont dans son info.json, là où un client les cherche. Les recopier ici fait planter
+    # Mirador 4 (il lit `profile` de chaque service imbriqué ; une sonde Auth 2.0 n'en a pas) : il ne
+    # demandait alors jamais l'info.json et ne dessinait aucune tuile.
+    service = ServiceV3(id=base, type="ImageService3", profile="level1")
     body = {"id": f"{base}/full/{largest[0]},{largest[1]}/0/default.jpg", "type": "Image", "format": "image/jpeg",
             "width": largest[0], "height": largest[1], "service": [service]}
     canvas = Canvas(id=canvas_id, width=rendition.width, height=rendition.height,

@@ -60,3 +60,36 @@ def body_map_exhibition(tmp_path, *, size=(2400, 3600), title="Nos corps, nos ch
     page.save_revision().publish()
     page.refresh_from_db()
     return work, page
+
+
+# Les mots d'un enfant, tels qu'écrits : fautes, espaces doublées, ponctuation à lui·elle. Rien n'est corrigé.
+WORDS = "ma maison é loin  ,mon frère il dit on va rentré un jour…"
+WORDS_BM = "n ka so ka jan,  n balima ko an bɛ segin don dɔ"
+
+
+def photovoice_exhibition(tmp_path, *, size=(2400, 1800), title="Nos photos, nos mots"):
+    """Une photo Photo Voice consentie (site web, musée) dans une exposition en ligne publiée, avec les mots
+    de l'enfant tels qu'écrits."""
+    from consent.testing import grant, make_participant
+    from exhibitions.models import ExhibitionPage
+    from exhibitions.tests import factories as f
+    from media_library.models import WorkKind
+    from media_library.services.ingest import ingest_file
+    from media_library.tests.factories import WorkFactory
+
+    work = WorkFactory(kind=WorkKind.PHOTOVOICE, title_fr="La cour de l'école", title_bm="Lakɔli ka kɛnɛ",
+                       words_verbatim=WORDS, words_bm=WORDS_BM)
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    media = ingest_file(work, paint(tmp_path / f"photo-{work.pk}.jpg", size=size, seed=11))
+    f.attach_image(media)
+    grant(work, channels=["website", "museum"], participant=make_participant("Issa"))
+    body = [{"type": "section", "value": {"title_fr": "Salle des photos", "title_bm": "", "intro_fr": "",
+                                          "intro_bm": "", "content": [{"type": "photovoice", "value": {
+                                              "work": work.pk, "image": None, "alt_fr": "Une cour d'école au soleil",
+                                              "alt_bm": "", "words_verbatim": "", "words_bm": "",
+                                              "author": ""}}]}}]
+    page = ExhibitionPage(title=title, slug=f"expo-photovoice-{work.pk}", kind="online", body=body, live=False)
+    f.index_page().add_child(instance=page)
+    page.save_revision().publish()
+    page.refresh_from_db()
+    return work, page

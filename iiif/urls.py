@@ -11,11 +11,14 @@ SPACE = r"(?P<space>web|m-[0-9A-Za-z_:\-]+)"
 UUID = r"(?P<uuid>[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})"
 
 urlpatterns = [
+    path("iiif/auth/acces", views.auth_access, name="auth_access"),
+    path("iiif/auth/jeton", views.auth_token, name="auth_token"),
+    path("iiif/auth/sortie", views.auth_logout, name="auth_logout"),
     re_path(rf"^iiif/{SPACE}/image/{UUID}$", views.image_base, name="image_base"),
     re_path(rf"^iiif/{SPACE}/image/{UUID}/info\.json$", views.image_info, name="image_info"),
     re_path(rf"^iiif/{SPACE}/image/{UUID}/probe$", views.image_probe, name="image_probe"),
     re_path(
-        rf"^iiif/{SPACE}/image/{UUID}/(?P<region>[^/]+)/(?P<size>[^/]+)/(?P<rotation>[^/]+)/(?P<quality>[a-z]+)\.(?P<fmt>[a-z0-9]+)$",
+        rf"^iiif/{SPACE}/image/{UUID}/(?P<region>[^/]+)/(?P<size>[^/]+)/(?P<rotation>[^/]+)/(?P<quality_format>[^/]+)$",
         views.image_tile, name="image_tile",
     ),
     re_path(rf"^iiif/{SPACE}/oeuvre/(?P<pk>\d+)/manifest\.json$", views.work_manifest, name="work_manifest"),

@@ -49,7 +49,8 @@ def test_info_json_describes_the_pyramid_for_the_request_host(body_map, client):
     assert info["@context"] == "http://iiif.io/api/image/3/context.json"
     assert info["type"] == "ImageService3" and info["protocol"] == "http://iiif.io/api/image"
     assert info["id"] == "http://testserver" + base_url(body_map)
-    assert info["profile"] == "level0"
+    assert info["profile"] == "level1"
+    assert info["maxArea"] > 0 and info["maxWidth"] > 0 and info["maxHeight"] > 0
     assert (info["width"], info["height"]) == (1400, 2100)
     assert info["tiles"] == [{"width": 512, "height": 512, "scaleFactors": [1, 2, 4, 8]}]
     sizes = [(s["width"], s["height"]) for s in info["sizes"]]
@@ -77,10 +78,11 @@ def test_every_tile_and_size_is_served_with_the_right_dimensions(body_map, clien
         assert response["X-Content-Type-Options"] == "nosniff"
         with Image.open(io.BytesIO(b"".join(response.streaming_content))) as img:
             assert img.size == dims, url
-    # Ce qui n'est pas dans la pyramide (niveau 0) n'existe pas ; pas d'échappée du dossier.
-    assert client.get(f"{base_url(body_map)}/0,0,10,10/10,10/0/default.jpg").status_code == 404
-    assert client.get(f"{base_url(body_map)}/full/max/90/default.jpg").status_code == 404
+    # Pas d'échappée du dossier : l'adresse n'est pas une requête d'image (404) ; une région qui n'en est
+    # pas une est mal formée (400).
     assert client.get(f"{base_url(body_map)}/..%2F..%2Finfo.json/1,1/0/default.jpg").status_code == 404
+    assert client.get(f"{base_url(body_map)}/..,..,1,1/1,1/0/default.jpg").status_code == 400
+    assert client.get(f"{base_url(body_map)}/full/max/90/default.jpg").status_code == 400
 
 
 @pytest.mark.django_db

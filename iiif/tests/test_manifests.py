@@ -65,7 +65,7 @@ def test_body_map_manifest_has_labels_rights_and_numbered_details_as_annotations
     body = canvas["items"][0]["items"][0]["body"]
     service = body["service"][0]
     assert service["type"] == "ImageService3" and service["id"].startswith("http://testserver/iiif/web/image/")
-    assert service["service"][0]["type"] == "AuthProbeService2"
+    assert service["profile"] == "level1" and "service" not in service  # les services d'accès : dans l'info.json
     assert client.get(body["id"]).status_code == 200  # l'image de repli existe vraiment
     annotations = canvas["annotations"][0]
     assert annotations["id"].endswith("/annotations.json")

@@ -1,9 +1,12 @@
 """Un visionneur IIIF tiers (Mirador 4, paquet npm, fichier construit dans iiif/tests/viewer/) lit notre
 manifeste de body map : il en affiche le titre, le canevas et les annotations des détails numérotés. Chromium de Debian, Playwright ; rien ne sort de la machine."""
 
+import io
+import time
 from pathlib import Path
 
 import pytest
+from PIL import Image, ImageStat
 
 from iiif.testing import body_map_exhibition
 from paroles.browser_testing import ARTIFACTS
@@ -43,7 +46,8 @@ def test_mirador_shows_our_body_map_canvas_and_its_annotations(chromium, live_se
                     or r.url.startswith("blob:")) else None)
     tiles, failed = [], []
     page.on("requestfailed", lambda r: failed.append((r.url, r.failure)))
-    page.on("console", lambda m: failed.append(("console", m.text)) if m.type == "error" else None)
+    page.on("console", lambda m: failed.append(("console", m.text[:300])) if m.type in ("error", "log") else None)
+    page.on("pageerror", lambda e: failed.append(("pageerror", str(e)[:300])))
     page.on("response", lambda r: tiles.append((r.url, r.status)) if "/iiif/web/image/" in r.url else None)
     page.goto(f"{museum}/index.html?manifest={manifest}")
 
@@ -62,9 +66,26 @@ def test_mirador_shows_our_body_map_canvas_and_its_annotations(chromium, live_se
     for text in ("La tête", "La main", "Les pieds"):
         page.get_by_text(text, exact=False).first.wait_for(timeout=30000)
     assert page.get_by_text("3 annotations", exact=False).count() >= 1 or page.get_by_text("La route jusqu'à Bamako", exact=False).count() >= 1
-    # Limite connue (voir le rapport du ticket 14) : dans ce test, Mirador 4 n'a pas encore demandé les
-    # tuiles de notre service d'image ; on ne vérifie ici que le manifeste, le canevas et les annotations.
+    # Mirador dessine vraiment NOS pixels : il lit l'info.json, demande des tuiles au service d'image
+    # (réponses 200, JPEG) et le canevas d'OpenSeadragon n'est pas vide.
+    try:
+        page.wait_for_function("""() => { const s = window.miradorInstance.store.getState().infoResponses;
+            return Object.values(s).some((r) => r.json && !r.isFetching); }""", timeout=30000)
+        page.wait_for_function("""() => performance.getEntriesByType('resource')
+            .some((e) => /\\/iiif\\/web\\/image\\/.*\\/default\\.jpg$/.test(e.name))""", timeout=30000)
+    except Exception as exc:
+        raise AssertionError(f"Mirador ne dessine pas nos tuiles : {failed} {tiles}") from exc
+    images = [(url, status) for url, status in tiles if url.endswith("/default.jpg")]
+    assert any(url.endswith("/info.json") and status == 200 for url, status in tiles), tiles
+    assert images and all(status == 200 for _url, status in images), tiles
     assert all(status == 200 for _url, status in tiles), tiles
+    # Le canevas se remplit une fois les tuiles décodées : on regarde (captures successives, 30 s au plus).
+    deadline, spread = time.monotonic() + 30, 0
+    while spread <= 10 and time.monotonic() < deadline:
+        shot = Image.open(io.BytesIO(page.locator(".openseadragon-canvas").first.screenshot())).convert("L")
+        spread = ImageStat.Stat(shot).stddev[0]
+    assert spread > 10, "le canevas de Mirador est vide"
+    assert not [f for f in failed if f[0] == "pageerror" or "TypeError" in f[1]], failed
     page.screenshot(path=str(ARTIFACTS / "iiif-mirador-body-map.png"))
     assert outside == [], f"requêtes hors de la machine : {outside}"
     context.close()

@@ -1,4 +1,4 @@
-/* Paroles — body maps en zoom profond : OpenSeadragon sur le service IIIF de l'œuvre.
+/* Paroles — body maps et photos Photo Voice en zoom profond : OpenSeadragon sur le service IIIF de l'œuvre.
    Fichier statique (CSP stricte, aucun script en ligne). Le tableau entier tient à l'ouverture ; les
    numéros des détails sont des calques (overlays) qui s'ouvrent au toucher, au clic ou au clavier ;
    OpenSeadragon gère le pincement, le glisser, la molette et les touches (flèches, + −, 0). */
@@ -114,7 +114,7 @@
   }
 
   function init() {
-    Array.prototype.forEach.call(document.querySelectorAll("[data-bodymap][data-iiif]"), setup);
+    Array.prototype.forEach.call(document.querySelectorAll("[data-bodymap][data-iiif], [data-photovoice][data-iiif]"), setup);
   }
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", init); } else { init(); }
 })();
