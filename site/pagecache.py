@@ -15,8 +15,9 @@ sous une clé faite de tout ce dont sa sortie dépend :
 
 Jamais gardés : autre chose qu'un 200 en `text/html`, une réponse en flux (fichiers), une réponse qui pose un
 cookie ou a créé un jeton CSRF, une réponse `Vary` sur autre chose que le cookie ou la langue, les chemins
-de `PAROLES_PAGE_CACHE_EXCLUDE` (administration, fichiers, envois, API, hors ligne…), une requête qui porte
-des messages à afficher ou une autorisation HTTP. Les réponses gardées gardent leurs propres en-têtes
+de `PAROLES_PAGE_CACHE_EXCLUDE` (administration, fichiers, envois, API, hors ligne…), une page Wagtail protégée
+(restriction de vue : `site/wagtail_hooks.py`), une requête qui porte des messages à afficher ou une
+autorisation HTTP. Les réponses gardées gardent leurs propres en-têtes
 (`Cache-Control: private, …`) : ce cache est côté serveur, ni un proxy ni un navigateur ne les resservent.
 
 Place : juste après `AdminSecurityMiddleware` (l'utilisateur est connu, la session inactive est déjà
@@ -86,7 +87,7 @@ def _storable(request, response):
         return False
     if response.cookies or request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
         return False
-    if getattr(response, "paroles_no_page_cache", False):
+    if getattr(response, "paroles_no_page_cache", False) or getattr(request, "paroles_no_page_cache", False):
         return False
     vary = {v.strip().lower() for v in cc_delim_re.split(response.get("Vary", "")) if v.strip()}
     if vary - ALLOWED_VARY:

@@ -185,3 +185,24 @@ def test_epoch_is_shared_through_the_database_cache(project):
     WorkFactory(project=project)
     assert epoch.current() != token
     assert other.get(epoch.KEY) == epoch.current()
+
+
+def test_a_page_behind_a_view_restriction_is_never_kept(tmp_path):
+    from wagtail.models import PageViewRestriction
+
+    from exhibitions.tests.factories import exhibition, work_with_file
+
+    page = exhibition([work_with_file(tmp_path, title="Body map jetoncache4")], publish=True)
+    PageViewRestriction.objects.create(page=page, restriction_type=PageViewRestriction.PASSWORD, password="secret-1")
+    restriction = PageViewRestriction.objects.get(page=page)
+    visitor = Client()
+    form = visitor.get(page.url)
+    assert form.status_code == 200 and "jetoncache4" not in form.content.decode()  # formulaire de Wagtail
+    passed = visitor.post(f"/_util/authenticate_with_password/{restriction.pk}/{page.pk}/",
+                          {"password": "secret-1", "return_url": page.url})
+    assert passed.status_code == 302
+    for _ in range(2):
+        response = visitor.get(page.url)
+        assert response.status_code == 200 and "jetoncache4" in response.content.decode()
+        assert response["X-Paroles-Cache"] == "MISS"  # vérifiée à chaque requête, jamais gardée
+    assert "jetoncache4" not in Client().get(page.url).content.decode()
