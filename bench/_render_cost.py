@@ -10,8 +10,12 @@ import json
 import statistics
 import sys
 import time
+from pathlib import Path
 
-import django
+# Lancé comme script : bench/ serait en tête du chemin, et bench/transcription.py masquerait l'application.
+sys.path[0] = str(Path(__file__).resolve().parent.parent)
+
+import django  # noqa: E402
 
 
 def main():

@@ -105,6 +105,8 @@ def env_for(data_dir):
         "PAROLES_DATA_DIR": str(data_dir),
         "PAROLES_TASK_BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
         "PAROLES_LOG_LEVEL": "WARNING",
+        # Comme en production (deploy/paroles.env.example) : une connexion par fil, gardée entre les requêtes.
+        "DATABASE_CONN_MAX_AGE": os.environ.get("DATABASE_CONN_MAX_AGE", "60"),
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
         "PYTHONPATH": str(ROOT),
     })

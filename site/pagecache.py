@@ -14,7 +14,8 @@ sous une clé faite de tout ce dont sa sortie dépend :
   d'un consentement, dates d'une exposition, majorité d'un·e mineur·e : `consent.epoch.timeout_for`).
 
 Jamais gardés : autre chose qu'un 200 en `text/html`, une réponse en flux (fichiers), une réponse qui pose un
-cookie ou a créé un jeton CSRF, une réponse `Vary` sur autre chose que le cookie ou la langue, les chemins
+cookie ou dont le jeton CSRF vient d'un cookie neuf (un jeton tiré du cookie que le navigateur envoie déjà est
+gardé pour ce seul cookie), une réponse `Vary` sur autre chose que le cookie ou la langue, les chemins
 de `PAROLES_PAGE_CACHE_EXCLUDE` (administration, fichiers, envois, API, hors ligne…), une page Wagtail protégée
 (restriction de vue : `site/wagtail_hooks.py`), une requête qui porte des messages à afficher ou une
 autorisation HTTP. Les réponses gardées gardent leurs propres en-têtes
@@ -85,8 +86,14 @@ def _storable(request, response):
         return False
     if not response.get("Content-Type", "").startswith("text/html"):
         return False
-    if response.cookies or request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
+    if response.cookies:
         return False
+    if request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
+        # La page porte un jeton CSRF : gardée seulement s'il dérive du cookie que ce navigateur a déjà (la clé
+        # contient l'empreinte de ce cookie) ; un jeton neuf (nouveau cookie à poser) ne l'est jamais.
+        sent = request.COOKIES.get(settings.CSRF_COOKIE_NAME)
+        if not sent or request.META.get("CSRF_COOKIE") != sent:
+            return False
     if getattr(response, "paroles_no_page_cache", False) or getattr(request, "paroles_no_page_cache", False):
         return False
     vary = {v.strip().lower() for v in cc_delim_re.split(response.get("Vary", "")) if v.strip()}
@@ -96,6 +103,22 @@ def _storable(request, response):
     if storage is not None and (storage.used or getattr(storage, "_queued_messages", None)):
         return False
     return True
+
+
+def is_restricted(page, request):
+    """La page (ou un ancêtre) a-t-elle une restriction de vue ? Seulement quand le cache est allumé ; la liste
+    des chemins protégés est gardée sous l'époque de la requête (une restriction enregistrée change l'époque)."""
+    current = getattr(request, "paroles_epoch", None)
+    if not settings.PAROLES_PAGE_CACHE or current is None:
+        return False
+    key = f"paroles:pages-protegees:{current}"
+    paths = epoch.cache().get(key)
+    if paths is None:
+        from wagtail.models import PageViewRestriction
+
+        paths = list(PageViewRestriction.objects.values_list("page__path", flat=True))
+        epoch.cache().set(key, paths, settings.PAROLES_PAGE_CACHE_SECONDS)
+    return any(page.path.startswith(path) for path in paths)
 
 
 class PageCacheMiddleware:
@@ -113,6 +136,7 @@ class PageCacheMiddleware:
                 response[name] = value
             response[HEADER] = "HIT"
             return response
+        request.paroles_epoch = current
         response = self.get_response(request)
         if _storable(request, response):
             timeout = epoch.timeout_for(current)

@@ -206,3 +206,30 @@ def test_a_page_behind_a_view_restriction_is_never_kept(tmp_path):
         assert response.status_code == 200 and "jetoncache4" in response.content.decode()
         assert response["X-Paroles-Cache"] == "MISS"  # vérifiée à chaque requête, jamais gardée
     assert "jetoncache4" not in Client().get(page.url).content.decode()
+
+
+def test_toolkit_page_is_kept_per_account_and_csrf_cookie(tmp_path):
+    """La page d'une animatrice porte son nom et un jeton CSRF : gardée pour ce compte et ce cookie CSRF
+    seulement ; jamais la première fois (jeton neuf, cookie à poser)."""
+    from exhibitions.tests.factories import toolkit, work_with_file
+
+    partner = PartnerFactory()
+    work = work_with_file(tmp_path, title="Capsule jetoncache5", partner=partner)
+    page = toolkit([(work, [partner])])
+    one = user_with_role("animatrice.une", FACILITATOR, partner=partner)
+    two = user_with_role("animateur.deux", FACILITATOR, partner=partner)
+    clients = {}
+    for user in (one, two):
+        clients[user.username] = Client()
+        clients[user.username].force_login(user)
+    states = {}
+    for name, client in clients.items():
+        states[name] = [client.get(page.url) for _ in range(3)]
+    for name, (first, second, third) in states.items():
+        assert [r.status_code for r in (first, second, third)] == [200, 200, 200]
+        assert first["X-Paroles-Cache"] == "MISS" and second["X-Paroles-Cache"] == "MISS"
+        assert third["X-Paroles-Cache"] == "HIT"
+        body = third.content.decode()
+        assert name in body and "jetoncache5" in body
+        other = next(n for n in clients if n != name)
+        assert other not in body  # jamais la page d'un autre compte
