@@ -4,9 +4,8 @@ Une page rendue est gardée dans le cache `pages` (partagé : en base par défau
 sous une clé faite de tout ce dont sa sortie dépend :
 
 - méthode GET/HEAD, schéma, hôte (site Wagtail), chemin ET chaîne de requête, langue active ;
-- qui demande : « anonyme », ou le compte, ses rôles (groupes), ses organisations partenaires et ce que la
-  politique en retient (`consent.access.user_context` : responsable du consentement, équipe de l'archive) ;
-  les pages d'un·e connecté·e affichent son nom, d'où le compte dans la clé ;
+- qui demande : « anonyme », ou le compte, ses rôles (groupes) et ses organisations partenaires
+  (`policy.organisations`) ; les pages d'un·e connecté·e affichent son nom, d'où le compte dans la clé ;
 - l'empreinte du cookie CSRF (un jeton CSRF dans une page ne vaut que pour ce cookie) ;
 - l'**époque du consentement** (`consent.epoch`) : l'entrée porte l'époque lue au début de la requête qui l'a
   rendue et n'est servie que si c'est toujours l'époque courante. Tout changement qui peut modifier une
@@ -35,20 +34,21 @@ from django.utils import translation
 from django.utils.cache import cc_delim_re
 
 from consent import epoch
-from consent.access import user_context
+from consent.policy import policy
 
 ALLOWED_VARY = {"cookie", "accept-language"}
 HEADER = "X-Paroles-Cache"
 
 
 def _identity(user):
+    """Qui demande : « anonyme », ou le compte, ses rôles (groupes), ses organisations (la politique les donne).
+    Le compte suffirait (tout changement de rôle, de permission ou d'organisation change l'époque) ; rôles et
+    organisations rendent la clé lisible et sûre même sans cela."""
     if not (user and user.is_authenticated):
         return "anonyme"
-    ctx = user_context(user)
     groups = ",".join(sorted(user.groups.values_list("name", flat=True)))
-    orgs = ",".join(str(pk) for pk in sorted(ctx.org_ids))
-    return (f"u{user.pk}|su{int(user.is_superuser)}|r[{groups}]|o[{orgs}]|"
-            f"{int(ctx.officer)}{int(ctx.staff)}")
+    orgs = ",".join(str(pk) for pk in sorted(policy.organisations(user)))
+    return f"u{user.pk}|su{int(user.is_superuser)}|a{int(user.is_active)}|r[{groups}]|o[{orgs}]"
 
 
 def cache_key(request):
