@@ -11,7 +11,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: install run test faults bench fixtures clean-demo constraints translations messages
+.PHONY: install run test test-cache faults bench fixtures clean-demo constraints translations messages
 
 # constraints.txt : les versions exactes que la CI a testées (pip freeze de l'environnement de la CI, sans
 # le projet). Une machine neuve installe les mêmes. Après un changement de dépendance dans pyproject.toml :
@@ -40,6 +40,12 @@ run: $(STAMP) translations
 
 test: $(STAMP) translations
 	$(PY) -m pytest $(PYTEST_ARGS) || [ $$? -eq 5 ]  # 5 = aucun test collecté : pas un échec
+	$(MAKE) --no-print-directory test-cache
+
+# La suite du consentement et la matrice une seconde fois, cache des pages allumé (SQLite) : 0 fuite.
+test-cache: $(STAMP)
+	@echo "== Suite du consentement et matrice, cache des pages allumé =="
+	PAROLES_PAGE_CACHE=1 $(PY) -m pytest -q -p no:cacheprovider -m "not browser" consent/tests
 
 faults: $(STAMP)
 	$(PY) -m pytest -m faults -q $(PYTEST_ARGS)

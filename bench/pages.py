@@ -12,7 +12,15 @@
    générateur Python à fils (toujours disponible).
 4. Référence dans la même exécution : une application WSGI nue (« bonjour ») sous le même gunicorn,
    même nombre de processus, même générateur. Le rapport page / nue montre le coût de Django + Wagtail +
-   consentement, indépendamment de la machine.
+   consentement, indépendamment de la machine. `--pairs N` (3 par défaut) : N paires à ordre alterné
+   (nue puis page, page puis nue…) ; le rapport imprime la médiane des paires et leur étendue.
+5. Cache des pages (paroles.pagecache) : l'état `X-Paroles-Cache` de chaque page (HIT attendu pour
+   l'anonyme après le premier rendu) ; le coût d'un rendu NON mis en cache, dans le processus
+   (`bench/_render_cost.py`, PAROLES_PAGE_CACHE=0) : temps CPU et nombre de requêtes SQL.
+6. Poids transféré par Chromium (Playwright, téléphone 360×740) avant que la personne lance une lecture,
+   par page (`--no-browser` pour l'omettre).
+7. La charge de la machine (`uptime`) au début et à la fin : sur une machine partagée, les débits absolus
+   varient ; le rapport à la référence de la même paire reste comparable.
 """
 
 import argparse
@@ -35,6 +43,54 @@ PY = sys.executable
 BARE_APP = "bench._bare_wsgi:application"
 
 
+def uptime():
+    try:
+        return subprocess.run(["uptime"], capture_output=True, text=True, check=False).stdout.strip()
+    except OSError:
+        return "uptime indisponible"
+
+
+def spread(values):
+    return f"{statistics.median(values):.1f} [{min(values):.1f}–{max(values):.1f}]"
+
+
+def render_costs(env, pages, runs=15):
+    """Coût d'un rendu non mis en cache (sous-processus, cache des pages coupé)."""
+    import json
+
+    spec = [(label, path, username) for label, path, username in pages]
+    out = subprocess.run([PY, str(ROOT / "bench" / "_render_cost.py"), str(runs), json.dumps(spec)], cwd=ROOT,
+                         env={**env, "PAROLES_PAGE_CACHE": "0"}, check=True, capture_output=True, text=True).stdout
+    return [json.loads(line) for line in out.splitlines() if line.startswith("{")]
+
+
+def page_weights(port, pages, env):
+    """Octets transférés par Chromium (téléphone) pour chaque page, ou None sans navigateur."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        return None
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", env["DJANGO_SETTINGS_MODULE"])
+    os.environ.setdefault("PAROLES_DATA_DIR", env["PAROLES_DATA_DIR"])
+    sys.path.insert(0, str(ROOT))
+    from paroles.browser_testing import CHROMIUM, CHROMIUM_ARGS, transferred_bytes
+
+    results = []
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            for label, path, cookie in pages:
+                cookies = []
+                if cookie:
+                    cookies = [{"name": n, "value": v, "url": f"http://127.0.0.1:{port}"}
+                               for n, v in (part.split("=", 1) for part in cookie.split("; "))]
+                total, detail = transferred_bytes(browser, f"http://127.0.0.1:{port}{path}", cookies=cookies)
+                results.append((label, total, detail))
+        finally:
+            browser.close()
+    return results
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -49,6 +105,8 @@ def env_for(data_dir):
         "PAROLES_DATA_DIR": str(data_dir),
         "PAROLES_TASK_BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
         "PAROLES_LOG_LEVEL": "WARNING",
+        # Comme en production (deploy/paroles.env.example) : une connexion par fil, gardée entre les requêtes.
+        "DATABASE_CONN_MAX_AGE": os.environ.get("DATABASE_CONN_MAX_AGE", "60"),
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
         "PYTHONPATH": str(ROOT),
     })
@@ -110,6 +168,20 @@ def login_cookie(port, username, env):
     )
     key = subprocess.run([PY, "-c", code], cwd=ROOT, env=env, check=True, capture_output=True, text=True).stdout.strip()
     return f"sessionid={key.splitlines()[-1]}"
+
+
+def browser_cookies(port, path, cookie):
+    """Comme un navigateur : garde les cookies que la première réponse pose (jeton CSRF de la page)."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    conn.request("GET", path, headers={"Cookie": cookie})
+    response = conn.getresponse()
+    response.read()
+    jar = dict(part.split("=", 1) for part in cookie.split("; ") if "=" in part)
+    for header in response.msg.get_all("Set-Cookie") or []:
+        name, _eq, rest = header.partition("=")
+        jar[name.strip()] = rest.split(";", 1)[0]
+    conn.close()
+    return "; ".join(f"{k}={v}" for k, v in jar.items())
 
 
 def load_python(port, path, clients, total, seconds, cookie=""):
@@ -198,6 +270,8 @@ def main():
     parser.add_argument("--seconds", type=float, default=20, help="plafond de durée par page")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--tool", choices=["auto", "python", "wrk"], default="auto")
+    parser.add_argument("--pairs", type=int, default=3, help="paires (référence, page) à ordre alterné")
+    parser.add_argument("--no-browser", action="store_true", help="sans la mesure du poids dans Chromium")
     args = parser.parse_args()
 
     tmp = None
@@ -207,6 +281,7 @@ def main():
         tmp = Path(tempfile.mkdtemp(prefix="paroles-bench-pages-"))
         data_dir = tmp
     env = env_for(data_dir)
+    print(f"Charge de la machine au début : {uptime()}")
     try:
         if not (data_dir / "paroles.sqlite3").exists():
             print(f"Préparation de l'archive de démonstration dans {data_dir} (migrate + load_demo --quick)…", flush=True)
@@ -227,6 +302,7 @@ def main():
         bare = start_gunicorn(BARE_APP, bare_port, env, args.workers)
         try:
             cookie = login_cookie(port, "animatrice.aracem", env)
+            cookie = browser_cookies(port, toolkit, cookie)
             pages = [("accueil", "/", ""), ("exposition en ligne", online, ""), ("exposition au musée", museum, ""),
                      ("boîte à outils (animatrice)", toolkit, cookie)]
             print(f"\nPoids des pages (HTML seul, médias exclus) — plafond 200 Kio :")
@@ -250,14 +326,48 @@ def main():
                         return result
                 return load_python(p, path, args.clients, args.requests, args.seconds, ck)
 
-            base = run(bare_port, "/")
-            print(f"  {'référence WSGI nue':30} {base['rps']:8.1f} req/s   p95 {base['p95_ms']:7.1f} ms   "
-                  f"({base['n']} requêtes, {base['errors']} erreurs)")
+            # Chauffe : le premier rendu de chaque page remplit le cache des pages.
             for label, path, ck in pages:
-                r = run(port, path, ck)
-                print(f"  {label:30} {r['rps']:8.1f} req/s   p95 {r['p95_ms']:7.1f} ms   "
-                      f"({r['n']} requêtes, {r['errors']} erreurs)   débit = {r['rps'] / base['rps'] * 100:5.1f} % "
-                      f"de la référence, p95 × {r['p95_ms'] / base['p95_ms']:.1f}")
+                get(port, path, ck)
+            print(f"  cache des pages : " + ", ".join(
+                f"{label} {get(port, path, ck)[1].get('X-Paroles-Cache', 'absent')}" for label, path, ck in pages))
+            for label, path, ck in pages:
+                ratios, rps, p95s, base_rps, base_p95 = [], [], [], [], []
+                errors = 0
+                for i in range(args.pairs):
+                    order = ("bare", "page") if i % 2 == 0 else ("page", "bare")
+                    results = {}
+                    for which in order:
+                        results[which] = run(bare_port, "/") if which == "bare" else run(port, path, ck)
+                    b, r = results["bare"], results["page"]
+                    errors += r["errors"]
+                    ratios.append(r["rps"] / b["rps"] * 100)
+                    rps.append(r["rps"])
+                    p95s.append(r["p95_ms"])
+                    base_rps.append(b["rps"])
+                    base_p95.append(b["p95_ms"])
+                print(f"  {label:30} {spread(rps)} req/s   p95 {spread(p95s)} ms   débit = {spread(ratios)} % de la "
+                      f"référence   ({errors} erreurs ; référence WSGI nue {spread(base_rps)} req/s, "
+                      f"p95 {spread(base_p95)} ms)", flush=True)
+            print(f"\nCharge de la machine à la fin : {uptime()}")
+            print("\nRendu NON mis en cache, dans le processus (médiane [min–max] de 15 rendus) :")
+            render_pages = [("accueil", "/", ""), ("exposition en ligne", online, ""),
+                            ("exposition au musée", museum, ""), ("boîte à outils (animatrice)", toolkit,
+                                                                   "animatrice.aracem")]
+            for row in render_costs(env, render_pages):
+                print(f"  {row['page']:30} CPU {row['cpu_ms']:.1f} [{row['cpu_min']:.1f}–{row['cpu_max']:.1f}] ms   "
+                      f"{row['queries']} requêtes SQL")
+            if not args.no_browser:
+                weights = page_weights(port, pages, env)
+                if weights is None:
+                    print("\nPoids dans Chromium : Playwright absent.")
+                else:
+                    print("\nPoids transféré par Chromium, téléphone 360×740, avant toute lecture (plafond 300 Ko) :")
+                    for label, total, detail in weights:
+                        biggest = sorted(detail.items(), key=lambda kv: -kv[1])[:3]
+                        print(f"  {label:30} {total / 1000:7.1f} Ko en {len(detail)} requêtes ; les plus lourdes : "
+                              + ", ".join(f"{urlsplit(u).path.rsplit('/', 1)[-1][:30]} {n / 1000:.1f} Ko"
+                                          for u, n in biggest))
         finally:
             stop(server)
             stop(bare)

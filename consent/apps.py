@@ -16,3 +16,7 @@ class ConsentConfig(AppConfig):
 
         register_permission_policy(self.apps.get_model("media_library", "Work"), get_permission_policy(),
                                    exact_class=True)
+        # L'époque du consentement (consent/epoch.py) : tout changement qui peut modifier une réponse d'accès.
+        from . import epoch
+
+        epoch.connect()

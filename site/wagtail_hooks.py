@@ -70,3 +70,14 @@ def register_empty_documents_endpoint(router):
             return super().get_queryset().none()
 
     router.register_endpoint("documents", NoDocumentsAPIViewSet)
+
+
+@hooks.register("before_serve_page", order=-100)
+def no_page_cache_behind_a_view_restriction(page, request, serve_args, serve_kwargs):
+    """Une page protégée (mot de passe, connexion, groupes) n'est jamais gardée par le cache des pages :
+    la vérification de Wagtail doit avoir lieu à chaque requête (paroles.pagecache). Sans requête de plus :
+    les chemins protégés sont lus une fois par époque du consentement."""
+    from .pagecache import is_restricted
+
+    if is_restricted(page, request):
+        request.paroles_no_page_cache = True

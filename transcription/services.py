@@ -10,6 +10,8 @@ from dataclasses import replace
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+
+from consent import epoch
 from django.utils.translation import gettext as _
 
 from . import subtitles as subs
@@ -352,6 +354,7 @@ def pseudonymise(work, find, replace, *, whole_word=True):
                     count += n
                     changed = True
                     Cue.objects.filter(pk=cue.pk).update(text=new, search_text=normalise(new))
+                    epoch.bump()  # update() n'envoie aucun signal : le texte montré change
             if changed and track.is_approved:
                 cues, issues = subs.prepare_export(track.get_cues(), track.language, allow_issues=True)
                 track.publish_files(cues, issues)

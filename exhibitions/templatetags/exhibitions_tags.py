@@ -48,8 +48,15 @@ def exhibitions_nav(context):
     request = context.get("request")
     cache = getattr(request, "_paroles_nav", None) if request is not None else None
     if cache is None:
-        index = ExhibitionIndexPage.objects.live().public().order_by("path").first()
-        toolkit = ToolkitPage.objects.live().public().order_by("path").first()
+        from django.contrib.contenttypes.models import ContentType
+        from wagtail.models import Page
+
+        # Les deux liens en une lecture (plus celle des restrictions de vue de `public()`), pas deux.
+        types = ContentType.objects.get_for_models(ExhibitionIndexPage, ToolkitPage)
+        first = {}
+        for page in Page.objects.live().public().filter(content_type__in=types.values()).order_by("path"):
+            first.setdefault(page.content_type_id, page)
+        index, toolkit = first.get(types[ExhibitionIndexPage].pk), first.get(types[ToolkitPage].pk)
         cache = {"index_url": index.url if index else "", "toolkit_url": toolkit.url if toolkit else ""}
         if request is not None:
             request._paroles_nav = cache

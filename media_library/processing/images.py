@@ -9,6 +9,8 @@ source dans chaque rendu, donc la source des rendus doit déjà être propre.
 from django.core.files.images import ImageFile
 from django.db import transaction
 
+from consent import epoch
+
 from ..models import ArchiveImage, MediaFile
 from .presets import IMAGE_FILTERS
 
@@ -70,6 +72,7 @@ def ensure_archive_image(media):
             image.save()
             old = media.image
             MediaFile.objects.filter(pk=media.pk).update(image=image)
+            epoch.bump()  # update() n'envoie aucun signal
             media.image = image
             if old is not None and old.pk != image.pk:
                 old.delete()  # son fichier (une copie) part avec lui ; l'original reste

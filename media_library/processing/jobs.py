@@ -29,6 +29,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from consent import epoch
+
 from ..models import Chapter, MediaFile, MediaType, ProcessingJob, Rendition, RenditionKind, rendition_upload_to
 from . import presets, steps
 from .ffmpeg import ProcessingError, Throttle, no_space_message
@@ -345,6 +347,7 @@ def run_job(job_pk, *, on_progress=None):
         logger.warning("Travail %s en échec : %s", job.pk, exc)
         if isinstance(exc, steps.DamagedSourceError):
             MediaFile.objects.filter(pk=job.media_file_id).update(status=MediaFile.Status.FAILED, error=str(exc))
+            epoch.bump()  # update() n'envoie aucun signal : les pages qui montraient ce fichier changent
         finish(job.pk, ProcessingJob.Status.FAILED, str(exc))
     except (KeyboardInterrupt, SystemExit):
         # Arrêt du travailleur : le travail repart en attente et sera repris.
@@ -462,6 +465,7 @@ def _verify(media):
     if packets == 0:
         raise steps.DamagedSourceError(_("Aucune donnée audio ou vidéo lisible."))
     MediaFile.objects.filter(pk=media.pk).update(status=MediaFile.Status.READY, error="")
+    epoch.bump()  # update() n'envoie aucun signal : les pages peuvent montrer ce fichier
 
 
 # --- File d'attente, reprise -----------------------------------------------------------------------

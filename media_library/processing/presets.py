@@ -59,6 +59,8 @@ CLIP_BASE = {"clip_web": "web", "clip_phone": "phone"}
 IMAGE_FILTERS = {
     "large": "max-2400x2400|format-jpeg|jpegquality-88",
     "medium": "max-1200x1200|format-jpeg|jpegquality-85",
+    # Téléphone (360 px de large, densité 2) : la version que `srcset` fait choisir à un petit écran.
+    "phone": "max-720x720|format-jpeg|jpegquality-80",
     "small": "fill-480x270",
 }
 

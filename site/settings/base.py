@@ -266,7 +266,24 @@ CACHES = {
         "TIMEOUT": 30 * 24 * 3600,
         "OPTIONS": {"MAX_ENTRIES": 100_000},
     },
+    # Pages publiques rendues et époque du consentement (paroles.pagecache, consent.epoch) : partagé par tous
+    # les processus et toutes les machines. En base (table créée par `migrate`) ; Redis si PAROLES_REDIS_URL.
+    "pages": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "paroles_page_cache",
+        "TIMEOUT": 600,
+        "OPTIONS": {"MAX_ENTRIES": 50_000},
+    },
 }
+PAROLES_REDIS_URL = env("PAROLES_REDIS_URL", "")
+if PAROLES_REDIS_URL:
+    CACHES["pages"] = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": PAROLES_REDIS_URL,
+                       "KEY_PREFIX": "paroles", "TIMEOUT": 600}
+PAROLES_PAGE_CACHE = env_bool("PAROLES_PAGE_CACHE", True)
+# Plafond de vie d'une page gardée (s), en plus de l'époque et du prochain changement de lui-même.
+PAROLES_PAGE_CACHE_SECONDS = env_int("PAROLES_PAGE_CACHE_SECONDS", 600)
+PAROLES_PAGE_CACHE_EXCLUDE = ["/admin/", "/fichiers/", "/envoi/", "/api/", "/odk/", "/oai/", "/iiif/", "/journal/",
+                              "/boite-a-outils/hors-ligne/", "/animateurs/", "/i18n/", "/jsi18n/", "/static/"]
 
 LOGGING = {
     "version": 1,
@@ -301,6 +318,8 @@ MIDDLEWARE.insert(
 MIDDLEWARE.insert(
     MIDDLEWARE.index("django.contrib.messages.middleware.MessageMiddleware") + 1, "paroles.security.AdminSecurityMiddleware"
 )
+# Cache des pages publiques (après la fermeture des sessions inactives, avant la vue).
+MIDDLEWARE.insert(MIDDLEWARE.index("paroles.security.AdminSecurityMiddleware") + 1, "paroles.pagecache.PageCacheMiddleware")
 MIDDLEWARE.append("axes.middleware.AxesMiddleware")  # en dernier, comme le veut django-axes
 
 AUTHENTICATION_BACKENDS = [

@@ -34,7 +34,11 @@ TASKS = {
 # « shared » est en base hors des tests (voir base.py) ; ici en mémoire, pour les tests sans base.
 # tests/test_zip_crc_cache.py le remet en base pour vérifier le partage.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-          "shared": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "shared"}}
+          "shared": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "shared"},
+          "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages"}}
+# Cache des pages : coupé par défaut ; `PAROLES_PAGE_CACHE=1` relance la suite du consentement et la matrice
+# avec lui (make test, .ci/run). Vidé avant chaque test (conftest.py).
+PAROLES_PAGE_CACHE = env("PAROLES_PAGE_CACHE", "0").strip().lower() in {"1", "true", "yes", "on", "oui"}
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405
 
 AXES_ENABLED = False  # limitation des connexions : testée à part (tests/test_security.py)

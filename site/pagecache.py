@@ -1,0 +1,150 @@
+"""Cache des pages publiques rendues, sûr pour le consentement (`PageCacheMiddleware`).
+
+Une page rendue est gardée dans le cache `pages` (partagé : en base par défaut, Redis si `PAROLES_REDIS_URL`)
+sous une clé faite de tout ce dont sa sortie dépend :
+
+- méthode GET/HEAD, schéma, hôte (site Wagtail), chemin ET chaîne de requête, langue active ;
+- qui demande : « anonyme », ou le compte, ses rôles (groupes) et ses organisations partenaires
+  (`policy.organisations`) ; les pages d'un·e connecté·e affichent son nom, d'où le compte dans la clé ;
+- l'empreinte du cookie CSRF (un jeton CSRF dans une page ne vaut que pour ce cookie) ;
+- l'**époque du consentement** (`consent.epoch`) : l'entrée porte l'époque lue au début de la requête qui l'a
+  rendue et n'est servie que si c'est toujours l'époque courante. Tout changement qui peut modifier une
+  réponse d'accès change l'époque ; l'entrée meurt aussi au prochain changement « de lui-même » (expiration
+  d'un consentement, dates d'une exposition, majorité d'un·e mineur·e : `consent.epoch.timeout_for`).
+
+Jamais gardés : autre chose qu'un 200 en `text/html`, une réponse en flux (fichiers), une réponse qui pose un
+cookie ou dont le jeton CSRF vient d'un cookie neuf (un jeton tiré du cookie que le navigateur envoie déjà est
+gardé pour ce seul cookie), une réponse `Vary` sur autre chose que le cookie ou la langue, les chemins
+de `PAROLES_PAGE_CACHE_EXCLUDE` (administration, fichiers, envois, API, hors ligne…), une page Wagtail protégée
+(restriction de vue : `site/wagtail_hooks.py`), une requête qui porte des messages à afficher ou une
+autorisation HTTP. Les réponses gardées gardent leurs propres en-têtes
+(`Cache-Control: private, …`) : ce cache est côté serveur, ni un proxy ni un navigateur ne les resservent.
+
+Place : juste après `AdminSecurityMiddleware` (l'utilisateur est connu, la session inactive est déjà
+fermée) ; les intergiciels extérieurs (session, CSRF, sécurité, CSP) s'appliquent à chaque réponse, servie
+depuis le cache ou non. `X-Paroles-Cache: HIT` / `MISS` le dit.
+"""
+
+import hashlib
+
+from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.http import HttpResponse
+from django.utils import translation
+from django.utils.cache import cc_delim_re
+
+from consent import epoch
+from consent.policy import policy
+
+ALLOWED_VARY = {"cookie", "accept-language"}
+HEADER = "X-Paroles-Cache"
+
+
+def _identity(user):
+    """Qui demande : « anonyme », ou le compte, ses rôles (groupes), ses organisations (la politique les donne).
+    Le compte suffirait (tout changement de rôle, de permission ou d'organisation change l'époque) ; rôles et
+    organisations rendent la clé lisible et sûre même sans cela."""
+    if not (user and user.is_authenticated):
+        return "anonyme"
+    groups = ",".join(sorted(user.groups.values_list("name", flat=True)))
+    orgs = ",".join(str(pk) for pk in sorted(policy.organisations(user)))
+    return f"u{user.pk}|su{int(user.is_superuser)}|a{int(user.is_active)}|r[{groups}]|o[{orgs}]"
+
+
+def cache_key(request):
+    csrf = request.COOKIES.get(settings.CSRF_COOKIE_NAME, "")
+    parts = [
+        request.method if request.method == "GET" else "GET",  # HEAD lit l'entrée de GET
+        request.scheme, request.get_host(), request.path, request.META.get("QUERY_STRING", ""),
+        translation.get_language() or "", _identity(getattr(request, "user", None)),
+        hashlib.sha256(csrf.encode()).hexdigest() if csrf else "",
+    ]
+    return "paroles:page:" + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+
+
+def _has_pending_messages(request):
+    if CookieStorage.cookie_name in request.COOKIES:
+        return True
+    if settings.SESSION_COOKIE_NAME in request.COOKIES and hasattr(request, "session"):
+        return bool(request.session.get("_messages"))
+    return False
+
+
+def _eligible_request(request):
+    if not settings.PAROLES_PAGE_CACHE or request.method not in ("GET", "HEAD"):
+        return False
+    if request.META.get("HTTP_AUTHORIZATION"):
+        return False
+    path = request.path_info
+    if any(path.startswith(prefix) for prefix in settings.PAROLES_PAGE_CACHE_EXCLUDE):
+        return False
+    return not _has_pending_messages(request)
+
+
+def _storable(request, response):
+    if request.method != "GET" or response.status_code != 200 or response.streaming:
+        return False
+    if not response.get("Content-Type", "").startswith("text/html"):
+        return False
+    if response.cookies:
+        return False
+    if request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
+        # La page porte un jeton CSRF : gardée seulement s'il dérive du cookie que ce navigateur a déjà (la clé
+        # contient l'empreinte de ce cookie) ; un jeton neuf (nouveau cookie à poser) ne l'est jamais.
+        sent = request.COOKIES.get(settings.CSRF_COOKIE_NAME)
+        if not sent or request.META.get("CSRF_COOKIE") != sent:
+            return False
+    if getattr(response, "paroles_no_page_cache", False) or getattr(request, "paroles_no_page_cache", False):
+        return False
+    vary = {v.strip().lower() for v in cc_delim_re.split(response.get("Vary", "")) if v.strip()}
+    if vary - ALLOWED_VARY:
+        return False
+    storage = getattr(request, "_messages", None)
+    if storage is not None and (storage.used or getattr(storage, "_queued_messages", None)):
+        return False
+    return True
+
+
+def is_restricted(page, request):
+    """La page (ou un ancêtre) a-t-elle une restriction de vue ? Seulement quand le cache est allumé ; la liste
+    des chemins protégés est gardée sous l'époque de la requête (une restriction enregistrée change l'époque)."""
+    current = getattr(request, "paroles_epoch", None)
+    if not settings.PAROLES_PAGE_CACHE or current is None:
+        return False
+    key = f"paroles:pages-protegees:{current}"
+    paths = epoch.cache().get(key)
+    if paths is None:
+        from wagtail.models import PageViewRestriction
+
+        paths = list(PageViewRestriction.objects.values_list("page__path", flat=True))
+        epoch.cache().set(key, paths, settings.PAROLES_PAGE_CACHE_SECONDS)
+    return any(page.path.startswith(path) for path in paths)
+
+
+class PageCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not _eligible_request(request):
+            return self.get_response(request)
+        key = cache_key(request)
+        current, entry = epoch.current_and(key)
+        if entry is not None and entry.get("epoch") == current:
+            response = HttpResponse(entry["content"], status=entry["status"])
+            for name, value in entry["headers"]:
+                response[name] = value
+            response[HEADER] = "HIT"
+            return response
+        request.paroles_epoch = current
+        response = self.get_response(request)
+        if _storable(request, response):
+            timeout = epoch.timeout_for(current)
+            if timeout > 0:
+                if hasattr(response, "render") and not response.is_rendered:
+                    response.render()
+                headers = [(k, v) for k, v in response.items() if k.lower() != HEADER.lower()]
+                epoch.cache().set(key, {"epoch": current, "status": response.status_code, "headers": headers,
+                                         "content": response.content}, timeout)
+        response[HEADER] = "MISS"
+        return response
