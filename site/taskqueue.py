@@ -18,6 +18,8 @@ quoi la tâche relancée le trouverait encore « en cours » et ne ferait rien.
 
 Une tâche qui bute sur une base verrouillée (SQLite « database is locked ») est remise en file après une
 courte attente (ParolesWorker), au plus PAROLES_TASK_LOCK_RETRIES fois, au lieu de finir en échec.
+Une tâche qui lève RetryLater (son objet attend la fin d'une panne passagère, le stockage S3 par exemple)
+est remise en file de même après le délai qu'elle donne ; c'est l'objet qui compte et borne les essais.
 """
 
 import logging
@@ -41,6 +43,15 @@ LOST_EXCEPTION_PATH = "paroles.taskqueue.WorkerLost"
 
 class WorkerLost(Exception):
     """Le travailleur qui exécutait la tâche a disparu (processus tué, machine arrêtée)."""
+
+
+class RetryLater(Exception):
+    """Levée par une tâche dont l'objet a été remis « en attente » (panne passagère : stockage S3 injoignable) :
+    ParolesWorker remet la même tâche en file dans `delay` secondes, au lieu de la marquer en échec."""
+
+    def __init__(self, delay, reason=""):
+        super().__init__(reason)
+        self.delay = float(delay)
 
 
 def beat(worker_id, queues=""):
@@ -227,6 +238,20 @@ def requeue_locked(db_task_result, exc):
     return True
 
 
+def requeue_later(db_task_result, exc):
+    """Remet la tâche en file dans `exc.delay` secondes (RetryLater) : la même tâche, pas une nouvelle."""
+    from django_tasks_db.compat import TaskResultStatus
+
+    def save():
+        close_old_connections()
+        type(db_task_result).objects.filter(pk=db_task_result.pk).update(
+            status=TaskResultStatus.READY, started_at=None, run_after=timezone.now() + timedelta(seconds=exc.delay))
+
+    _with_retries(save)
+    logger.warning("Tâche %s (%s) : %s ; nouvel essai dans %.0f s.", db_task_result.id, db_task_result.task_path,
+                   exc, exc.delay)
+
+
 def make_worker_class():
     from django_tasks_db.management.commands.db_worker import Worker
 
@@ -242,6 +267,9 @@ def make_worker_class():
             set_failed = db_task_result.set_failed
 
             def set_failed_or_retry(exc):
+                if isinstance(exc, RetryLater):
+                    requeue_later(db_task_result, exc)
+                    return
                 if is_locked(exc) and requeue_locked(db_task_result, exc):
                     return
                 _with_retries(lambda: set_failed(exc))
