@@ -378,8 +378,10 @@ def run_job(job_pk, *, on_progress=None, retry_later=False):
             logger.warning("Travail %s : disque plein (%s)", job.pk, exc)
             finish(job.pk, ProcessingJob.Status.FAILED, no_space_message(_("stockage des fichiers")))
     except OperationalError as exc:
-        from paroles.taskqueue import is_locked
+        from paroles.taskqueue import connection_lost, is_locked
 
+        if connection_lost(exc):
+            raise  # base redémarrée : rien n'est marqué ; le travailleur attend la base et relance la tâche
         if not is_locked(exc):
             logger.exception("Travail %s : erreur de la base", job.pk)
             finish(job.pk, ProcessingJob.Status.FAILED,
