@@ -18,6 +18,8 @@ as_postgres "$PGBIN/pg_ctl" -D "$PGDATA" -l "$PGDATA/server.log" \
   -w start >/dev/null
 trap 'as_postgres "$PGBIN/pg_ctl" -D "$PGDATA" -m fast stop >/dev/null 2>&1 || true; rm -rf "$PGDATA" "$PGSOCK"' EXIT
 export DATABASE_URL="postgres://postgres@127.0.0.1:${PAROLES_PG_PORT:-55432}/paroles"
+# tests/faults/test_postgres_restart.py redémarre cette grappe (pg_ctl restart) au milieu d'un travail.
+export PAROLES_PG_DATA="$PGDATA" PAROLES_PG_BIN="$PGBIN"
 # pytest-django crée et détruit test_paroles ; la base « paroles » sert de base de connexion.
 as_postgres "$PGBIN/createdb" -h 127.0.0.1 -p ${PAROLES_PG_PORT:-55432} -U postgres paroles
 # La suite de pannes (-m faults) a tourné sur SQLite ; ici seulement ses cas propres à PostgreSQL.

@@ -35,7 +35,7 @@ def run_processing_job(job_pk):
     """Exécute un travail de rendus ou d'extrait (ProcessingJob)."""
     from .processing.jobs import run_job
 
-    job = run_job(job_pk)
+    job = run_job(job_pk, retry_later=True)  # stockage S3 injoignable : la file relance cette tâche
     return job.status if job else None
 
 

@@ -18,6 +18,10 @@ quoi la tâche relancée le trouverait encore « en cours » et ne ferait rien.
 
 Une tâche qui bute sur une base verrouillée (SQLite « database is locked ») est remise en file après une
 courte attente (ParolesWorker), au plus PAROLES_TASK_LOCK_RETRIES fois, au lieu de finir en échec.
+Une tâche qui lève RetryLater (son objet attend la fin d'une panne passagère, le stockage S3 par exemple)
+est remise en file de même après le délai qu'elle donne ; c'est l'objet qui compte et borne les essais.
+Une connexion à la base coupée (PostgreSQL redémarré) pendant une tâche : le travailleur attend que la base
+revienne (PAROLES_DB_RECONNECT_WAIT s au plus), puis relance la même tâche, son objet remis en attente.
 """
 
 import logging
@@ -41,6 +45,15 @@ LOST_EXCEPTION_PATH = "paroles.taskqueue.WorkerLost"
 
 class WorkerLost(Exception):
     """Le travailleur qui exécutait la tâche a disparu (processus tué, machine arrêtée)."""
+
+
+class RetryLater(Exception):
+    """Levée par une tâche dont l'objet a été remis « en attente » (panne passagère : stockage S3 injoignable) :
+    ParolesWorker remet la même tâche en file dans `delay` secondes, au lieu de la marquer en échec."""
+
+    def __init__(self, delay, reason=""):
+        super().__init__(reason)
+        self.delay = float(delay)
 
 
 def beat(worker_id, queues=""):
@@ -227,6 +240,79 @@ def requeue_locked(db_task_result, exc):
     return True
 
 
+def requeue_later(db_task_result, exc):
+    """Remet la tâche en file dans `exc.delay` secondes (RetryLater) : la même tâche, pas une nouvelle."""
+    from django_tasks_db.compat import TaskResultStatus
+
+    def save():
+        close_old_connections()
+        type(db_task_result).objects.filter(pk=db_task_result.pk).update(
+            status=TaskResultStatus.READY, started_at=None, run_after=timezone.now() + timedelta(seconds=exc.delay))
+
+    _with_retries(save)
+    logger.warning("Tâche %s (%s) : %s ; nouvel essai dans %.0f s.", db_task_result.id, db_task_result.task_path,
+                   exc, exc.delay)
+
+
+# --- Base redémarrée (PostgreSQL) : le travailleur attend qu'elle revienne et relance la tâche ---------
+
+
+def connection_lost(exc):
+    """Vrai si `exc` vient d'une connexion à la base coupée (serveur redémarré, réseau) : ni un verrou, ni
+    une requête fautive. La connexion de ce fil est alors inutilisable (c'est ce qu'on vérifie)."""
+    from django.db import InterfaceError
+
+    seen, found = set(), False
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        if isinstance(exc, (OperationalError, InterfaceError)) and not is_locked(exc):
+            found = True
+        exc = exc.__cause__ or exc.__context__
+    if not found:
+        return False
+    try:
+        return connection.connection is None or not connection.is_usable()
+    except Exception:  # noqa: BLE001 - une connexion cassée peut lever n'importe quoi
+        return True
+
+
+def wait_for_database(timeout=None):
+    """Attend (au plus PAROLES_DB_RECONNECT_WAIT s) que la base réponde sur une connexion neuve."""
+    from django.db import InterfaceError
+
+    timeout = getattr(settings, "PAROLES_DB_RECONNECT_WAIT", 120) if timeout is None else timeout
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            connection.close()
+        except Exception:  # noqa: BLE001, S110 - la vieille connexion est déjà morte
+            pass
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT 1")
+            return True
+        except (OperationalError, InterfaceError):
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.5)
+
+
+def requeue_after_lost_connection(db_task_result, exc):
+    """La base a coupé la connexion pendant la tâche : elle repart tout de suite (même tâche), et l'objet
+    qu'elle traitait redevient « en attente ». Faux après PAROLES_TASK_MAX_ATTEMPTS essais."""
+    from django_tasks_db.compat import TaskResultStatus
+
+    if len(db_task_result.worker_ids or []) >= settings.PAROLES_TASK_MAX_ATTEMPTS:
+        return False
+    with transaction.atomic():
+        type(db_task_result).objects.filter(pk=db_task_result.pk).update(
+            status=TaskResultStatus.READY, started_at=None, run_after=timezone.now())
+        _recover(db_task_result, failed=False, reason="")
+    logger.warning("Tâche %s (%s) : connexion à la base perdue (%s) ; reprise.", db_task_result.id,
+                   db_task_result.task_path, str(exc).strip()[:200])
+    return True
+
+
 def make_worker_class():
     from django_tasks_db.management.commands.db_worker import Worker
 
@@ -242,11 +328,30 @@ def make_worker_class():
             set_failed = db_task_result.set_failed
 
             def set_failed_or_retry(exc):
+                if isinstance(exc, RetryLater):
+                    requeue_later(db_task_result, exc)
+                    return
                 if is_locked(exc) and requeue_locked(db_task_result, exc):
+                    return
+                if connection_lost(exc) and wait_for_database() and requeue_after_lost_connection(db_task_result, exc):
                     return
                 _with_retries(lambda: set_failed(exc))
 
             db_task_result.set_failed = set_failed_or_retry
             return super().run_task(db_task_result)
+
+        def run(self):
+            # Base coupée pendant que le travailleur cherche une tâche : il attend qu'elle revienne.
+            from django.db import InterfaceError
+
+            while True:
+                try:
+                    return super().run()
+                except (OperationalError, InterfaceError) as exc:
+                    if not self.running or not connection_lost(exc):
+                        raise
+                    logger.warning("Base injoignable (%s) : le travailleur attend qu'elle revienne.", exc)
+                    if not wait_for_database():
+                        raise
 
     return ParolesWorker

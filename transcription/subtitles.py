@@ -145,6 +145,7 @@ ARROW_RE = re.compile(r"^\s*(\S+)\s+-->\s+(\S+)(?:\s+.*)?$")
 # un fichier lu puis réécrit redonne les mêmes octets.
 
 VOICE_RE = re.compile(r"<v(?:\.[^\s>]+)*(?:[ \t][^>]*)?>|</v>")
+VOICE_NAME_RE = re.compile(r"<v(?:\.[^\s>]+)*(?:[ \t]([^>]*))?>")
 TAG_RE = re.compile(r"<[^>]*>")
 # Entités réécrites par leur nom : les caractères invisibles resteraient sinon indiscernables.
 NAMED = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "\u00a0": "&nbsp;", "\u200e": "&lrm;", "\u200f": "&rlm;"}
@@ -152,6 +153,33 @@ NAMED = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "\u00a0": "&nbsp;", "\u200e": "
 
 def strip_voice(text):
     return VOICE_RE.sub("", text)
+
+
+def voice_parts(text):
+    """Texte gardé → [(qui parle, texte)] pour l'affichage : le nom vient de la balise de voix (entités
+    décodées), "" hors voix. Aucune balise ne reste dans les textes (le gabarit échappe le tout)."""
+    parts, speaker, pos = [], "", 0
+
+    def add(chunk):
+        if not chunk.strip():
+            return
+        if parts and parts[-1][0] == speaker:
+            parts[-1] = (speaker, parts[-1][1] + chunk)
+        else:
+            parts.append((speaker, chunk))
+
+    for match in VOICE_RE.finditer(text):
+        add(text[pos:match.start()])
+        name = VOICE_NAME_RE.fullmatch(match.group(0))  # « <v.classe Awa> » → « Awa » ; « </v> » → rien
+        speaker = " ".join(html.unescape(name.group(1) or "").split()) if name else ""
+        pos = match.end()
+    add(text[pos:])
+    return [(who, " ".join(chunk.split())) for who, chunk in parts]
+
+
+def spoken_text(text):
+    """Texte gardé → texte lisible d'un bloc : « Awa : … » pour chaque voix, sans aucune balise."""
+    return " ".join(f"{who} : {chunk}" if who else chunk for who, chunk in voice_parts(text))
 
 
 def vtt_cue_text(raw):

@@ -331,11 +331,27 @@ def finish(job_pk, status, error=""):
     ProcessingJob.objects.filter(pk=job_pk).update(**values)
 
 
-def run_job(job_pk, *, on_progress=None):
+def _retry_when_storage_returns(job, tries):
+    """Stockage S3 injoignable : le travail repart « en attente » et sa tâche sera relancée, avec une
+    attente qui double à chaque essai (PAROLES_STORAGE_RETRY_DELAY, 15 s, puis 30 s…, au plus 10 min)."""
+    from paroles.taskqueue import RetryLater
+
+    delay = min(600.0, getattr(settings, "PAROLES_STORAGE_RETRY_DELAY", 15) * 2 ** (job.attempts - 1))
+    step = _(
+        "Le stockage des fichiers (S3) ne répond pas : aucun rendu n'a été enregistré, l'original est intact. "
+        "Nouvel essai automatique dans %(s)s s (essai %(n)s sur %(max)s)."
+    ) % {"s": int(delay), "n": job.attempts + 1, "max": tries}
+    ProcessingJob.objects.filter(pk=job.pk).update(status=ProcessingJob.Status.QUEUED, step=step, progress=0)
+    raise RetryLater(delay, step)
+
+
+def run_job(job_pk, *, on_progress=None, retry_later=False):
     """Exécute le travail `job_pk` s'il est en attente. Sans effet s'il est déjà pris ou terminé.
 
     `on_progress(pourcentage, étape)` permet à une commande d'afficher une barre de progression.
-    Renvoie le ProcessingJob à jour.
+    Avec `retry_later` (la tâche de fond), un stockage S3 injoignable remet le travail en attente et lève
+    paroles.taskqueue.RetryLater (la file relance la tâche plus tard, PAROLES_STORAGE_RETRIES essais en
+    tout) ; sinon le travail échoue avec la raison. Renvoie le ProcessingJob à jour.
     """
     sweep_stale_jobs(exclude=job_pk)
     if not claim(job_pk):
@@ -365,8 +381,10 @@ def run_job(job_pk, *, on_progress=None):
             logger.warning("Travail %s : disque plein (%s)", job.pk, exc)
             finish(job.pk, ProcessingJob.Status.FAILED, no_space_message(_("stockage des fichiers")))
     except OperationalError as exc:
-        from paroles.taskqueue import is_locked
+        from paroles.taskqueue import connection_lost, is_locked
 
+        if connection_lost(exc):
+            raise  # base redémarrée : rien n'est marqué ; le travailleur attend la base et relance la tâche
         if not is_locked(exc):
             logger.exception("Travail %s : erreur de la base", job.pk)
             finish(job.pk, ProcessingJob.Status.FAILED,
@@ -381,6 +399,9 @@ def run_job(job_pk, *, on_progress=None):
 
         if is_storage_unavailable(exc):
             logger.warning("Travail %s : stockage indisponible (%s)", job.pk, exc)
+            tries = getattr(settings, "PAROLES_STORAGE_RETRIES", 5)
+            if retry_later and job.attempts < tries:
+                _retry_when_storage_returns(job, tries)  # lève RetryLater : la file relance la même tâche
             finish(job.pk, ProcessingJob.Status.FAILED, _(
                 "Le stockage des fichiers (S3) ne répond pas : aucun rendu n'a été enregistré, l'original est "
                 "intact. Relancez le travail quand le stockage est de nouveau joignable."))

@@ -394,6 +394,11 @@ PAROLES_WORKER_DEAD_AFTER = env_int("PAROLES_WORKER_DEAD_AFTER", 60)  # sans sig
 PAROLES_TASK_STALE_AFTER = env_int("PAROLES_TASK_STALE_AFTER", 6 * 3600)  # tâches d'un `db_worker` nu
 PAROLES_TASK_MAX_ATTEMPTS = env_int("PAROLES_TASK_MAX_ATTEMPTS", 3)
 PAROLES_TASK_LOCK_RETRIES = env_int("PAROLES_TASK_LOCK_RETRIES", 5)  # base verrouillée : nouveaux essais
+# Stockage S3 injoignable pendant l'écriture d'un rendu : la tâche repart seule, attente doublée à chaque essai.
+PAROLES_STORAGE_RETRIES = env_int("PAROLES_STORAGE_RETRIES", 5)  # essais en tout, puis échec avec la raison
+PAROLES_STORAGE_RETRY_DELAY = env_int("PAROLES_STORAGE_RETRY_DELAY", 15)  # secondes avant le 2e essai
+# Base coupée (PostgreSQL redémarré) : le travailleur attend au plus autant de secondes, puis relance la tâche.
+PAROLES_DB_RECONNECT_WAIT = env_int("PAROLES_DB_RECONNECT_WAIT", 120)
 
 # Sauvegardes et corbeille.
 PAROLES_BACKUP_DIR = Path(env("PAROLES_BACKUP_DIR", str(DATA_DIR / "backups"))).resolve()

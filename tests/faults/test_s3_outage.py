@@ -103,3 +103,92 @@ def test_rendition_write_while_s3_is_down_fails_clearly_then_succeeds(
     assert job.status == ProcessingJob.Status.DONE, job.error
     phone = Rendition.objects.get(media_file=media, kind="phone")
     assert sorted(_keys(s3_down["client"])) == sorted([media.file.name, phone.file.name])
+
+
+DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "media", "transcription"]}}
+
+
+def _run_worker_batch():
+    from paroles.taskqueue import make_worker_class
+
+    worker = make_worker_class()(queue_names=["media"], interval=0, batch=True, backend_name="default",
+                                 startup_delay=False, max_tasks=None, worker_id="essai-s3", excluded_queue_names=[])
+    worker.run()
+
+
+def test_rendition_write_is_retried_by_the_queue_when_s3_returns(
+        s3_down, work, tmp_path, monkeypatch, settings, django_capture_on_commit_callbacks):
+    """Personne ne relance rien : la même tâche repart seule, avec une attente croissante, et réussit."""
+    import time
+
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    from media_library.tasks import run_processing_job
+
+    settings.TASKS = DB_TASKS
+    settings.PAROLES_STORAGE_RETRY_DELAY = 1
+    video = testing.make_video(tmp_path / "capsule.mp4", seconds=2)
+    with django_capture_on_commit_callbacks(execute=False):
+        media = ingest_file(work, video, original_filename="capsule.mp4")
+        job = request_renditions(media, kinds=["phone"], enqueue=False)
+    task = run_processing_job.enqueue(job.pk)
+    real_publish = jobs.publish_rendition
+    outage = {"on": True}
+
+    def publish(*args, **kwargs):
+        if outage["on"]:
+            s3_down["stop"]()  # S3 tombe au moment d'écrire le rendu encodé
+            outage["on"] = False
+        return real_publish(*args, **kwargs)
+
+    monkeypatch.setattr(jobs, "publish_rendition", publish)
+    before = timezone.now()
+    with django_capture_on_commit_callbacks(execute=True):
+        _run_worker_batch()
+    job.refresh_from_db()
+    row = DBTaskResult.objects.get(pk=task.id)
+    assert row.status == "READY" and row.run_after >= before  # la même tâche, remise en file, plus tard
+    assert job.status == ProcessingJob.Status.QUEUED and job.attempts == 1
+    assert "ne répond pas" in job.step and "Nouvel essai automatique dans 1 s (essai 2 sur 5)" in job.step
+    assert not Rendition.objects.exists()
+
+    s3_down["start"]()  # S3 revient ; on attend seulement l'heure prévue de la tâche (1 s)
+    deadline = time.monotonic() + 10
+    while DBTaskResult.objects.get(pk=task.id).status != "SUCCESSFUL" and time.monotonic() < deadline:
+        with django_capture_on_commit_callbacks(execute=True):
+            _run_worker_batch()
+        time.sleep(0.2)
+    job.refresh_from_db()
+    assert job.status == ProcessingJob.Status.DONE and job.attempts == 2, (job.status, job.step, job.error)
+    assert DBTaskResult.objects.count() == 1  # aucune nouvelle mise en file
+    phone = Rendition.objects.get(media_file=media, kind="phone")
+    assert sorted(_keys(s3_down["client"])) == sorted([media.file.name, phone.file.name])
+
+
+def test_storage_retries_are_bounded_then_the_job_fails_clearly(
+        s3_down, work, tmp_path, monkeypatch, settings, django_capture_on_commit_callbacks):
+    from django_tasks_db.models import DBTaskResult
+
+    from media_library.tasks import run_processing_job
+
+    settings.TASKS = DB_TASKS
+    settings.PAROLES_STORAGE_RETRIES = 1  # le premier essai est le dernier
+    video = testing.make_video(tmp_path / "capsule.mp4", seconds=1)
+    with django_capture_on_commit_callbacks(execute=False):
+        media = ingest_file(work, video, original_filename="capsule.mp4")
+        job = request_renditions(media, kinds=["phone"], enqueue=False)
+    task = run_processing_job.enqueue(job.pk)
+    real_publish = jobs.publish_rendition
+
+    def publish(*args, **kwargs):
+        s3_down["stop"]()
+        return real_publish(*args, **kwargs)
+
+    monkeypatch.setattr(jobs, "publish_rendition", publish)
+    with django_capture_on_commit_callbacks(execute=True):
+        _run_worker_batch()
+    job.refresh_from_db()
+    assert job.status == ProcessingJob.Status.FAILED and "Relancez le travail" in job.error
+    assert DBTaskResult.objects.get(pk=task.id).status == "SUCCESSFUL"  # la tâche a fini : l'échec est dit
+    assert not Rendition.objects.exists()

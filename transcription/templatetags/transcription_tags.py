@@ -1,6 +1,7 @@
 from django import template
 
 from ..models import SubtitleTrack
+from ..subtitles import spoken_text, voice_parts
 
 register = template.Library()
 
@@ -48,19 +49,19 @@ def paragraphs(track):
     """Les répliques de `track` groupées en paragraphes : [{"start", "cues": [cue, …]}, …]."""
     out, current, length, previous = [], None, 0, None
     for cue in track.cues.all():
-        text = " ".join(cue.text.split())
+        text = spoken_text(cue.text)  # les balises de voix deviennent « Awa : … », jamais du balisage
         todo = bool(getattr(cue, "is_todo", False))
         if not text and not todo:
             continue
         # Un passage encore à transcrire (bambara ?) clôt la phrase en cours : il est montré comme manquant.
         ends_sentence = previous is not None and (
-            " ".join(previous.text.split()).endswith(SENTENCE_END) or getattr(previous, "is_todo", False))
+            spoken_text(previous.text).endswith(SENTENCE_END) or getattr(previous, "is_todo", False))
         pause = previous is not None and cue.start - previous.end >= PARAGRAPH_PAUSE
         if current is None or (ends_sentence and (pause or length >= PARAGRAPH_MAX_CHARS)):
             current = {"start": cue.start, "cues": []}
             out.append(current)
             length = 0
-        current["cues"].append({"start": cue.start, "end": cue.end, "text": text, "todo": todo,
+        current["cues"].append({"start": cue.start, "end": cue.end, "text": text, "parts": voice_parts(cue.text), "todo": todo,
                                 "origin": getattr(cue, "origin", "") or "", "language": getattr(cue, "language", "") or ""})
         length += len(text) + 1
         previous = cue

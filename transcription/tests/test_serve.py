@@ -159,3 +159,24 @@ def test_public_transcript_reads_as_paragraphs(client, public_video, make_track)
     assert "Nous sommes parties" in first and "de Mopti à pied." in first and "Bamako" not in first
     assert "ne nous attendait." in second
     assert "data-transcript-search" in html and ">0:07<" in second
+
+
+def test_public_transcript_shows_the_speaker_name_never_the_voice_tag(client, public_video, make_track):
+    """`<v Awa>` dit qui parle : la page publique affiche « Awa : … » (échappé), jamais la balise."""
+    from exhibitions import integrations
+    from transcription.subtitles import Cue
+
+    make_track(public_video, cues=[
+        Cue(0.0, 2.0, "<v Awa>Nous sommes parties de Mopti.</v>"),
+        Cue(2.5, 4.0, "<v.fort Fanta &amp; Kadi>R&D, c'est <nous>.</v>"),
+        Cue(4.5, 6.0, "<v <script>alert(1)</script>>Fin."),
+    ], approve=True)
+    html = client.get(public_video.get_absolute_url()).content.decode()
+    section = html.split('data-transcript>', 1)[1].split("</section>", 1)[0]
+    assert '<span class="pl-transcript__speaker">Awa</span> : Nous sommes parties de Mopti.' in section
+    assert '<span class="pl-transcript__speaker">Fanta &amp; Kadi</span> : R&amp;D, c&#x27;est &lt;nous&gt;.' in section
+    assert "&lt;script" in section and "<script" not in section  # un nom piégé reste du texte
+    assert "&lt;v" not in section and "<v" not in section and "&lt;/v&gt;" not in section
+    # Le texte du lecteur audio des expositions (« Lire la transcription ») : le même, sans balise.
+    assert integrations.transcripts([public_video]) == {public_video.pk: (
+        "Awa : Nous sommes parties de Mopti. Fanta & Kadi : R&D, c'est <nous>. <script : alert(1)</script>>Fin.")}
