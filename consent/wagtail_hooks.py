@@ -41,7 +41,7 @@ from .models import (
 )
 from .policy import policy
 from .views import admin as admin_views
-from .viewsets import PolicyViewSetMixin
+from .viewsets import PolicyViewSetMixin, guard
 
 LEGAL_FIELDS = ("legal_name", "contact", "guardian_name", "guardian_contact", "notes")
 
@@ -190,6 +190,10 @@ class ParticipantChooserViewSet(ChooserViewSet):
     form_fields = ["pseudonym", "birth_year", "partner"]
     choose_view_class = ParticipantChooseView
     choose_results_view_class = ParticipantChooseResultsView
+
+    def construct_view(self, view_class, **kwargs):
+        # La personne choisie aussi : absente (404) pour qui la politique ne la laisse pas connaître.
+        return super().construct_view(guard(view_class), **kwargs)
 
 
 participant_chooser_viewset = ParticipantChooserViewSet("consent_participant_chooser")
