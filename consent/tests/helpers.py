@@ -214,6 +214,10 @@ def run_matrix(matrix, surfaces, *, stop_at_first_leak=False, roles=ROLES):
             for channel in Channel:
                 if not surface.applies_to(channel):
                     continue
+                # Un rôle sans la permission d'ouvrir la surface est refusé quel que soit l'état : on ne
+                # l'essaie que sur le premier état qui a un objet (l'œuvre pleinement consentie d'abord,
+                # celle qui fuirait si la permission n'était pas vérifiée).
+                unpermitted = surface.roles is not None and role not in surface.roles
                 for state in STATES:
                     work = Work.all_objects.get(pk=works[state].pk)
                     asker = "anonymous" if surface.audience == "public" else role
@@ -230,6 +234,8 @@ def run_matrix(matrix, surfaces, *, stop_at_first_leak=False, roles=ROLES):
                         continue  # sans objet (pas de consentement, de participation… pour cette œuvre)
                     served = bool(served)
                     checked += 1
+                    if unpermitted and not served:
+                        break
                     if served != expected:
                         kind = "FUITE" if served else "refus à tort"
                         failures.append(f"{kind} : {surface.name} / {role} / {channel.value} / {state}")
