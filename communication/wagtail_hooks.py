@@ -10,6 +10,8 @@ from wagtail.admin.viewsets.model import ModelViewSet
 
 from paroles.admin_wording import FrenchWordingMixin
 
+from consent.viewsets import PolicyViewSetMixin
+
 from .models import CommunicationPlan, Place, Screening
 from .views import admin as admin_views
 
@@ -53,7 +55,9 @@ class PlanViewSet(FrenchWordingMixin, ModelViewSet):
     ]
 
 
-class ScreeningViewSet(FrenchWordingMixin, ModelViewSet):
+class ScreeningViewSet(PolicyViewSetMixin, FrenchWordingMixin, ModelViewSet):
+    # La liste, la recherche, les filtres, l'export et chaque fiche demandent la politique : une fiche
+    # n'est connue que si son organisation et chaque œuvre montrée le sont (consent.policy).
     model = Screening
     icon = "date"
     menu_label = _("Journal des projections")

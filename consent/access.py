@@ -460,6 +460,20 @@ def evaluate(ctx, facts, participants, withdrawals, channel, day, *, variant=Non
     )
 
 
+def evaluate_person(ctx, person):
+    """Une personne (fiche de participant·e) dans l'administration, règle 2 pour une personne : les
+    responsables du consentement connaissent tout le monde ; l'équipe, chacun sauf les personnes d'une
+    communauté protégée dont elle n'est pas ; les membres d'une organisation partenaire, les personnes
+    de leur organisation seulement (une personne d'une autre organisation leur est absente)."""
+    if ctx.officer:
+        return Decision(True, restricted=True)
+    if person.partner_protected and person.partner_id not in ctx.org_ids:
+        return Decision(False, REASONS[PROTECTED], restricted=True)
+    if ctx.staff or (person.partner_id is not None and person.partner_id in ctx.org_ids):
+        return Decision(True, restricted=True)
+    return Decision(False, REASONS[STAFF_ONLY], restricted=True)
+
+
 # --------------------------------------------------------------------------------------------------
 # Étiquettes (dans l'esprit des Local Contexts labels)
 

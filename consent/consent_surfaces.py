@@ -108,3 +108,124 @@ def admin_consent_records(client, work, channel):
         return None  # sans objet pour cette œuvre
     url = reverse("consent_consentrecord:index") + "?" + urlencode({"q": work.title_fr.split()[-1]})
     return _title_in(client.get(url), work)
+
+
+STAFF_ROLES = ("curator", "curator_outside", "officer")
+
+
+def _people_of(work):
+    from .models import ConsentRecord, Participant, Participation
+
+    ids = set(Participation.objects.filter(work=work).values_list("participant_id", flat=True))
+    ids |= set(ConsentRecord.objects.filter(work=work).values_list("participant_id", flat=True))
+    return list(Participant.objects.filter(pk__in=ids).order_by("pk"))
+
+
+def _person_probe(url_of, needle_of=None):
+    """Une surface des personnes : montre-t-elle une personne liée à l'œuvre (son pseudonyme, ou le lien
+    vers sa fiche dans une liste : la recherche répète le texte cherché) ?"""
+
+    def probe(client, work, channel):
+        people = _people_of(work)
+        if not people:
+            return None  # sans objet : personne n'est liée à cette œuvre
+        person = people[0]
+        needle = (needle_of(person) if needle_of else person.pseudonym).encode()
+        url = url_of(person)
+        for page in (1, 2, 3):  # le sélecteur pagine par 10 (sa recherche ne filtre pas les pseudonymes)
+            response = client.get(url if page == 1 else f"{url}{'&' if '?' in url else '?'}p={page}")
+            if response.status_code != 200:
+                return False
+            if needle in response.content:
+                return True
+            if "?" not in url:
+                return False
+        return False
+
+    return probe
+
+
+def _search(name, person):
+    return reverse(name) + "?" + urlencode({"q": person.pseudonym})
+
+
+register_surface("admin : participant·es (recherche)", channels=["internal"], kind="person", roles=STAFF_ROLES)(
+    _person_probe(lambda p: _search("consent_participant:index", p),
+                  lambda p: reverse("consent_participant:inspect", args=[p.pk])))
+register_surface("admin : participant·e, inspection", channels=["internal"], kind="person", roles=STAFF_ROLES)(
+    _person_probe(lambda p: reverse("consent_participant:inspect", args=[p.pk])))
+register_surface("admin : sélecteur de participant·es (recherche)", channels=["internal"], kind="person",
+                 roles=STAFF_ROLES)(
+    _person_probe(lambda p: _search("consent_participant_chooser:choose_results", p),
+                  lambda p: reverse("consent_participant_chooser:chosen", args=[p.pk])))
+register_surface("admin : sélecteur de participant·es (personne choisie)", channels=["internal"], kind="person",
+                 roles=STAFF_ROLES)(_person_probe(lambda p: reverse("consent_participant_chooser:chosen", args=[p.pk])))
+
+
+def _withdrawal_of(work):
+    from .models import Withdrawal
+
+    people = [p.pk for p in _people_of(work)]
+    return Withdrawal.objects.filter(participant_id__in=people).order_by("pk").first() if people else None
+
+
+def _withdrawal_probe(url_of, *, title=False):
+    def probe(client, work, channel):
+        withdrawal = _withdrawal_of(work)
+        if withdrawal is None:
+            return None  # sans objet : aucun retrait pour cette œuvre
+        response = client.get(url_of(withdrawal))
+        needle = work.title_fr if title else withdrawal.participant.pseudonym
+        return response.status_code == 200 and needle.encode() in response.content
+
+    return probe
+
+
+# Les retraits : la liste et la fiche sont celles des responsables (permission), la page d'impact celle de
+# l'équipe qui doit agir (sans le titre d'une œuvre qu'elle ne connaît plus).
+register_surface("admin : retraits (liste)", channels=["internal"], kind="notice", roles=("officer",))(
+    _withdrawal_probe(lambda w: reverse("consent_withdrawal:index")))
+register_surface("admin : retrait, inspection", channels=["internal"], kind="notice", roles=("officer",))(
+    _withdrawal_probe(lambda w: reverse("consent_withdrawal:inspect", args=[w.pk])))
+register_surface("admin : impact d'un retrait (titres)", channels=["internal"], kind="admin", roles=STAFF_ROLES)(
+    _withdrawal_probe(lambda w: reverse("consent_withdrawal_impact", args=[w.pk]), title=True))
+register_surface("admin : impact d'un retrait (page)", channels=["internal"], kind="notice", roles=STAFF_ROLES)(
+    _withdrawal_probe(lambda w: reverse("consent_withdrawal_impact", args=[w.pk])))
+
+
+def _notice(work):
+    from .models import CuratorNotice
+
+    notice = CuratorNotice.objects.create(message=f"Avis {work.title_fr.split()[-1]} : une œuvre à retirer.")
+    notice.works.set([work])
+    return notice
+
+
+def _notice_probe(url_of):
+    def probe(client, work, channel):
+        from .models import CuratorNotice
+
+        notice = CuratorNotice.objects.filter(works=work).order_by("pk").first()
+        response = client.get(url_of(notice))
+        return response.status_code == 200 and notice.message.encode() in response.content
+
+    return probe
+
+
+register_surface("admin : avis aux commissaires (liste)", channels=["internal"], kind="notice", roles=STAFF_ROLES,
+                 setup=_notice)(_notice_probe(lambda n: reverse("consent_notice:index")))
+register_surface("admin : avis aux commissaires, inspection", channels=["internal"], kind="notice",
+                 roles=STAFF_ROLES)(_notice_probe(lambda n: reverse("consent_notice:inspect", args=[n.pk])))
+register_surface("admin : avis aux commissaires (tableau de bord)", channels=["internal"], kind="notice",
+                 roles=STAFF_ROLES)(_notice_probe(lambda n: reverse("wagtailadmin_home")))
+
+
+@register_surface("admin : journal d'audit (recherche)", channels=["internal"], kind="admin", roles=("officer",))
+def admin_audit_search(client, work, channel):
+    from .models import AuditEntry
+
+    token = work.title_fr.split()[-1]
+    if not AuditEntry.objects.filter(object_repr__contains=token).exists():
+        return None  # sans objet : rien n'a été journalisé pour cette œuvre
+    response = client.get(reverse("consent_audit:index") + "?" + urlencode({"q": token}))
+    return _title_in(response, work)

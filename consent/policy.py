@@ -71,6 +71,13 @@ WORK_PATHS = {
 
 ADMIN_STAFF_CHANNELS = (Channel.INTERNAL,)
 
+# Objets de l'administration qui NOMMENT des œuvres ou des personnes sans en dériver : un retrait, un
+# avis aux commissaires, une fiche de projection, une entrée du journal d'audit. Chacun n'est connu que
+# si CHAQUE œuvre et chaque personne qu'il nomme le sont (`admin_queryset`, `may_know`) : aucun titre
+# d'une œuvre inconnue, aucun pseudonyme d'une personne inconnue ne sort par eux.
+NAMING_MODELS = {"consent.withdrawal", "consent.curatornotice", "consent.auditentry", "communication.screening"}
+PERSON_MODELS = {"consent.participant": "pk", "consent.sensitiveattributes": "participant_id"}
+
 
 class _AdminRecord:
     """Ce que l'administration montre d'une œuvre : sa fiche, ni visage ni voix. Les conditions sur les
@@ -114,7 +121,12 @@ class WorkAccessPolicy(ModelPermissionPolicy):
 
     # -- la seule évaluation -----------------------------------------------------------------------
     def answer(self, ctx, facts, participants, withdrawals, channel, day, *, variant=None, with_labels=True):
-        """LE point d'entrée de chaque décision (remplacé par « autorisé » dans le test de câblage)."""
+        """LE point d'entrée de chaque décision (remplacé par « autorisé » dans le test de câblage).
+
+        `facts` : les faits d'une œuvre (`WorkFacts`) ou d'une personne (`ParticipantFacts`, règle 2 pour
+        une personne dans l'administration)."""
+        if isinstance(facts, access.ParticipantFacts):
+            return access.evaluate_person(ctx, facts)
         return access.evaluate(ctx, facts, participants, withdrawals, channel, day, variant=variant,
                                with_labels=with_labels)
 
@@ -126,7 +138,8 @@ class WorkAccessPolicy(ModelPermissionPolicy):
             raise LookupError(f"{model._meta.label} n'est pas connu de la politique d'accès (WORK_PATHS)") from None
 
     def knows_model(self, model):
-        return model._meta.label_lower in WORK_PATHS
+        label = model._meta.label_lower
+        return label in WORK_PATHS or label in NAMING_MODELS or label in PERSON_MODELS
 
     def work_id_of(self, obj):
         path = self.work_path(type(obj))
@@ -258,6 +271,8 @@ class WorkAccessPolicy(ModelPermissionPolicy):
         """Cette personne peut-elle savoir que `obj` existe (administration, raison d'un refus) ?"""
         if obj is None or obj.pk is None:
             return False
+        if _label_of(obj) in NAMING_MODELS or _label_of(obj) in PERSON_MODELS:
+            return self.admin_queryset(user, type(obj)._default_manager.filter(pk=obj.pk)).exists()
         channels = self.admin_channels(user)
         work_id = self.work_id_of(obj)
         if not channels:
@@ -268,9 +283,16 @@ class WorkAccessPolicy(ModelPermissionPolicy):
 
     def admin_queryset(self, user, queryset):
         """Ce que l'administration montre à `user` (listes, recherche, sélecteurs, rapports, exports)."""
+        label = queryset.model._meta.label_lower
+        if label in PERSON_MODELS:
+            path = PERSON_MODELS[label]
+            known = self.admin_participants(user, apps.get_model("consent", "Participant").objects.all())
+            return queryset.filter(**{f"{path}__in": known.values("pk")})
         channels = self.admin_channels(user)
         if not channels:
             return queryset.none()
+        if label in NAMING_MODELS:
+            return queryset.filter(pk__in=self._known_naming_ids(user, queryset))
         ids = self._admin_ids(user, self._work_ids_q(queryset))
         path = self.work_path(queryset.model)
         if path and access.user_context(user).staff:
@@ -287,21 +309,150 @@ class WorkAccessPolicy(ModelPermissionPolicy):
             raise Http404
         return obj
 
-    def admin_participants(self, user, queryset):
-        """Les personnes que `user` peut connaître dans l'administration.
-
-        Règle 2 de `consent.access` pour une personne : celle d'une communauté protégée n'est connue
-        que des membres de cette communauté et des responsables du consentement.
-        """
-        from django.db.models import Q
-
+    def admin_participants(self, user, queryset, *, at=None):
+        """Les personnes que `user` peut connaître dans l'administration (chaque personne passe par
+        `answer`, règle 2 de `consent.access` pour une personne : celle d'une communauté protégée n'est
+        connue que des membres de cette communauté et des responsables du consentement)."""
         ctx = access.user_context(user)
-        if ctx.officer:
-            return queryset
-        if not (ctx.staff or ctx.org_ids):
-            return queryset.none()
-        return queryset.filter(Q(partner__isnull=True) | Q(partner__is_protected_community=False)
-                               | Q(partner_id__in=ctx.org_ids))
+        day = _day(at)
+        keep = [
+            pk for pk, birth_year, partner_id, protected in queryset.order_by().values_list(
+                "pk", "birth_year", "partner_id", "partner__is_protected_community")
+            if self.answer(ctx, access.ParticipantFacts(pk, birth_year, partner_id, bool(protected)), {}, [],
+                           Channel.INTERNAL, day, with_labels=False).allowed
+        ]
+        return queryset.filter(pk__in=keep)
+
+    def _naming_rows(self, queryset):
+        """{pk: (œuvres nommées, personnes nommées, organisation, réservé aux responsables)} d'objets qui
+        nomment des œuvres ou des personnes (NAMING_MODELS)."""
+        from collections import defaultdict
+
+        label = queryset.model._meta.label_lower
+        qs = queryset.order_by()
+        works, people, org, officer_only = defaultdict(set), defaultdict(set), {}, set()
+        pks = list(qs.values_list("pk", flat=True))
+        if label == "consent.withdrawal":
+            for pk, participant_id, work_id in qs.values_list("pk", "participant_id", "works"):
+                people[pk].add(participant_id)
+                if work_id is not None:
+                    works[pk].add(work_id)
+            # Sans œuvre choisie, le retrait vaut pour toutes les œuvres de la personne.
+            whole = {pk: next(iter(people[pk])) for pk in pks if not works[pk] and people[pk]}
+            by_person = self._works_of_people(set(whole.values()))
+            for pk, participant_id in whole.items():
+                works[pk] |= by_person.get(participant_id, set())
+        elif label == "consent.curatornotice":
+            for pk, work_id in qs.values_list("pk", "works"):
+                if work_id is not None:
+                    works[pk].add(work_id)
+        elif label == "communication.screening":
+            for pk, partner_id, work_id in qs.values_list("pk", "partner_id", "materials__work"):
+                org[pk] = partner_id
+                if work_id is not None:
+                    works[pk].add(work_id)
+        elif label == "consent.auditentry":
+            by_model = defaultdict(dict)
+            for pk, model_label, object_id in qs.values_list("pk", "model", "object_id"):
+                by_model[model_label][pk] = object_id
+            for model_label, entries in by_model.items():
+                try:
+                    model = apps.get_model(model_label)
+                except (LookupError, ValueError):
+                    model = None
+                ids = {oid for oid in entries.values() if str(oid).isdigit()}
+                if model is None or not ids:
+                    officer_only |= set(entries)
+                    continue
+                target = model._default_manager.filter(pk__in=ids)
+                if model_label in WORK_PATHS:
+                    path = WORK_PATHS[model_label]
+                    found = dict(target.values_list("pk", "pk" if path == "" else f"{path}_id"))
+                    named = {k: ({v} if v else set(), set(), False) for k, v in found.items()}
+                elif model_label in PERSON_MODELS:
+                    found = dict(target.values_list("pk", PERSON_MODELS[model_label]))
+                    named = {k: (set(), {v}, False) for k, v in found.items()}
+                elif model_label in NAMING_MODELS:
+                    named = self._naming_rows(target)
+                else:
+                    named = {}
+                for pk, object_id in entries.items():
+                    row = named.get(int(object_id)) if str(object_id).isdigit() else None
+                    if row is None:
+                        officer_only.add(pk)  # objet disparu ou hors de la politique : responsables seulement
+                        continue
+                    works[pk] |= row[0]
+                    people[pk] |= row[1]
+                    if row[2]:
+                        officer_only.add(pk)
+        return {pk: (works[pk], people[pk], org.get(pk), pk in officer_only) for pk in pks}
+
+    def _works_of_people(self, participant_ids):
+        """{participant_id: œuvres liées} (participation, consentement d'œuvre ou d'atelier)."""
+        from collections import defaultdict
+
+        found = defaultdict(set)
+        if not participant_ids:
+            return found
+        Participation = apps.get_model("consent", "Participation")
+        ConsentRecord = apps.get_model("consent", "ConsentRecord")
+        for pid, work_id in Participation.objects.filter(participant_id__in=participant_ids).values_list(
+                "participant_id", "work_id"):
+            found[pid].add(work_id)
+        workshops = defaultdict(set)
+        for pid, work_id, workshop_id in ConsentRecord.objects.filter(participant_id__in=participant_ids).values_list(
+                "participant_id", "work_id", "workshop_id"):
+            if work_id:
+                found[pid].add(work_id)
+            if workshop_id:
+                workshops[workshop_id].add(pid)
+        if workshops:
+            for pk, workshop_id in _work_model().all_objects.filter(workshop_id__in=workshops).values_list(
+                    "pk", "workshop_id"):
+                for pid in workshops[workshop_id]:
+                    found[pid].add(pk)
+        return found
+
+    def withdrawn_ids(self, user, work_ids, *, at=None):
+        """Les œuvres que l'équipe ne connaît plus SEULEMENT parce qu'un consentement a été retiré : un
+        retrait et son avis aux commissaires en parlent (pages à vider, téléchargements), sans leur titre."""
+        ctx = access.user_context(user)
+        if not (work_ids and ctx.staff):
+            return set()
+        day = _day(at)
+        works, participants, withdrawals = access.load_facts(list(work_ids), at=day)
+        withdrawn = str(access.REASONS[access.WITHDRAWN])
+        return {
+            pk for pk, facts in works.items()
+            if str(self.answer(ctx, facts, participants, withdrawals, Channel.INTERNAL, day, variant=ADMIN_RECORD,
+                               with_labels=False).reason) == withdrawn
+        }
+
+    def _known_naming_ids(self, user, queryset):
+        ctx = access.user_context(user)
+        rows = self._naming_rows(queryset)
+        all_works = set().union(*(r[0] for r in rows.values())) if rows else set()
+        all_people = set().union(*(r[1] for r in rows.values())) if rows else set()
+        known_works = set(self._admin_ids(user, list(all_works))) if all_works else set()
+        if queryset.model._meta.label_lower in ("consent.withdrawal", "consent.curatornotice"):
+            # Un retrait et son avis restent connus de l'équipe qui doit agir : une œuvre cachée par CE
+            # retrait seulement y compte (sans son titre, voir `withdrawn_ids`) ; pas une œuvre d'une
+            # communauté protégée dont la personne n'est pas.
+            known_works |= self.withdrawn_ids(user, all_works - known_works)
+        Participant = apps.get_model("consent", "Participant")
+        known_people = set(self.admin_participants(user, Participant.objects.filter(pk__in=all_people))
+                           .values_list("pk", flat=True)) if all_people else set()
+        keep = []
+        for pk, (works, people, org, officer_only) in rows.items():
+            if officer_only and not ctx.officer:
+                continue
+            if org is not None and not ctx.staff and org not in ctx.org_ids:
+                continue  # une fiche d'une autre organisation
+            if not (works or people or org is not None) and not ctx.staff:
+                continue
+            if works <= known_works and people <= known_people:
+                keep.append(pk)
+        return keep
 
     # -- API Wagtail -------------------------------------------------------------------------------
     def user_has_permission_for_instance(self, user, action, instance):

@@ -20,6 +20,10 @@ Pour inscrire une surface, créez `<votre_app>/consent_surfaces.py` (découvert 
 - `kind` : "serve" (défaut : la surface sert l'œuvre sur ce canal, attendu = ce que le consentement et
   le rôle permettent sur ce canal) ou "admin" (la surface montre ce qu'une personne CONNAÎT dans
   l'administration : attendu = ce que l'archive interne, l'organisation et le rôle lui laissent savoir).
+  Trois variantes de "admin" : "person" (une fiche de personne : connue de l'équipe sauf la personne
+  d'une communauté protégée dont elle n'est pas), "notice" (un retrait, un avis aux commissaires :
+  aussi connu de l'équipe quand l'œuvre ne lui est cachée que par le retrait, sans son titre), "member"
+  (surface des membres d'une organisation : l'animatrice sait ce que sait son administratrice).
 - `roles` (facultatif) : les rôles qui ont, par leurs permissions, accès à cette surface (par exemple
   les pages qui demandent « modifier une œuvre ») ; pour les autres, rien n'est attendu.
 - `audience="public"` : la surface répond au public quel que soit le demandeur (plan du site).
@@ -33,7 +37,7 @@ Pour inscrire une surface, créez `<votre_app>/consent_surfaces.py` (découvert 
 from dataclasses import dataclass
 
 _REGISTRY = {}
-KINDS = ("serve", "admin")
+KINDS = ("serve", "admin", "person", "notice", "member")
 
 
 @dataclass(frozen=True)

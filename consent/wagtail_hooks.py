@@ -10,7 +10,6 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -42,7 +41,7 @@ from .models import (
 )
 from .policy import policy
 from .views import admin as admin_views
-from .viewsets import PolicyViewSetMixin
+from .viewsets import PolicyViewSetMixin, guard
 
 LEGAL_FIELDS = ("legal_name", "contact", "guardian_name", "guardian_contact", "notes")
 
@@ -115,15 +114,9 @@ class ParticipantIndexView(generic.IndexView):
             ]
         return [c for c in columns if getattr(c, "name", None) not in LEGAL_FIELDS]
 
-    def get_base_queryset(self):
-        return _visible_participants(self.request.user, super().get_base_queryset())
 
 
 class ParticipantInspectView(generic.InspectView):
-    def get_object(self, queryset=None):
-        qs = _visible_participants(self.request.user, Participant.objects.all())
-        return get_object_or_404(qs, pk=self.pk)
-
     def get_fields(self):
         fields = super().get_fields()
         if not is_consent_officer(self.request.user):
@@ -138,7 +131,7 @@ class ParticipantEditView(generic.EditView):
         return super().get_object(queryset)
 
 
-class ParticipantViewSet(FrenchWordingMixin, ModelViewSet):
+class ParticipantViewSet(PolicyViewSetMixin, FrenchWordingMixin, ModelViewSet):
     model = Participant
     name = "consent_participant"
     icon = "user"
@@ -198,6 +191,10 @@ class ParticipantChooserViewSet(ChooserViewSet):
     choose_view_class = ParticipantChooseView
     choose_results_view_class = ParticipantChooseResultsView
 
+    def construct_view(self, view_class, **kwargs):
+        # La personne choisie aussi : absente (404) pour qui la politique ne la laisse pas connaître.
+        return super().construct_view(guard(view_class), **kwargs)
+
 
 participant_chooser_viewset = ParticipantChooserViewSet("consent_participant_chooser")
 
@@ -207,7 +204,7 @@ def register_participant_chooser():
     return participant_chooser_viewset
 
 
-class SensitiveAttributesViewSet(FrenchWordingMixin, ModelViewSet):
+class SensitiveAttributesViewSet(PolicyViewSetMixin, FrenchWordingMixin, ModelViewSet):
     model = SensitiveAttributes
     name = "consent_sensitive"
     icon = "lock"
@@ -316,7 +313,7 @@ class ParticipationViewSet(PolicyViewSetMixin, FrenchWordingMixin, ModelViewSet)
 
 
 
-class WithdrawalViewSet(FrenchWordingMixin, ModelViewSet):
+class WithdrawalViewSet(PolicyViewSetMixin, FrenchWordingMixin, ModelViewSet):
     model = Withdrawal
     name = "consent_withdrawal"
     icon = "warning"
@@ -366,7 +363,7 @@ class DeclarationViewSet(PolicyViewSetMixin, FrenchWordingMixin, ModelViewSet):
 
 
 
-class AuditEntryViewSet(FrenchWordingMixin, ModelViewSet):
+class AuditEntryViewSet(PolicyViewSetMixin, FrenchWordingMixin, ModelViewSet):
     model = AuditEntry
     name = "consent_audit"
     icon = "history"
@@ -381,7 +378,7 @@ class AuditEntryViewSet(FrenchWordingMixin, ModelViewSet):
 
 
 
-class CuratorNoticeViewSet(FrenchWordingMixin, ModelViewSet):
+class CuratorNoticeViewSet(PolicyViewSetMixin, FrenchWordingMixin, ModelViewSet):
     model = CuratorNotice
     name = "consent_notice"
     icon = "mail"
@@ -390,6 +387,9 @@ class CuratorNoticeViewSet(FrenchWordingMixin, ModelViewSet):
     copy_view_enabled = False
     inspect_view_enabled = True
     list_display = ["message", "created_at", "resolved_at"]
+    # Ni les œuvres ni les détails (titres) : l'avis dit quoi faire, la page d'impact montre les titres
+    # que la politique laisse connaître.
+    inspect_view_fields = ["created_at", "message", "resolved_at"]
     form_fields = ["resolved_at"]
 
 
@@ -420,7 +420,6 @@ def register_admin_urls():
     return [
         path("consentement/participants/<int:pk>/retrait/", admin_views.withdraw, name="consent_withdraw"),
         path("consentement/retraits/<int:pk>/impact/", admin_views.withdrawal_impact, name="consent_withdrawal_impact"),
-        path("consentement/preuves/<int:pk>/", admin_views.evidence, name="consent_evidence"),
         path("consentement/avis/<int:pk>/traite/", admin_views.resolve_notice, name="consent_resolve_notice"),
     ]
 
@@ -441,7 +440,8 @@ class CuratorNoticesPanel(Component):
 def add_notices_panel(request, panels):
     if not request.user.has_perm("consent.view_curatornotice"):
         return
-    notices = list(CuratorNotice.objects.filter(resolved_at__isnull=True).prefetch_related("works")[:10])
+    notices = list(policy.admin_queryset(request.user, CuratorNotice.objects.filter(resolved_at__isnull=True))
+                   .prefetch_related("works")[:10])
     if notices:
         panels.append(CuratorNoticesPanel(notices))
 

@@ -144,3 +144,33 @@ def bagit_export(client, work, channel):
     with tempfile.TemporaryDirectory() as tmp:
         export_works(Path(tmp) / "sac", user=user)
         return work.title_fr in (Path(tmp) / "sac" / "data" / "works.csv").read_text(encoding="utf-8")
+
+
+def _attachment(work):
+    from django.core.files.base import ContentFile
+
+    from communication.consent_surfaces import screening_for
+
+    from .models import ScreeningAttachment
+
+    screening = screening_for(work)
+    data = b"\xff\xd8\xff\xe0 photo de la seance " + work.title_fr.encode()
+    item = ScreeningAttachment(screening=screening, original_filename="photo.jpg", mime_type="image/jpeg",
+                               size=len(data), sha256="0" * 64)
+    item.file.save("photo.jpg", ContentFile(data), save=False)
+    item.save()
+    return item
+
+
+@register_surface("ODK : pièce jointe d'une fiche", channels=["internal"], kind="member", setup=_attachment)
+def odk_attachment(client, work, channel):
+    """La photo jointe à une fiche : pour qui la politique laisse connaître la fiche (son organisation et
+    chaque œuvre montrée), absente pour les autres."""
+    from .models import ScreeningAttachment
+
+    item = ScreeningAttachment.objects.filter(screening__materials__work=work).first()
+    response = client.get(item.get_serve_url())
+    if response.status_code != 200:
+        return False
+    body = b"".join(response.streaming_content) if getattr(response, "streaming", False) else response.content
+    return work.title_fr.encode() in body

@@ -575,6 +575,7 @@ class RenditionKind(models.TextChoices):
     THUMBS = "thumbs", _("Bande de vignettes")
     WAVEFORM = "waveform", _("Forme d'onde")
     PDF_COVER = "pdf_cover", _("Couverture du PDF")
+    PDF = "pdf", _("PDF sans métadonnées")
     CLIP_WEB = "clip_web", _("Extrait web")
     CLIP_PHONE = "clip_phone", _("Extrait téléphone")
     IIIF = "iiif", _("Tuiles IIIF (zoom profond)")

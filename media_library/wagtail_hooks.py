@@ -16,6 +16,7 @@ from .panels import WorkFilesPanel
 from .processing.panels import WorkProcessingPanel
 from .views import admin as admin_views
 from .views import chapters as chapter_views
+from .views import evidence as evidence_views
 from .views import jobs as job_views
 from .views import release_admin
 
@@ -169,6 +170,8 @@ register_snippet(ArchiveGroup)
 def register_admin_urls():
     return [
         path("archives/oeuvres/<int:pk>/fichiers/", admin_views.work_files, name="media_library_work_files"),
+        # La preuve d'un consentement : servie par la porte (consent n'importe pas media_library).
+        path("consentement/preuves/<int:pk>/", evidence_views.evidence, name="consent_evidence"),
         # Presse et diffusion : liens signés remis à une personne nommée (media_library.flows.release_links).
         path("archives/oeuvres/<int:pk>/liens/", release_admin.release_links, name="media_library_release_links"),
         path("archives/oeuvres/<int:pk>/liens/<int:link_pk>/revoquer/", release_admin.release_link_revoke,

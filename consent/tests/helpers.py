@@ -42,36 +42,40 @@ def build_state(state, *, project, partner, protected_partner, image_path, index
     """Une œuvre (avec un fichier image) dans l'état de consentement `state`, pour TOUS les canaux."""
     title = f"Matrice {state} jeton{index}x"
     work = WorkFactory(project=project, title_fr=title, kind="photovoice", partner=partner, words_verbatim="mes mots")
+    # Chaque personne a un pseudonyme à elle (les surfaces des personnes le cherchent) ; celle de l'œuvre
+    # d'une communauté protégée en est membre.
+    person = make_participant(f"Pseudo{index}x", partner=protected_partner if state == "protected" else None)
     if state == "granted":
-        grant(work)
+        grant(work, participant=person)
     elif state == "declared":
         from consent.testing import publish
 
         publish(work)
     elif state == "missing":
-        grant(work)  # une personne consent…
-        other = make_participant("Sans réponse")
+        grant(work, participant=person)  # une personne consent…
+        other = make_participant(f"Muette{index}x")
         Participation.objects.create(participant=other, work=work)  # …l'autre n'a rien dit : non.
     elif state == "expired":
-        grant(work, given_on=TODAY - datetime.timedelta(days=400), expires_on=TODAY - datetime.timedelta(days=1))
+        grant(work, participant=person, given_on=TODAY - datetime.timedelta(days=400),
+              expires_on=TODAY - datetime.timedelta(days=1))
     elif state == "withdrawn":
-        record = grant(work)
+        record = grant(work, participant=person)
         withdraw_all(record.participant)
     elif state == "withdrawn_website":  # retrait partiel : le site web seulement
-        record = grant(work)
+        record = grant(work, participant=person)
         Withdrawal.objects.create(participant=record.participant, channels=[Channel.WEBSITE.value],
                                   effective_on=TODAY)
     elif state == "minor_without_assent":
-        child = make_participant("Fanta", birth_year=TODAY.year - 12, guardian_name="Tutrice")
+        child = make_participant(f"Fanta{index}x", birth_year=TODAY.year - 12, guardian_name="Tutrice")
         grant(work, participant=child, guardian_consent=True, child_assent=False)
     elif state == "condition_unmet":
-        grant(work, face_blurred=True)
+        grant(work, participant=person, face_blurred=True)
     elif state == "no_participant":
         pass
     elif state == "protected":
         work.partner = protected_partner
         work.save()
-        grant(work)
+        grant(work, participant=person)
     else:  # pragma: no cover
         raise AssertionError(state)
     # Chaque œuvre a son propre original (contenu distinct : pas de dédoublonnage par empreinte).
@@ -139,6 +143,35 @@ def expected_known(state, role):
     return fiche_ok or any(_consent_allows(state, c) for c in PARTNER_CHANNELS)
 
 
+def expected_person_known(state, role):
+    """Une fiche de personne (participant·e) : connue des responsables ; de l'équipe, sauf une personne
+    d'une communauté protégée dont elle n'est pas (règle 2 pour une personne)."""
+    if role == "officer":
+        return True
+    if role not in STAFF:
+        return False
+    return state != "protected" or role == "curator"
+
+
+def expected_notice_known(state, role):
+    """Un retrait ou un avis aux commissaires : connu comme l'œuvre qu'il nomme, et aussi de l'équipe quand
+    l'œuvre ne lui est cachée QUE par le retrait (elle doit agir : pages, téléchargements), sans son titre."""
+    if state == "withdrawn" and role in STAFF:
+        return True
+    return expected_known(state, role)
+
+
+def expected_member_known(state, role):
+    """Une surface des membres d'une organisation (pièce jointe d'une fiche ODK) : l'animatrice de
+    l'organisation de l'œuvre en sait ce qu'en sait son administratrice ; l'animateur d'une autre, rien."""
+    if role == "facilitator":
+        role = "partner_admin"
+    return expected_known(state, role)
+
+
+EXPECTATIONS = {"person": expected_person_known, "notice": expected_notice_known, "member": expected_member_known}
+
+
 def build_matrix(project, media_dir):
     partner = PartnerFactory(name="Association des femmes", acronym="AF")
     protected_partner = PartnerFactory(name="Collectif protégé", acronym="CP", is_protected_community=True)
@@ -152,6 +185,13 @@ def build_matrix(project, media_dir):
         "partner_admin": user_with_role("admin_partenaire", PARTNER_ADMIN, partner=partner),
         "officer": user_with_role("responsable", CONSENT_OFFICER),
     }
+    # Le journal des projections (communication) : comme dans la démo, la coordinatrice (commissaire) et la
+    # responsable le consultent ; l'administratrice partenaire, celui de son organisation.
+    from django.contrib.auth.models import Permission
+
+    view_screening = Permission.objects.get(content_type__app_label="communication", codename="view_screening")
+    for role in ("curator", "curator_outside", "officer", "partner_admin"):
+        users[role].user_permissions.add(view_screening)
     works = {}
     for i, state in enumerate(STATES):
         works[state] = build_state(
@@ -174,6 +214,10 @@ def run_matrix(matrix, surfaces, *, stop_at_first_leak=False, roles=ROLES):
             for channel in Channel:
                 if not surface.applies_to(channel):
                     continue
+                # Un rôle sans la permission d'ouvrir la surface est refusé quel que soit l'état : on ne
+                # l'essaie que sur le premier état qui a un objet (l'œuvre pleinement consentie d'abord,
+                # celle qui fuirait si la permission n'était pas vérifiée).
+                unpermitted = surface.roles is not None and role not in surface.roles
                 for state in STATES:
                     work = Work.all_objects.get(pk=works[state].pk)
                     asker = "anonymous" if surface.audience == "public" else role
@@ -181,6 +225,8 @@ def run_matrix(matrix, surfaces, *, stop_at_first_leak=False, roles=ROLES):
                         expected = False  # ce rôle n'a pas la permission d'ouvrir cette surface
                     elif surface.kind == "admin":
                         expected = expected_known(state, asker)
+                    elif surface.kind in EXPECTATIONS:
+                        expected = EXPECTATIONS[surface.kind](state, asker)
                     else:
                         expected = expected_served(state, channel, asker)
                     served = surface.probe(client, work, channel)
@@ -188,6 +234,8 @@ def run_matrix(matrix, surfaces, *, stop_at_first_leak=False, roles=ROLES):
                         continue  # sans objet (pas de consentement, de participation… pour cette œuvre)
                     served = bool(served)
                     checked += 1
+                    if unpermitted and not served:
+                        break
                     if served != expected:
                         kind = "FUITE" if served else "refus à tort"
                         failures.append(f"{kind} : {surface.name} / {role} / {channel.value} / {state}")

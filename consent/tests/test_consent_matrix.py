@@ -29,6 +29,14 @@ ADMIN_SURFACES = {
     "admin : fichiers de l'œuvre", "admin : rendus de l'œuvre", "admin : chapitres de l'œuvre",
     "admin : travaux de fond (liste)", "admin : sous-titres de l'œuvre", "admin : éditeur de piste",
     "admin : consentements (recherche)",
+    "admin : participant·es (recherche)", "admin : participant·e, inspection",
+    "admin : sélecteur de participant·es (recherche)", "admin : sélecteur de participant·es (personne choisie)",
+    "admin : retraits (liste)", "admin : retrait, inspection",
+    "admin : impact d'un retrait (titres)", "admin : impact d'un retrait (page)",
+    "admin : avis aux commissaires (liste)", "admin : avis aux commissaires, inspection",
+    "admin : avis aux commissaires (tableau de bord)", "admin : journal d'audit (recherche)",
+    "admin : journal des projections (recherche)", "admin : fiche de projection, inspection",
+    "ODK : pièce jointe d'une fiche",
 }
 
 
@@ -62,18 +70,34 @@ def test_wiring_every_surface_asks_the_policy(matrix, monkeypatch, capsys):
     def allow_everything(self, *args, **kwargs):
         return Decision(True, restricted=True)
 
-    monkeypatch.setattr(WorkAccessPolicy, "answer", allow_everything)
-    not_wired = []
-    for surface in surfaces:
-        # Les rôles qui fuient le plus vite d'abord (la commissaire hors communauté, le public).
-        order = ["curator_outside", "anonymous", "partner_admin", "officer", "facilitator", "other_facilitator",
-                 "curator"]
-        _checked, failures = run_matrix(matrix, [surface], stop_at_first_leak=True, roles=order)
-        if not any(f.startswith("FUITE") for f in failures):
-            not_wired.append(surface.name)
+    def refuse_everything(self, *args, **kwargs):
+        return Decision(False, restricted=True)
+
+    # Les rôles qui fuient le plus vite d'abord (la commissaire hors communauté, le public).
+    order = ["curator_outside", "anonymous", "partner_admin", "officer", "facilitator", "other_facilitator",
+             "curator"]
+    not_wired, by_refusal = [], []
+    with monkeypatch.context() as patched:
+        patched.setattr(WorkAccessPolicy, "answer", allow_everything)
+        leaking = {surface.name for surface in surfaces
+                   if any(f.startswith("FUITE") for f in
+                          run_matrix(matrix, [surface], stop_at_first_leak=True, roles=order)[1])}
+    # Une surface des seules responsables du consentement (qui connaissent tout) ne peut pas fuir : on la
+    # prouve câblée dans l'autre sens — la politique répond « refusé » à tout, elle doit alors refuser
+    # l'œuvre pleinement consentie à la responsable.
+    silent = [s for s in surfaces if s.name not in leaking]
+    with monkeypatch.context() as patched:
+        patched.setattr(WorkAccessPolicy, "answer", refuse_everything)
+        for surface in silent:
+            _checked, failures = run_matrix(matrix, [surface], roles=["officer"])
+            if any(f.startswith("refus à tort") for f in failures):
+                by_refusal.append(surface.name)
+            else:
+                not_wired.append(surface.name)
     with capsys.disabled():
-        print(f"\n[câblage] {len(surfaces) - len(not_wired)}/{len(surfaces)} surfaces fuient quand la politique "
-              f"dit « autorisé » : elles la demandent.")
+        print(f"\n[câblage] {len(leaking)}/{len(surfaces)} surfaces fuient quand la politique dit « autorisé », "
+              f"{len(by_refusal)} (responsables seulement) refusent quand elle dit « refusé » : "
+              f"{len(surfaces) - len(not_wired)}/{len(surfaces)} la demandent.")
     assert not not_wired, "Surfaces qui ne demandent pas la politique : " + ", ".join(not_wired)
 
 

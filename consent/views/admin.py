@@ -1,9 +1,12 @@
-"""Vues d'administration du consentement : minces, elles appellent consent.flows."""
+"""Vues d'administration du consentement : minces, elles appellent consent.flows et demandent la
+politique pour chaque objet chargé (`policy.admin_get_or_404` : absent pour qui ne peut pas le connaître).
+
+La preuve d'un consentement (un fichier) est servie par `media_library.views.evidence`, à côté de la
+porte : `consent` n'importe pas `media_library`."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,7 +15,8 @@ from django.views.decorators.http import require_POST
 from ..access import is_consent_officer
 from ..flows.withdraw import impact_of, offline_copies, record_withdrawal, works_of_participant
 from ..forms import WithdrawalForm
-from ..models import ConsentRecord, CuratorNotice, Participant, Withdrawal
+from ..models import CuratorNotice, Participant, Withdrawal
+from ..policy import policy
 
 
 def _require_officer(request):
@@ -22,7 +26,7 @@ def _require_officer(request):
 
 def withdraw(request, pk):
     _require_officer(request)
-    participant = get_object_or_404(Participant, pk=pk)
+    participant = policy.admin_get_or_404(request, Participant.objects.all(), pk=pk)
     works_qs = works_of_participant(participant).order_by("title_fr")
     form = WithdrawalForm(request.POST or None, works_queryset=works_qs)
     if request.method == "POST" and form.is_valid():
@@ -51,39 +55,28 @@ def withdraw(request, pk):
 def withdrawal_impact(request, pk):
     if not (is_consent_officer(request.user) or request.user.has_perm("consent.view_curatornotice")):
         raise PermissionDenied
-    withdrawal = get_object_or_404(Withdrawal.objects.select_related("participant"), pk=pk)
-    works = list(withdrawal.works.all()) or list(works_of_participant(withdrawal.participant))
+    withdrawal = policy.admin_get_or_404(request, Withdrawal.objects.select_related("participant"), pk=pk)
+    works_qs = withdrawal.works.all() if withdrawal.works.exists() else works_of_participant(withdrawal.participant)
+    works = list(works_qs)
     impact = impact_of(works)
     impact.held_recalled, impact.held_pending = offline_copies(works, since=withdrawal.created_at)
-    return render(request, "consent/admin/withdrawal_impact.html", {"withdrawal": withdrawal, "impact": impact})
-
-
-def evidence(request, pk):
-    """La preuve d'un consentement : par la porte, pour les responsables du consentement seulement."""
-    from media_library.gate import serve_gated
-
-    _require_officer(request)
-    record = get_object_or_404(ConsentRecord, pk=pk)
-    if not record.evidence_file:
-        raise Http404
-    name = record.evidence_file.name.rsplit("/", 1)[-1]
-    return serve_gated(
-        request,
-        work=None,
-        fieldfile=record.evidence_file,
-        channel="internal",
-        filename=f"preuve-consentement-{record.pk}-{name}",
-        purpose="preuve-consentement",
-        obj=record,
-        restricted=True,
-    )
+    # Les pages à vider et les téléchargements, pour agir ; les titres, seulement des œuvres que la
+    # politique laisse encore connaître à cette personne.
+    known = set(policy.admin_queryset(request.user, works_qs).values_list("pk", flat=True))
+    hidden = len([w for w in impact.works if w.pk not in known])
+    impact.works = [w for w in impact.works if w.pk in known]
+    impact.clips = [c for c in impact.clips if c["work_id"] in known]
+    impact.held_recalled = [c for c in impact.held_recalled if c.work_id in known]
+    impact.held_pending = [c for c in impact.held_pending if c.work_id in known]
+    return render(request, "consent/admin/withdrawal_impact.html",
+                  {"withdrawal": withdrawal, "impact": impact, "hidden_works": hidden})
 
 
 @require_POST
 def resolve_notice(request, pk):
     if not request.user.has_perm("consent.change_curatornotice"):
         raise PermissionDenied
-    notice = get_object_or_404(CuratorNotice, pk=pk)
+    notice = policy.admin_get_or_404(request, CuratorNotice.objects.all(), pk=pk)
     notice.resolved_at = timezone.now()
     notice.resolved_by = request.user
     notice.save(update_fields=["resolved_at", "resolved_by"])

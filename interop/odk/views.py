@@ -194,13 +194,13 @@ def submission(request):
 
 @never_cache
 def attachment(request, uuid, filename):
-    """Une pièce jointe, pour qui voit les fiches de cette organisation (session de l'administration)."""
+    """Une pièce jointe, pour qui la politique laisse connaître sa fiche (son organisation et chaque œuvre
+    montrée) : absent (404) sinon, comme une pièce qui n'existe pas."""
+    from consent.policy import policy
     from media_library.gate import serve_gated
 
     item = ScreeningAttachment.objects.select_related("screening").filter(uuid=uuid, original_filename=filename).first()
-    if item is None or not request.user.is_authenticated or not partners_for(request.user).filter(
-        pk=item.screening.partner_id
-    ).exists():
+    if item is None or not policy.may_know(request.user, item.screening):
         raise Http404
     return serve_gated(request, work=None, fieldfile=item.file, channel="internal", filename=item.original_filename,
                        purpose="piece-jointe-odk", obj=item, content_type=item.mime_type)

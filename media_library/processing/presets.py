@@ -42,6 +42,9 @@ DEFAULTS = {
     },
     "document": {
         "pdf_cover": {"ext": ".jpg", "mime": "image/jpeg", "w": 800, "quality": 85},
+        # La copie du PDF que reçoivent le public et les partenaires : les seules pages, sans dictionnaire
+        # Info (auteur, logiciel, dates), sans XMP, sans auteur d'annotation (pikepdf / qpdf).
+        "pdf": {"ext": ".pdf", "mime": "application/pdf"},
     },
     # Pyramide de tuiles IIIF (Image API 3.0) faite par libvips : tuiles carrées, quelques tailles
     # entières pour les vignettes et les téléphones ; aucune métadonnée dans les JPEG (keep=none).
@@ -66,8 +69,9 @@ IMAGE_FILTERS = {
 
 # Ordre de fabrication et poids dans le pourcentage affiché.
 # Les encodages d'abord : ils lisent tout le flux et révèlent un original endommagé avec un message clair.
-ORDER = ["phone", "web", "audio", "waveform", "poster", "thumbs", "pdf_cover", "iiif", "clip_phone", "clip_web"]
-WEIGHTS = {"web": 45, "phone": 35, "audio": 8, "poster": 2, "thumbs": 5, "waveform": 8, "pdf_cover": 3,
+ORDER = ["phone", "web", "audio", "waveform", "poster", "thumbs", "pdf_cover", "pdf", "iiif", "clip_phone",
+         "clip_web"]
+WEIGHTS = {"web": 45, "phone": 35, "audio": 8, "poster": 2, "thumbs": 5, "waveform": 8, "pdf_cover": 3, "pdf": 3,
            "iiif": 40, "clip_web": 55, "clip_phone": 45}
 
 

@@ -305,6 +305,46 @@ def pdf_cover(preset, src, workdir, *, on_progress=None, **_kw):
     return Output(dst, width=image.width, height=image.height, meta={"pages": pages})
 
 
+# Ce qu'un PDF dit de la personne ou de l'appareil qui l'a fait, hors de ses pages.
+PDF_PRIVATE_KEYS = ("/Metadata", "/PieceInfo", "/LastModified")
+
+
+def pdf_clean(preset, src, workdir, *, on_progress=None, **_kw):
+    """Copie du PDF sans métadonnées (pikepdf, sur qpdf) : un document neuf qui ne reprend que les pages,
+    donc ni dictionnaire Info (auteur, créateur, producteur, dates), ni XMP du catalogue, ni signets, ni
+    pièces jointes ; et, dans les pages, ni XMP, ni données d'application, ni auteur d'annotation."""
+    import pikepdf
+
+    try:
+        source = pikepdf.open(str(src))
+    except Exception as exc:  # noqa: BLE001 - PdfError et autres
+        raise DamagedSourceError(_("PDF illisible : %(err)s") % {"err": str(exc)[:200]}) from exc
+    dst = Path(workdir) / f"pdf{preset.ext}"
+    try:
+        if not len(source.pages):
+            raise DamagedSourceError(_("Ce PDF n'a aucune page."))
+        clean = pikepdf.new()
+        clean.pages.extend(source.pages)
+        for obj in clean.objects:
+            if isinstance(obj, (pikepdf.Dictionary, pikepdf.Stream)):
+                for key in PDF_PRIVATE_KEYS:
+                    if key in obj:
+                        del obj[key]
+                if obj.get("/Type") == "/Annot":
+                    for key in ("/T", "/M", "/CreationDate"):
+                        if key in obj:
+                            del obj[key]
+        if "/Info" in clean.trailer:
+            del clean.trailer["/Info"]
+        pages = len(clean.pages)
+        clean.save(dst, fix_metadata_version=False, deterministic_id=True)
+    finally:
+        source.close()
+    if on_progress:
+        on_progress(1.0)
+    return Output(dst, meta={"pages": pages})
+
+
 def iiif(preset, src, workdir, **kwargs):
     from .iiif import iiif_tiles
 
@@ -322,4 +362,5 @@ STEPS = {
     "thumbs": thumbs,
     "waveform": waveform,
     "pdf_cover": pdf_cover,
+    "pdf": pdf_clean,
 }

@@ -192,3 +192,95 @@ def test_toolkit_zip_and_clip_carry_no_metadata(public_works, django_capture_on_
         response = anonymous.get(clip.get_serve_url("website"))
         assert response.status_code == 200
         assert_clean(body(response), f"extrait {clip.kind}", original_shas=shas)
+
+
+def make_tagged_pdf(path, tmp):
+    """Un PDF « de téléphone » : Info (auteur, créateur, producteur), XMP du catalogue avec un nom et une
+    position GPS, XMP et données d'application sur la page, une annotation signée d'un nom."""
+    import pikepdf
+
+    raw = testing.make_pdf(tmp / "brut.pdf", title="Carte du quartier", pages=2)
+    with pikepdf.open(raw) as pdf:
+        pdf.docinfo["/Author"] = NAME
+        pdf.docinfo["/Creator"] = "Samsung Galaxy A12 Notes"
+        pdf.docinfo["/Producer"] = "Samsung PDF (Faladié)"
+        gps = ('<rdf:Description xmlns:exif="http://ns.adobe.com/exif/1.0/" exif:GPSLatitude="12,36.0N" '
+               'exif:GPSLongitude="8,0.0W"/></rdf:RDF>')
+        pdf.Root["/Metadata"] = pdf.make_stream(XMP.replace("</rdf:RDF>", gps).encode(),
+                                                Type=pikepdf.Name.Metadata, Subtype=pikepdf.Name.XML)
+        page = pdf.pages[0].obj
+        page["/Metadata"] = pdf.make_stream(XMP.encode())
+        page["/PieceInfo"] = pikepdf.Dictionary({"/Samsung": pikepdf.Dictionary({"/Private": pikepdf.String(NAME)})})
+        page["/Annots"] = pdf.make_indirect(pikepdf.Array([pdf.make_indirect(pikepdf.Dictionary({
+            "/Type": pikepdf.Name.Annot, "/Subtype": pikepdf.Name.Text, "/Rect": [10, 10, 40, 40],
+            "/Contents": pikepdf.String("note"), "/T": pikepdf.String(NAME)}))]))
+        pdf.save(path)
+    data = path.read_bytes()
+    assert b"Aminata" in data and b"GPS" in data
+    return path
+
+
+def assert_clean_pdf(data, where, *, original_shas):
+    import pikepdf
+
+    assert data[:5] == b"%PDF-", where
+    assert_clean(data, where, original_shas=original_shas)  # aucun des secrets, même hors métadonnées
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        assert "/Info" not in pdf.trailer or not dict(pdf.docinfo), (where, dict(pdf.docinfo))
+        assert "/Metadata" not in pdf.Root, where
+        for obj in pdf.objects:
+            if isinstance(obj, (pikepdf.Dictionary, pikepdf.Stream)):
+                assert "/Metadata" not in obj and "/PieceInfo" not in obj, where
+                assert "/T" not in obj or obj.get("/Type") != "/Annot", where
+        assert len(pdf.pages) == 2, where  # le document est là, entier
+
+
+def test_no_public_surface_serves_pdf_metadata(project, tmp_path, django_capture_on_commit_callbacks, admin_user):
+    """Un PDF étiqueté (auteur, logiciel, XMP avec position GPS) : chaque surface publique qui le propose
+    sert une copie nettoyée, jamais l'original ; l'original reste à l'équipe (archive interne)."""
+    from consent.models import NoIdentifiablePersonDeclaration
+    from exhibitions.consent_surfaces import _page, setup_exhibitions
+    from media_library.services.ingest import ingest_file
+    from media_library.tests.factories import WorkFactory
+
+    work = WorkFactory(project=project, title_fr="Carte parlée du quartier", kind="leaflet")
+    NoIdentifiablePersonDeclaration.objects.create(work=work, note="tests")
+    with django_capture_on_commit_callbacks(execute=True):
+        media = ingest_file(work, make_tagged_pdf(tmp_path / "carte-faladie.pdf", tmp_path))
+    media.refresh_from_db()
+    clean = media.renditions.get(kind="pdf")
+    shas = {media.sha256}
+
+    client = Client()  # le public : anonyme
+    setup_exhibitions(work)
+    pages = [work.get_absolute_url(), _page("online", work).url, f"/expositions/ecouter/{_page('museum', work).pk}/{work.pk}/",
+             testing.release_link(work, "press_social").get_absolute_url()]
+    served = {}
+    for page in pages:
+        response = client.get(page)
+        assert response.status_code == 200, page
+        for url in file_urls(response.content.decode()):
+            served[url] = page
+    pdfs = 0
+    for url, page in sorted(served.items()):
+        response = client.get(url)
+        if response.status_code == 404 and "/original/" in url:
+            continue
+        assert response.status_code == 200, (url, page)
+        data = body(response)
+        if data[:5] == b"%PDF-":
+            assert_clean_pdf(data, f"{url} (depuis {page})", original_shas=shas)
+            pdfs += 1
+        else:
+            assert_clean(data, f"{url} (depuis {page})", original_shas=shas)
+    assert pdfs >= 1, served  # la page de l'œuvre propose la copie nettoyée
+    assert clean.get_serve_url("website") in served
+    for channel in ("website", "museum", "facilitator_download"):  # (presse : par un lien remis, vérifié plus haut)
+        response = client.get(clean.get_serve_url(channel))
+        if response.status_code == 200:
+            assert_clean_pdf(body(response), f"rendu pdf / {channel}", original_shas=shas)
+        assert client.get(testing.surface_url(media, work, channel)).status_code == 404
+    admin_client = Client()
+    admin_client.force_login(admin_user)
+    internal = admin_client.get(media.get_serve_url("internal"))
+    assert internal.status_code == 200 and hashlib.sha256(body(internal)).hexdigest() == media.sha256
