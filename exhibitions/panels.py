@@ -40,7 +40,9 @@ class ConsentStatusPanel(Panel):
             if page is not None and page.pk:
                 context["check_url"] = reverse("exhibitions_admin_consent_check", args=[page.pk])
             else:
-                parent = (parent_context or {}).get("parent_page")
+                # La vue de création de Wagtail 8 ne met pas la page parente dans le contexte : le
+                # formulaire la porte (sans elle, la revérification d'une exposition neuve répondait 404).
+                parent = (parent_context or {}).get("parent_page") or getattr(self.form, "parent_page", None)
                 context["check_url"] = reverse("exhibitions_admin_consent_check_new") + (
                     f"?parent={parent.pk}" if parent is not None else "")
             return context

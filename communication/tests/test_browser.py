@@ -6,9 +6,8 @@ reconnexion (la session ne survit pas à la fermeture du navigateur), puis envoi
 arrive exactement une fois. Captures dans test-artifacts/.
 """
 
-import time
-
 import pytest
+from playwright.sync_api import expect
 
 from communication.models import Screening
 from paroles.browser_testing import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS
@@ -47,14 +46,10 @@ def _fill_entry(page, *, women, men, idps, host):
     page.fill("#f-discussion_minutes", "40")
 
 
-def _wait_count(page, state, n, timeout=20.0):
-    """Attend n fiches dans l'état donné (interrogation côté Python : la CSP du site interdit eval)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if _states(page).count(state) == n:
-            return
-        page.wait_for_timeout(200)
-    raise AssertionError(f"{n} fiche(s) « {state} » attendue(s), états : {_states(page)}")
+def _wait_count(page, state, n):
+    """Attend que la liste montre n fiches dans l'état donné (ce que l'animatrice voit ; un localisateur
+    qui patiente, sans eval dans la page, que la CSP du site interdit)."""
+    expect(page.locator(f"#entry-list > li[data-state='{state}']")).to_have_count(n, timeout=20000)
 
 
 def _states(page):
@@ -118,8 +113,15 @@ def test_offline_entries_survive_closing_and_arrive_once(playwright, live_server
     page.wait_for_url(base + "/journal/")
     _wait_count(page, "accepted", 2)
     page.screenshot(path=str(ARTIFACTS / "journal-4-recues.png"), full_page=True)
-    page.click("#sync-now")  # un nouvel envoi ne double rien
-    page.wait_for_timeout(500)
+    # Un nouvel envoi ne double rien : rien n'est en attente, aucune fiche ne repart, la page le dit.
+    posts = []
+    page.on("request", lambda r: posts.append(r.url) if r.method == "POST" else None)
+    # La ligne d'état est vidée : le texte qui revient est celui de CET envoi (écrit une fois qu'il a fini).
+    page.evaluate("document.getElementById('net-status').textContent = ''")
+    page.click("#sync-now")
+    expect(page.locator("#net-status")).to_have_text("En ligne. Toutes les fiches sont envoyées.")
+    _wait_count(page, "accepted", 2)
+    assert posts == []
     context.close()
 
     assert Screening.objects.count() == 2

@@ -60,7 +60,7 @@ def consent_check(request, pk=None):
         parent = get_object_or_404(Page, pk=request.GET.get("parent") or 0).specific
         if not parent.permissions_for_user(request.user).can_add_subpage():
             raise PermissionDenied
-        page = ExhibitionPage()
+        page = ExhibitionPage(live=False)  # pas encore publiée (Page.live vaut True par défaut)
     form_class = ExhibitionPage.get_edit_handler().get_form_class()
     form = form_class(request.POST, request.FILES, instance=page, parent_page=parent, for_user=request.user)
     form.is_valid()  # chaque champ est lu pour lui-même : un titre manquant n'empêche pas la vérification

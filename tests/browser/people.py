@@ -7,7 +7,12 @@ from urllib.parse import urlsplit
 
 from django.contrib.auth import get_user_model
 
+from playwright.sync_api import expect
+
 from paroles.browser_testing import ARTIFACTS
+
+# Les assertions qui attendent (expect) patientent comme les actions : la machine de CI est partagée.
+expect.set_options(timeout=30000)
 
 PASSWORD = "mot-de-passe-de-test-42"
 
@@ -88,3 +93,75 @@ class Person:
 
     def shot(self, name):
         self.page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+# --- Les gestes de l'histoire, partagés : chaque test rejoue par les pages les étapes dont il dépend ----------
+
+
+def create_project(person, name):
+    """Archives → Projets → Ajouter : le projet qui regroupe les collections."""
+    page = person.page
+    page.goto(person.base + "/admin/snippets/media_library/project/")
+    person.click(page.get_by_role("link", name="Ajouter").first)
+    page.fill("#id_name", name)
+    person.click(page.get_by_role("button", name="Enregistrer").first)
+    page.wait_for_selector(".messages li.success")
+
+
+def new_work(person, title, kind="film", project="Protection des migrants"):
+    """Nouvelle œuvre (type, titre, projet dans l'onglet Catalogue), enregistrée : la page de ses fichiers
+    s'ouvre, son script prêt à recevoir un fichier."""
+    page = person.page
+    page.goto(person.base + "/admin/snippets/media_library/work/")
+    person.click(page.get_by_role("link", name="Ajouter œuvre").or_(page.get_by_role("link", name="Ajouter")).first)
+    page.wait_for_selector("text=Nouvelle œuvre")
+    page.select_option("#id_kind", value=kind)
+    page.fill("#id_title_fr", title)
+    if project:
+        person.click(page.get_by_role("tab", name="Catalogue"))
+        person.choose("id_project", project)
+    person.click(page.get_by_role("button", name="Enregistrer").first)
+    page.wait_for_url("**/fichiers/")
+    assert f"Œuvre « {title} » créée." in page.inner_text("body")
+    page.wait_for_selector("#pl-upload[data-ready='1']")  # le script a trouvé son formulaire
+
+
+def upload(person, path, nth=1):
+    """« Choisir des fichiers » sur la page des fichiers : la progression va à 100 %, puis « Enregistré »."""
+    page = person.page
+    with page.expect_file_chooser() as chooser:
+        person.click(page.get_by_text("Choisir des fichiers"))
+    with page.expect_response(lambda r: r.request.method == "POST") as response:
+        chooser.value.set_files(str(path))
+    assert response.value.status == 201
+    page.wait_for_function(f"document.querySelectorAll('#pl-queue .pl-ok').length >= {nth}")
+    return page.locator("#pl-queue li").nth(nth - 1)
+
+
+def record_consent(person, pseudonym, work_title, channels, evidence):
+    """Nouveau consentement : la participante est créée dans le sélecteur (onglet « Nouvelle personne »),
+    l'œuvre choisie, les canaux cochés par leur nom, le formulaire signé joint par le sélecteur de fichiers."""
+    page = person.page
+    page.goto(person.base + "/admin/consent_consentrecord/")
+    person.click(page.get_by_role("link", name="Ajouter").first)
+    page.wait_for_selector("text=Nouveau consentement")
+    person.click("#id_participant-chooser [data-chooser-action-choose]")
+    modal = page.locator(".modal-content")
+    person.click(modal.get_by_role("tab", name="Nouvelle personne"))
+    modal.locator("#id_pseudonym").fill(pseudonym)
+    modal.locator("#id_birth_year").fill("1990")
+    person.click(modal.get_by_role("button", name="Créer la fiche"))
+    page.wait_for_function("document.getElementById('id_participant').value !== ''")
+    modal.wait_for(state="hidden")
+    person.choose("id_work", work_title)
+    for label in channels:
+        person.click(page.get_by_label(label, exact=True))
+    page.select_option("#id_evidence_kind", value="written")
+    with page.expect_file_chooser() as chooser:
+        person.click("#id_evidence_file")
+    chooser.value.set_files(str(evidence))
+    person.click(page.get_by_role("button", name="Créer", exact=True))
+    page.wait_for_selector(".messages")
+    messages = page.inner_text(".messages")
+    assert "Consentement « " in messages and "créé." in messages, messages
+    return messages

@@ -9,20 +9,28 @@ import datetime
 import pytest
 
 from consent.models import ConsentRecord, Participant, Withdrawal
-from consent.roles import CONSENT_OFFICER, FACILITATOR
+from consent.roles import CONSENT_OFFICER, CURATOR, FACILITATOR
 from exhibitions.tests import factories as f
-from media_library.models import WorkKind
-from media_library.tests.factories import PartnerFactory, WorkFactory
+from media_library.models import Work
+from media_library.tests.factories import PartnerFactory
 
 from paroles.browser_testing import session_cookie
 
-from .people import Person, account
+from .people import Person, account, create_project, new_work
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_officer_records_a_consent_for_closed_screenings_only(chromium, live_server, db):
-    work = WorkFactory(title_fr="r/Egard", kind=WorkKind.FILM)
+    # La commissaire a catalogué le film (par les pages, dans son navigateur).
+    account("aminata", role=CURATOR, superuser=True)
+    curator_context = chromium.new_context(locale="fr-FR", viewport={"width": 1400, "height": 1000})
+    curator = Person(curator_context, live_server.url, "commissaire")
+    curator.login("aminata")
+    create_project(curator, "Protection des migrants")
+    new_work(curator, "r/Egard")
+    curator_context.close()
+    work = Work.objects.get(title_fr="r/Egard")
     account("fatoumata", role=CONSENT_OFFICER)
     context = chromium.new_context(locale="fr-FR", viewport={"width": 1400, "height": 1000})
     person = Person(context, live_server.url, "responsable du consentement")

@@ -9,33 +9,23 @@ import pytest
 from consent.roles import CURATOR
 from media_library import testing
 from media_library.models import MediaFile, Rendition, Work
-from media_library.tests.factories import ProjectFactory
 
-from .people import Person, account
+from .people import Person, account, create_project, new_work, upload
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
 def curator(db):
-    ProjectFactory(name="Protection des migrants")  # le catalogue existe déjà (projet)
     return account("aminata", role=CURATOR, superuser=True)
 
 
 def _new_work(person, title):
-    page = person.page
-    page.goto(person.base + "/admin/snippets/media_library/work/")
-    person.click(page.get_by_role("link", name="Ajouter œuvre").or_(page.get_by_role("link", name="Ajouter")).first)
-    page.wait_for_selector("text=Nouvelle œuvre")
-    page.select_option("#id_kind", value="film")
-    page.fill("#id_title_fr", title)
-    person.click(page.get_by_role("tab", name="Catalogue"))
-    person.choose("id_project", "Protection des migrants")
-    person.click(page.get_by_role("button", name="Enregistrer").first)
-    # Une œuvre neuve enchaîne sur ses fichiers, avec un message accordé.
-    page.wait_for_url("**/fichiers/")
-    assert f"Œuvre « {title} » créée." in page.inner_text("body")
-    page.wait_for_selector("#pl-upload[data-ready='1']")  # le script a trouvé son formulaire
+    """Le projet d'abord (Archives → Projets), puis l'œuvre : une œuvre neuve enchaîne sur ses fichiers."""
+    before = person.clicks
+    create_project(person, "Protection des migrants")
+    person.clicks = before  # le projet se crée une fois pour tout le catalogue : hors du compte de l'œuvre
+    new_work(person, title)
 
 
 def _wait_saved(page, n):
@@ -51,13 +41,7 @@ def test_curator_uploads_the_film_with_the_file_chooser_and_sees_renditions(chro
     _new_work(person, "r/Egard")
     person.step("créer l'œuvre")
     page = person.page
-    with page.expect_file_chooser() as chooser:
-        person.click(page.get_by_text("Choisir des fichiers"))
-    with page.expect_response(lambda r: "/televerser/" in r.url or r.request.method == "POST") as response:
-        chooser.value.set_files(str(film))
-    assert response.value.status == 201
-    _wait_saved(page, 1)
-    row = page.locator("#pl-queue li").first
+    row = upload(person, film)
     assert row.locator("progress").get_attribute("value") == "100"
     assert "Enregistré · Vidéo" in row.inner_text() and "3.0 s" in row.inner_text()
     person.step("téléverser le film")
@@ -129,14 +113,12 @@ def test_curator_drops_files_and_reads_french_refusals(chromium, live_server, cu
 
 def test_admin_pages_ask_nothing_outside_the_site(chromium, live_server, curator, media_dir):
     """Pas d'avatar de gravatar.com, ni aucune autre ressource extérieure, sur les pages de l'admin."""
-    from media_library.services.ingest import ingest_file
-    from media_library.tests.factories import WorkFactory
-
-    work = WorkFactory(title_fr="Carte corporelle")
-    ingest_file(work, testing.make_pdf(media_dir / "carte.pdf"))
     context = chromium.new_context(locale="fr-FR", viewport={"width": 1400, "height": 1000})
     person = Person(context, live_server.url, "commissaire")
     person.login("aminata")
+    _new_work(person, "Carte corporelle")
+    upload(person, testing.make_pdf(media_dir / "carte.pdf"))
+    work = Work.objects.get(title_fr="Carte corporelle")
     pages = ["/admin/", "/admin/snippets/media_library/work/", f"/admin/snippets/media_library/work/edit/{work.pk}/",
              f"/admin/archives/oeuvres/{work.pk}/fichiers/", f"/admin/archives/oeuvres/{work.pk}/rendus/",
              "/admin/archives/travaux/", "/admin/consent_participant/", "/admin/consent_consentrecord/new/", "/admin/pages/",
