@@ -69,10 +69,10 @@ def main():
 
     project = Project.objects.create(name="Banc d'essai")
     work = Work.objects.create(kind="capsule", title_fr="Banc d'essai", project=project)
-    import media_library.tasks
+    import media_library.services.ingest
 
     # Pas de traitement complet à l'arrivée (file immédiate des réglages de test) : on ne mesure que le rendu téléphone.
-    media_library.tasks.enqueue_processing = lambda pk: None
+    media_library.services.ingest.enqueue_processing = lambda pk: None
     media = ingest_file(work, src)
     ProcessingJob.objects.all().delete()
     Rendition.objects.all().delete()
