@@ -4,7 +4,7 @@ import pytest
 
 from media_library.services.ingest import ingest_file
 from media_library.tests.factories import WorkFactory
-from transcription import engine, models_store, services
+from transcription import engine, jobs, models_store, services
 from transcription.engine import Cancelled, Result
 from transcription.models import SubtitleTrack, TranscriptionJob
 from transcription.tasks import transcribe_job
@@ -163,7 +163,7 @@ def test_new_upload_is_transcribed_automatically(project, small_video, settings,
                                                  django_capture_on_commit_callbacks):
     settings.PAROLES_AUTO_TRANSCRIBE = True
     ran = []
-    monkeypatch.setattr(services, "run_job", lambda pk: ran.append(pk))
+    monkeypatch.setattr(jobs, "run_job", lambda pk: ran.append(pk))
     work = WorkFactory(project=project, kind="capsule")
     with django_capture_on_commit_callbacks(execute=True):
         ingest_file(work, small_video, original_filename="capsule.mp4")
