@@ -11,7 +11,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: install run test faults bench fixtures clean-demo constraints translations messages
+.PHONY: install run test lint faults bench fixtures clean-demo constraints translations messages
 
 # constraints.txt : les versions exactes que la CI a testées (pip freeze de l'environnement de la CI, sans
 # le projet). Une machine neuve installe les mêmes. Après un changement de dépendance dans pyproject.toml :
@@ -40,6 +40,10 @@ run: $(STAMP) translations
 
 test: $(STAMP) translations
 	$(PY) -m pytest $(PYTEST_ARGS) || [ $$? -eq 5 ]  # 5 = aucun test collecté : pas un échec
+
+# Les couches et l'absence de cercles d'imports (contrats import-linter dans pyproject.toml).
+lint: $(STAMP)
+	$(VENV)/bin/lint-imports
 
 faults: $(STAMP)
 	$(PY) -m pytest -m faults -q $(PYTEST_ARGS)
