@@ -205,7 +205,6 @@ class WorkSpec:
     usage_note: str = ""
     words_verbatim: str = ""
     words_bm: str = ""
-    cleared: bool = True
     options: dict = field(default_factory=dict)
 
 
@@ -311,7 +310,6 @@ WORKS = [
         date_made=datetime.date(2023, 4, 2),
         place_made="Bamako",
         usage_note="Événements sécurisés uniquement. Ne jamais diffuser en ligne ni à la télévision.",
-        cleared=False,
     ),
     WorkSpec(
         key="capsule_expired",
@@ -1590,7 +1588,6 @@ def catalogue_fields(spec, ctx):
         "place_made": spec.place_made,
         "licence": spec.licence,
         "usage_note": spec.usage_note,
-        "cleared": spec.cleared,
     }
 
 

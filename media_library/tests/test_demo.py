@@ -108,7 +108,6 @@ def check_images_photovoice_words_and_catalogue():
         assert w.themes.exists() and w.spoken_languages.exists(), key
         assert w.files.exists(), key
     assert work("capsule_secured").partner.is_protected_community
-    assert not work("capsule_secured").cleared
     assert work("film_regard").content_warnings.exists()
 
 
