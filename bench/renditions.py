@@ -186,12 +186,12 @@ def speech_wer(candidates):
     import imageio_ffmpeg
     import jiwer
 
-    from transcription import models_store
+    from transcription import whisper_store
     from transcription.engine import normalise
 
     data = ROOT / "transcription" / "tests" / "data"
     reference = " ".join((data / "wer" / f"phrase_{n:02d}.txt").read_text(encoding="utf-8").strip() for n in range(1, 5))
-    model = models_store.load_model(models_store.ensure_base_model())
+    model = whisper_store.load_model(whisper_store.ensure_base_model())
     results = {}
     for name, options in candidates.items():
         src = data / "francais_16s.opus"

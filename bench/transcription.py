@@ -76,7 +76,7 @@ def one(mode, path, beam, vad, threads, reference, language=None):
     settings.PAROLES_WHISPER_THREADS = threads
     from transcription import engine, subtitles
     from transcription.audio import probe_duration
-    from transcription.models_store import ensure_base_model, load_model
+    from transcription.whisper_store import ensure_base_model, load_model
 
     model = load_model(ensure_base_model())
     duration = probe_duration(path)
@@ -126,7 +126,7 @@ def main():
     global LANGUAGE
     LANGUAGE = args.language
     setup_django()
-    from transcription.models_store import ensure_base_model
+    from transcription.whisper_store import ensure_base_model
 
     ensure_base_model()
     cores = os.cpu_count() or 2

@@ -17,7 +17,7 @@ from .audio import AudioError, local_copy
 from .burn import BurnError, burn_in
 from .errors import TranscriptionError
 from .models import SubtitledRendition, SubtitleLanguage, SubtitleTrack, TranscriptionJob
-from .models_store import ModelError
+from .whisper_store import ModelError
 
 logger = logging.getLogger(__name__)
 
