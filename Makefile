@@ -61,4 +61,4 @@ bench: $(STAMP)
 	$(PY) bench/dashboard.py
 
 fixtures: $(STAMP)
-	$(PY) media_library/fixtures/make_fixtures.py
+	$(PY) demo/data/make_recordings.py
