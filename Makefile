@@ -11,7 +11,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: install run test test-cache faults bench fixtures clean-demo constraints translations messages
+.PHONY: install run test test-cache lint faults bench fixtures clean-demo constraints translations messages
 
 # constraints.txt : les versions exactes que la CI a testées (pip freeze de l'environnement de la CI, sans
 # le projet). Une machine neuve installe les mêmes. Après un changement de dépendance dans pyproject.toml :
@@ -47,6 +47,10 @@ test-cache: $(STAMP)
 	@echo "== Suite du consentement et matrice, cache des pages allumé =="
 	PAROLES_PAGE_CACHE=1 $(PY) -m pytest -q -p no:cacheprovider -m "not browser" consent/tests
 
+# Les couches et l'absence de cercles d'imports (contrats import-linter dans pyproject.toml).
+lint: $(STAMP)
+	$(VENV)/bin/lint-imports
+
 faults: $(STAMP)
 	$(PY) -m pytest -m faults -q $(PYTEST_ARGS)
 
@@ -63,4 +67,4 @@ bench: $(STAMP)
 	$(PY) bench/dashboard.py
 
 fixtures: $(STAMP)
-	$(PY) media_library/fixtures/make_fixtures.py
+	$(PY) demo/data/make_recordings.py

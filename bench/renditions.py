@@ -75,10 +75,10 @@ def main():
 
     project = Project.objects.create(name="Banc d'essai")
     work = Work.objects.create(kind="capsule", title_fr="Banc d'essai", project=project)
-    import media_library.tasks
+    import media_library.services.ingest
 
     # Pas de traitement complet à l'arrivée (file immédiate des réglages de test) : on ne mesure que le rendu téléphone.
-    media_library.tasks.enqueue_processing = lambda pk: None
+    media_library.services.ingest.enqueue_processing = lambda pk: None
     media = ingest_file(work, src)
     ProcessingJob.objects.all().delete()
     Rendition.objects.all().delete()
@@ -202,12 +202,12 @@ def speech_wer(candidates):
     import imageio_ffmpeg
     import jiwer
 
-    from transcription import models_store
+    from transcription import whisper_store
     from transcription.engine import normalise
 
     data = ROOT / "transcription" / "tests" / "data"
     reference = " ".join((data / "wer" / f"phrase_{n:02d}.txt").read_text(encoding="utf-8").strip() for n in range(1, 5))
-    model = models_store.load_model(models_store.ensure_base_model())
+    model = whisper_store.load_model(whisper_store.ensure_base_model())
     results = {}
     for name, options in candidates.items():
         src = data / "francais_16s.opus"

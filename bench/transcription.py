@@ -7,7 +7,7 @@
     .venv/bin/python bench/transcription.py --language fr  # notre chaîne en français imposé
 
 Audio : le film de démonstration r/Egard (voix française espeak-ng, 163 s, versionné dans
-media_library/fixtures/demo/), à défaut les phrases du jeu WER enchaînées jusqu'à plus de 2 minutes.
+demo/data/recordings/), à défaut les phrases du jeu WER enchaînées jusqu'à plus de 2 minutes.
 
 « Notre chaîne » = transcription.engine.transcribe_file : décodage en flux par ffmpeg, fenêtres,
 VAD, mots horodatés, filtre anti-répétition, rappels de progression et d'annulation ; puis
@@ -33,7 +33,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-DEMO = ROOT / "media_library" / "fixtures" / "demo"
+DEMO = ROOT / "demo" / "data" / "recordings"
 WER = ROOT / "transcription" / "tests" / "data" / "wer"
 
 
@@ -76,7 +76,7 @@ def one(mode, path, beam, vad, threads, reference, language=None):
     settings.PAROLES_WHISPER_THREADS = threads
     from transcription import engine, subtitles
     from transcription.audio import probe_duration
-    from transcription.models_store import ensure_base_model, load_model
+    from transcription.whisper_store import ensure_base_model, load_model
 
     model = load_model(ensure_base_model())
     duration = probe_duration(path)
@@ -126,7 +126,7 @@ def main():
     global LANGUAGE
     LANGUAGE = args.language
     setup_django()
-    from transcription.models_store import ensure_base_model
+    from transcription.whisper_store import ensure_base_model
 
     ensure_base_model()
     cores = os.cpu_count() or 2

@@ -52,7 +52,7 @@ def mixed_report():
 
     from transcription import subtitles as subs
     from transcription.engine import normalise, other_language, transcribe_file
-    from transcription.models_store import has_model_for
+    from transcription.whisper_store import has_model_for
 
     reference = json.loads((MIXED.with_suffix(".json")).read_text(encoding="utf-8"))["segments"]
     start = time.perf_counter()
@@ -113,14 +113,14 @@ def main():
     if args.beam:
         settings.PAROLES_WHISPER_BEAM_SIZE = args.beam
     if args.bm_model:
-        from transcription.models_store import language_models
+        from transcription.whisper_store import language_models
 
         settings.PAROLES_WHISPER_MODELS = {**language_models(), "bm": args.bm_model}
     if args.mixte:
         mixed_report()
         return
     from transcription.engine import normalise, transcribe_file
-    from transcription.models_store import ensure_base_model, load_model
+    from transcription.whisper_store import ensure_base_model, load_model
 
     model = load_model(ensure_base_model())
     manifest = json.loads((WER_DIR / "manifest.json").read_text(encoding="utf-8"))

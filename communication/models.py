@@ -21,6 +21,14 @@ from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.models import Orderable
 
+from .validation import validate_counts
+
+# Vocabulaire des fiches (canaux, comptages, libellés) : défini sans modèle, pour que les règles
+# (communication.validation) ne dépendent pas des modèles. Réexporté ici pour les appelants.
+from .vocabulary import (  # noqa: F401
+    BROADCAST_CHANNELS, COUNT_FIELDS, FIELD_LABELS, GROUP_FIELDS, SENSITIVE_FIELDS, SEX_AGE_FIELDS, CommChannel,
+)
+
 
 class Audience(models.TextChoices):
     MIGRANTS = "migrants", _("Migrants")
@@ -29,24 +37,6 @@ class Audience(models.TextChoices):
     HOST = "host", _("Communautés d'accueil")
     AUTHORITIES = "authorities", _("Autorités et police")
     MEDIA = "media", _("Médias")
-
-
-class CommChannel(models.TextChoices):
-    COMMUNITY_TALK = "community_talk", _("Causerie communautaire")
-    POLICE_STATION = "police_station", _("Séance au commissariat")
-    SCHOOL = "school", _("École")
-    HEALTH_CENTRE = "health_centre", _("Centre de santé")
-    TV = "tv", _("Diffusion télévisée")
-    RADIO = "radio", _("Radio")
-    MUSEUM = "museum", _("Exposition au musée")
-    PRESS_CONFERENCE = "press_conference", _("Conférence de presse")
-    SECURED_EVENT = "secured_event", _("Événement sécurisé")
-    SOCIAL_MEDIA = "social_media", _("Réseaux sociaux")
-
-
-# Ces canaux touchent un public estimé, jamais compté en personnes rencontrées : les deux chiffres
-# restent séparés partout (saisie, tableau de bord, export).
-BROADCAST_CHANNELS = frozenset({CommChannel.TV, CommChannel.RADIO, CommChannel.SOCIAL_MEDIA})
 
 
 class VenueType(models.TextChoices):
@@ -69,16 +59,6 @@ class Measure(models.TextChoices):
     BROADCAST = "broadcast", _("Public estimé des diffusions")
     SESSIONS = "sessions", _("Nombre de séances")
     DOWNLOADS = "downloads", _("Téléchargements (règle publiée)")
-
-
-# Comptages par sexe et tranche d'âge (moins de 18 ans : filles et garçons).
-SEX_AGE_FIELDS = ("girls", "boys", "women", "men")
-# Comptages par groupe de population : leur somme doit égaler le total.
-GROUP_FIELDS = ("migrants", "refugees", "idps", "host_community", "authorities", "media_people", "other_group")
-# Groupes sensibles : « dont », chacun au plus égal au total ; visibles seulement avec la permission
-# communication.view_sensitive_counts, et jamais en petit nombre (voir communication.dashboard).
-SENSITIVE_FIELDS = ("sex_workers", "gender_minorities")
-COUNT_FIELDS = SEX_AGE_FIELDS + GROUP_FIELDS + SENSITIVE_FIELDS
 
 
 class PlaceLevel(models.TextChoices):
@@ -331,30 +311,30 @@ class Screening(models.Model):
     venue_type = models.CharField(_("type de lieu"), max_length=20, choices=VenueType.choices)
     channel = models.CharField(_("canal"), max_length=20, choices=CommChannel.choices, db_index=True)
 
-    girls = models.PositiveIntegerField(_("filles (moins de 18 ans)"), default=0)
-    boys = models.PositiveIntegerField(_("garçons (moins de 18 ans)"), default=0)
-    women = models.PositiveIntegerField(_("femmes"), default=0)
-    men = models.PositiveIntegerField(_("hommes"), default=0)
-    people_total = models.PositiveIntegerField(_("personnes présentes"), default=0)
+    girls = models.PositiveIntegerField(FIELD_LABELS["girls"], default=0)
+    boys = models.PositiveIntegerField(FIELD_LABELS["boys"], default=0)
+    women = models.PositiveIntegerField(FIELD_LABELS["women"], default=0)
+    men = models.PositiveIntegerField(FIELD_LABELS["men"], default=0)
+    people_total = models.PositiveIntegerField(FIELD_LABELS["people_total"], default=0)
 
-    migrants = models.PositiveIntegerField(_("migrants"), default=0)
-    refugees = models.PositiveIntegerField(_("réfugiés et demandeurs d'asile"), default=0)
-    idps = models.PositiveIntegerField(_("personnes déplacées internes"), default=0)
-    host_community = models.PositiveIntegerField(_("communauté d'accueil"), default=0)
-    authorities = models.PositiveIntegerField(_("autorités et police"), default=0)
-    media_people = models.PositiveIntegerField(_("professionnels des médias"), default=0)
-    other_group = models.PositiveIntegerField(_("autres ou non précisé"), default=0)
-    sex_workers = models.PositiveIntegerField(_("dont travailleuses et travailleurs du sexe"), default=0)
-    gender_minorities = models.PositiveIntegerField(_("dont minorités de genre"), default=0)
+    migrants = models.PositiveIntegerField(FIELD_LABELS["migrants"], default=0)
+    refugees = models.PositiveIntegerField(FIELD_LABELS["refugees"], default=0)
+    idps = models.PositiveIntegerField(FIELD_LABELS["idps"], default=0)
+    host_community = models.PositiveIntegerField(FIELD_LABELS["host_community"], default=0)
+    authorities = models.PositiveIntegerField(FIELD_LABELS["authorities"], default=0)
+    media_people = models.PositiveIntegerField(FIELD_LABELS["media_people"], default=0)
+    other_group = models.PositiveIntegerField(FIELD_LABELS["other_group"], default=0)
+    sex_workers = models.PositiveIntegerField(FIELD_LABELS["sex_workers"], default=0)
+    gender_minorities = models.PositiveIntegerField(FIELD_LABELS["gender_minorities"], default=0)
 
     estimated_audience = models.PositiveIntegerField(
-        _("public estimé (diffusion)"), null=True, blank=True,
+        FIELD_LABELS["estimated_audience"], null=True, blank=True,
         help_text=_("Télévision, radio, réseaux sociaux : jamais additionné aux personnes présentes."),
     )
     discussion_minutes = models.PositiveIntegerField(_("durée de la discussion (minutes)"), null=True, blank=True)
     themes = models.ManyToManyField("media_library.Theme", verbose_name=_("thèmes abordés"), blank=True, related_name="+")
     quotes = models.TextField(_("paroles marquantes"), blank=True, help_text=_("Sans nom ni détail permettant de reconnaître quelqu'un."))
-    referrals = models.PositiveIntegerField(_("personnes orientées vers un service"), default=0)
+    referrals = models.PositiveIntegerField(FIELD_LABELS["referrals"], default=0)
     referrals_note = models.TextField(_("orientations (précisions)"), blank=True)
     follow_up_needed = models.BooleanField(_("suivi nécessaire"), default=False)
     follow_up_note = models.TextField(_("suivi (précisions)"), blank=True)
@@ -398,8 +378,6 @@ class Screening(models.Model):
 
     def clean(self):
         """Les mêmes règles que le formulaire hors ligne (communication.validation)."""
-        from .validation import validate_counts
-
         super().clean()
         data = {f: getattr(self, f) for f in COUNT_FIELDS}
         data.update(people_total=None, estimated_audience=self.estimated_audience, referrals=self.referrals,

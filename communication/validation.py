@@ -10,7 +10,7 @@ import datetime as dt
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import BROADCAST_CHANNELS, COUNT_FIELDS, GROUP_FIELDS, SENSITIVE_FIELDS, SEX_AGE_FIELDS, Screening
+from .vocabulary import BROADCAST_CHANNELS, COUNT_FIELDS, FIELD_LABELS, GROUP_FIELDS, SENSITIVE_FIELDS, SEX_AGE_FIELDS
 
 # Tolérance pour l'horloge d'un téléphone un peu en avance.
 FUTURE_TOLERANCE = dt.timedelta(minutes=10)
@@ -57,7 +57,7 @@ MESSAGES = {
 
 
 def field_label(name):
-    return str(Screening._meta.get_field(name).verbose_name)
+    return str(FIELD_LABELS[name])
 
 
 def _msg(key, **params):

@@ -10,8 +10,6 @@ import contextvars
 import datetime
 import decimal
 
-from django.db import models
-
 _current_user = contextvars.ContextVar("paroles_consent_current_user", default=None)
 MASK = "•••"
 
@@ -80,38 +78,3 @@ def diff(before, after, masked=()):
             else:
                 changes[key] = [old, new]
     return changes
-
-
-def write_entry(action, instance, changes, user=None):
-    from .models import AuditEntry
-
-    return AuditEntry.objects.create(
-        user=user or current_user(),
-        action=action,
-        model=instance._meta.label_lower,
-        object_id=str(instance.pk),
-        object_repr=str(instance)[:255],
-        changes=changes,
-    )
-
-
-class AuditedModel(models.Model):
-    audit_masked_fields = ()
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args, **kwargs):
-        before = {}
-        creating = self._state.adding or self.pk is None
-        if not creating:
-            old = type(self)._base_manager.filter(pk=self.pk).first()
-            if old is None:
-                creating = True
-            else:
-                before = snapshot(old)
-        super().save(*args, **kwargs)
-        after = snapshot(self)
-        changes = diff(before, after, self.audit_masked_fields)
-        if creating or changes:
-            write_entry("création" if creating else "modification", self, changes)

@@ -20,10 +20,46 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .audit import AuditedModel
+from .audit import current_user, diff, snapshot
 from .channels import Channel
 
 ADULT_AGE = 18
+
+
+# Journal d'audit : l'enregistrement d'un objet audité écrit son entrée (AuditEntry, plus bas).
+
+
+def write_entry(action, instance, changes, user=None):
+    return AuditEntry.objects.create(
+        user=user or current_user(),
+        action=action,
+        model=instance._meta.label_lower,
+        object_id=str(instance.pk),
+        object_repr=str(instance)[:255],
+        changes=changes,
+    )
+
+
+class AuditedModel(models.Model):
+    audit_masked_fields = ()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        before = {}
+        creating = self._state.adding or self.pk is None
+        if not creating:
+            old = type(self)._base_manager.filter(pk=self.pk).first()
+            if old is None:
+                creating = True
+            else:
+                before = snapshot(old)
+        super().save(*args, **kwargs)
+        after = snapshot(self)
+        changes = diff(before, after, self.audit_masked_fields)
+        if creating or changes:
+            write_entry("création" if creating else "modification", self, changes)
 
 
 def today():

@@ -1,7 +1,7 @@
 """Aides pour les tests (de toutes les applications) : rendre une œuvre publique, consentir, retirer.
 
-Le drapeau `Work.cleared` n'ouvre plus rien : seules les règles de consentement décident. Pour qu'une
-œuvre soit visible dans un test, utilisez par exemple :
+Seules les règles de consentement décident. Pour qu'une œuvre soit visible dans un test, utilisez par
+exemple :
 
     from consent.testing import publish, grant, make_participant, withdraw_all
     publish(work)                                  # déclaration « aucune personne identifiable »

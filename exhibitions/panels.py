@@ -9,7 +9,7 @@ from wagtail.admin.panels import Panel
 def consent_status_context(page, problems):
     from consent.channels import Channel
 
-    from .views.admin import base_url_is_local, public_base_url
+    from .base_url import base_url_is_local, public_base_url
 
     return {
         "problems": problems,

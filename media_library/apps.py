@@ -8,4 +8,4 @@ class MediaLibraryConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import signal_handlers, signals  # noqa: F401
+        from . import signal_handlers, signals, tasks  # noqa: F401  (tasks : branche la file sur les signaux)

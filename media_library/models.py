@@ -220,13 +220,6 @@ class Work(index.Indexed, ClusterableModel):
     usage_note = models.TextField(_("note d'usage"), blank=True)
     duration_seconds = models.FloatField(_("durée (s)"), null=True, blank=True, editable=False)
 
-    # Avant l'arrivée des règles de consentement complètes, seul ce drapeau ouvrait la page publique.
-    cleared = models.BooleanField(
-        _("validée pour publication"),
-        default=False,
-        help_text=_("Coché par un administrateur : l'œuvre peut apparaître sur le site public."),
-    )
-
     created_at = models.DateTimeField(_("créée le"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)
     created_by = models.ForeignKey(
@@ -260,7 +253,6 @@ class Work(index.Indexed, ClusterableModel):
         index.FilterField("project"),
         index.FilterField("series"),
         index.FilterField("partner"),
-        index.FilterField("cleared"),
         index.FilterField("trashed_at"),
         index.RelatedFields("themes", [index.SearchField("name")]),
         index.RelatedFields("series", [index.SearchField("name")]),

@@ -10,3 +10,6 @@ from django.dispatch import Signal
 file_served = Signal()
 # Arguments : request, work, obj, channel, purpose, decision
 file_refused = Signal()
+# Argument : job_pk. Envoyé après la validation de la transaction, quand un travail de rendus ou d'extrait
+# attend en file : media_library.tasks (branché dans ready()) le confie à la file de tâches.
+processing_job_queued = Signal()

@@ -2,27 +2,23 @@
 
 Les arguments sont des clés primaires, jamais des objets. Chaque tâche peut être rejouée sans dégât :
 un travail déjà pris ou terminé n'est pas refait (voir media_library.processing.jobs.claim).
+
+Le moteur (processing.jobs) et les cas d'usage (services.processing) ne connaissent pas ce module : ils
+annoncent un travail en file (signal `processing_job_queued`), que `enqueue_job` ci-dessous confie à la
+file de tâches (branché à l'import de ce module, dans MediaLibraryConfig.ready()).
 """
 
 import logging
 
+from django.dispatch import receiver
 from django_tasks import task
 
+from .models import ProcessingJob
+from .processing.jobs import run_job
+from .services.processing import process_original
+from .signals import processing_job_queued
+
 logger = logging.getLogger(__name__)
-
-
-def enqueue_processing(media_file_pk):
-    """Point d'entrée unique après l'arrivée d'un original (appelé dans transaction.on_commit).
-
-    Crée un travail de rendus visible dans l'administration (« en attente ») et le met en file.
-    """
-    from .models import MediaFile
-    from .services.processing import request_renditions
-
-    media = MediaFile.objects.filter(pk=media_file_pk).first()
-    if media is None:
-        return None
-    return request_renditions(media)
 
 
 # Priorités (django-tasks-db prend d'abord la plus haute) : les rendus et extraits, courts, rendent une
@@ -33,8 +29,6 @@ PROCESSING_PRIORITY = 10
 @task(queue_name="media", priority=PROCESSING_PRIORITY)
 def run_processing_job(job_pk):
     """Exécute un travail de rendus ou d'extrait (ProcessingJob)."""
-    from .processing.jobs import run_job
-
     job = run_job(job_pk, retry_later=True)  # stockage S3 injoignable : la file relance cette tâche
     return job.status if job else None
 
@@ -42,6 +36,12 @@ def run_processing_job(job_pk):
 @task(queue_name="media", priority=PROCESSING_PRIORITY)
 def process_media_file(media_file_pk):
     """Compatibilité : vérifie un original et fabrique tous ses rendus, dans la tâche elle-même."""
-    from .services.processing import process_original
-
     return process_original(media_file_pk)
+
+
+@receiver(processing_job_queued, dispatch_uid="media_library.tasks.enqueue_job")
+def enqueue_job(sender, job_pk, **kwargs):
+    """Met le travail `job_pk` dans la file « media » et note l'identifiant de la tâche."""
+    result = run_processing_job.enqueue(job_pk)
+    ProcessingJob.objects.filter(pk=job_pk).update(task_result_id=str(getattr(result, "id", ""))[:64])
+    return result

@@ -49,7 +49,7 @@ class WorkViewSet(PolicyViewSetMixin, FrenchWordingMixin, SnippetViewSet):
         ConsentLabelsColumn(),
         "updated_at",
     ]
-    list_filter = ["kind", "project", "series", "themes", "partner", "spoken_languages", "workshop", "cleared"]
+    list_filter = ["kind", "project", "series", "themes", "partner", "spoken_languages", "workshop"]
     list_per_page = 50
     ordering = ["-created_at"]
     copy_view_enabled = False
@@ -83,7 +83,7 @@ class WorkViewSet(PolicyViewSetMixin, FrenchWordingMixin, SnippetViewSet):
                 heading=_("Catalogue"),
             ),
             ObjectList(
-                [FieldPanel("licence"), FieldPanel("usage_note"), FieldPanel("cleared"), FieldPanel("external_id")],
+                [FieldPanel("licence"), FieldPanel("usage_note"), FieldPanel("external_id")],
                 heading=_("Droits et diffusion"),
             ),
             ObjectList([ConsentPanel()], heading=_("Consentement")),

@@ -138,7 +138,11 @@ def test_s3_upload_renditions_signed_gate_withdrawal_and_no_unsigned_read(s3, cl
 
         withdraw_all(participant)
     else:
-        type(cleared_work).objects.filter(pk=cleared_work.pk).update(cleared=False)
+        import datetime as dt
+
+        from consent.models import NoIdentifiablePersonDeclaration
+
+        NoIdentifiablePersonDeclaration.objects.filter(work=cleared_work).update(revoked_on=dt.date.today())
     refused = client.get(wagtail_rendition.get_serve_url("website") if media.image_id else media.get_serve_url())
     assert refused.status_code == 404
     assert "Location" not in refused and b"X-Amz" not in refused.content

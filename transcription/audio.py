@@ -136,3 +136,14 @@ def probe_duration(path):
     except Exception:  # noqa: BLE001
         return None
     return None
+
+
+def local_copy(media):
+    """Copie locale temporaire d'un original stocké à distance (S3)."""
+    import shutil
+
+    tmp = tempfile.NamedTemporaryFile(suffix="-" + media.safe_filename)
+    with media.file.open("rb") as src:
+        shutil.copyfileobj(src, tmp, 1024 * 1024)
+    tmp.flush()
+    return tmp.name, tmp

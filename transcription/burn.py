@@ -14,6 +14,7 @@ from django.core.files import File
 from django.utils.translation import gettext as _
 
 from . import subtitles as subs
+from .audio import local_copy
 
 # Préréglage téléphone : celui des rendus de media_library (un seul réglage pour toute la plateforme).
 FALLBACK_PHONE = {"max_w": 640, "max_h": 360, "crf": 24, "maxrate": "400k", "bufsize": "800k",
@@ -113,9 +114,7 @@ def burn_in(rendition):
         src = media.file.path
         local = None
     except NotImplementedError:
-        from .services import _download
-
-        src, local = _download(media)
+        src, local = local_copy(media)
 
     def progress(p):
         SubtitledRendition.objects.filter(pk=rendition.pk).update(progress=round(p, 1))

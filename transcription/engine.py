@@ -17,7 +17,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from .audio import SAMPLE_RATE, stream_chunks
-from .models_store import has_model_for, load_model, resolve_model
+from .whisper_store import has_model_for, load_model, resolve_model
 
 logger = logging.getLogger(__name__)
 
@@ -146,7 +146,7 @@ def transcribe_file(
       transcrit en français ; la langue détectée est seulement notée pour le relecteur.
     - Sinon (langue à détecter, ou langue sans modèle comme le bambara) : la langue est détectée
       passage par passage (voir `transcribe_by_passage`).
-    Lève Cancelled, audio.AudioError, models_store.ModelError.
+    Lève Cancelled, audio.AudioError, whisper_store.ModelError.
     """
     if has_model_for(language) or (language and language == expected_language):
         return _transcribe_whole(path, language=language, duration=duration, on_progress=on_progress,

@@ -6,6 +6,8 @@ travailleur ne relance jamais en boucle un travail voué à échouer (modèle ab
 
 from django_tasks import task
 
+from . import jobs
+
 
 # Une transcription dure des minutes : elle passe après les rendus (priorité 10) et les incrustations (0),
 # pour qu'un travailleur unique ne laisse pas des capsules sans version téléphone pendant ce temps.
@@ -14,13 +16,9 @@ TRANSCRIPTION_PRIORITY = -10
 
 @task(queue_name="transcription", priority=TRANSCRIPTION_PRIORITY)
 def transcribe_job(job_pk):
-    from .services import run_job
-
-    return run_job(job_pk)
+    return jobs.run_job(job_pk)
 
 
 @task(queue_name="media")
 def burn_subtitles(rendition_pk):
-    from .services import run_burn_in
-
-    return run_burn_in(rendition_pk)
+    return jobs.run_burn_in(rendition_pk)

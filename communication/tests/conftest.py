@@ -43,7 +43,7 @@ def setup(db, places):
     atc = PartnerFactory(name="Association Tilé Coura", acronym="ATC")
     facilitator = UserFactory(username="awa")
     aracem.users.add(facilitator)
-    works = [WorkFactory(project=project, title_fr=f"Capsule VBG {i}", cleared=True) for i in (1, 2)]
+    works = [WorkFactory(project=project, title_fr=f"Capsule VBG {i}") for i in (1, 2)]
     for work in works:
         make_usable(work)
     theme = ThemeFactory(name="Violences basées sur le genre")

@@ -106,7 +106,7 @@ def test_csrf_is_enforced_and_session_endpoint_gives_token(payload, setup):
 def test_unknown_or_forbidden_work_is_refused(facilitator_client, payload, setup):
     from media_library.tests.factories import WorkFactory
 
-    hidden = WorkFactory(project=setup["project"], title_fr="Capsule réservée", cleared=False)
+    hidden = WorkFactory(project=setup["project"], title_fr="Capsule réservée")
     response = post(facilitator_client, payload(materials=[{"work": hidden.pk}]))
     assert response.status_code == 422
     assert "Support inconnu" in response.json()["errors"]["materials"][0]

@@ -16,8 +16,8 @@ from django.db import transaction
 from django.db.models import Count, Max, Q
 from django.utils.translation import gettext as _
 
-from ..audit import acting_as, write_entry
-from ..models import ConsentRecord, CuratorNotice, Participation, Withdrawal
+from ..audit import acting_as
+from ..models import ConsentRecord, CuratorNotice, Participation, Withdrawal, write_entry
 
 
 @dataclass

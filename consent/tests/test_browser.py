@@ -5,7 +5,7 @@ Anonyme, animatrice d'une autre organisation, responsable du consentement. Captu
 
 import pytest
 
-from consent import demo
+from demo import consent as demo
 from consent.channels import Channel
 from media_library import testing
 from media_library.services.ingest import ingest_file

@@ -1,6 +1,5 @@
 """Vues d'administration : catalogue PDF et cartels muraux d'une exposition (équipe seulement)."""
 
-from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
@@ -14,6 +13,7 @@ from wagtail.models import Page
 from consent.channels import Channel
 
 from .. import integrations, pdf
+from ..base_url import public_base_url
 from ..models import ExhibitionPage
 from ..services import collect_refs, iter_blocks
 
@@ -29,19 +29,6 @@ def _base_url(request, page):
     """L'adresse publique configurée (PAROLES_BASE_URL), pas le nom d'hôte du Site Wagtail : un QR code
     imprimé doit mener au vrai site, pas à « http://localhost/ »."""
     return public_base_url()
-
-
-def public_base_url():
-    return settings.PAROLES_BASE_URL.rstrip("/")
-
-
-def base_url_is_local():
-    """Vrai si l'adresse publique désigne cette machine seule (localhost, 127.0.0.1, ::1) : les QR codes
-    imprimés avec elle ne mèneraient nulle part depuis un téléphone."""
-    from urllib.parse import urlsplit
-
-    host = (urlsplit(public_base_url()).hostname or "").lower()
-    return host in {"", "localhost", "::1", "0.0.0.0"} or host.startswith("127.") or host.endswith(".localhost")
 
 
 @require_POST

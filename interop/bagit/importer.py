@@ -72,7 +72,8 @@ def _extras(data):
 
 
 def import_bag(path, *, dry_run=False, user=None, progress=None):
-    from transcription.services import approve_track, import_subtitles
+    from transcription.flows.approve import approve_track
+    from transcription.services import import_subtitles
 
     data = _check_bag(path)
     tracks, summaries = _extras(data)

@@ -26,7 +26,9 @@ from communication.models import COUNT_FIELDS, Screening
 from media_library.files import MediaError, check_extension, sniff
 
 from ..models import ScreeningAttachment
-from ..odk.xform import FORM_ID
+
+# L'identifiant du formulaire ODK que ce cas d'usage accepte (interop.odk.xform le construit sous ce nom).
+FORM_ID = "paroles-projection"
 
 ATTACHMENT_TYPES = ("image/jpeg", "image/png", "application/pdf")
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, remove_comments=True)

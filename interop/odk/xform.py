@@ -24,7 +24,8 @@ from communication.models import (
 from communication.selectors import loggable_works, partners_for
 from media_library.models import Theme
 
-FORM_ID = "paroles-projection"
+from ..flows.receive_odk_submission import FORM_ID
+
 # Changez ce numéro quand la STRUCTURE du formulaire change (pas ses listes : elles sont dans l'empreinte).
 SCHEMA_VERSION = "1"
 PLACES_CSV = "lieux.csv"

@@ -32,6 +32,7 @@ from django.utils.translation import gettext_lazy
 from consent import epoch
 
 from ..models import Chapter, MediaFile, MediaType, ProcessingJob, Rendition, RenditionKind, rendition_upload_to
+from ..signals import processing_job_queued
 from . import presets, steps
 from .ffmpeg import ProcessingError, Throttle, no_space_message
 
@@ -466,9 +467,19 @@ def _execute(job, on_progress):
         clip_ready.send(sender=Chapter, chapter=chapter, renditions=made)
 
 
-def _verify(media):
-    from ..services.processing import verify_stream
+def verify_stream(path):
+    """Parcourt les paquets d'un média ; lève une exception si le flux est illisible."""
+    import av
 
+    packets = 0
+    with av.open(str(path)) as container:
+        for packet in container.demux():
+            if packet.size:
+                packets += 1
+    return packets
+
+
+def _verify(media):
     try:
         with media.file.open("rb"):
             pass
@@ -493,11 +504,8 @@ def _verify(media):
 
 
 def enqueue_job(job_pk):
-    from ..tasks import run_processing_job
-
-    result = run_processing_job.enqueue(job_pk)
-    ProcessingJob.objects.filter(pk=job_pk).update(task_result_id=str(getattr(result, "id", ""))[:64])
-    return result
+    """Annonce qu'un travail attend en file ; media_library.tasks le met dans la file de tâches."""
+    processing_job_queued.send(sender=ProcessingJob, job_pk=job_pk)
 
 
 def sweep_stale_jobs(*, exclude=None, now=None):

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from ..files import CHUNK, MediaError, probe, sha256_of, sniff, check_extension
 from ..models import MediaFile, original_upload_to
+from .processing import enqueue_processing
 
 logger = logging.getLogger(__name__)
 
@@ -120,8 +121,6 @@ def ingest_file(work, source, *, original_filename=None, user=None, sha256=None,
                 if result.duration and (not work.duration_seconds or result.duration > work.duration_seconds):
                     type(work).objects.filter(pk=work.pk).update(duration_seconds=result.duration)
                     work.duration_seconds = result.duration
-                from ..tasks import enqueue_processing
-
                 transaction.on_commit(lambda: enqueue_processing(media.pk))
         except IntegrityError as exc:
             existing = find_duplicate(digest)

@@ -10,20 +10,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from ..models import MediaFile, ProcessingJob
+from ..processing.jobs import enqueue_job, run_job
 
 logger = logging.getLogger(__name__)
-
-
-def verify_stream(path):
-    """Parcourt les paquets d'un média ; lève une exception si le flux est illisible."""
-    import av
-
-    packets = 0
-    with av.open(str(path)) as container:
-        for packet in container.demux():
-            if packet.size:
-                packets += 1
-    return packets
 
 
 def _active_job(media, chapter=None, kind=ProcessingJob.Kind.RENDITIONS):
@@ -87,9 +76,18 @@ def retry_job(job, *, user=None):
 
 
 def _enqueue_on_commit(job_pk):
-    from ..processing.jobs import enqueue_job
-
     transaction.on_commit(lambda: enqueue_job(job_pk))
+
+
+def enqueue_processing(media_file_pk):
+    """Point d'entrée unique après l'arrivée d'un original (appelé dans transaction.on_commit).
+
+    Crée un travail de rendus visible dans l'administration (« en attente ») et le met en file.
+    """
+    media = MediaFile.objects.filter(pk=media_file_pk).first()
+    if media is None:
+        return None
+    return request_renditions(media)
 
 
 def process_original(media_file_pk):
@@ -97,8 +95,6 @@ def process_original(media_file_pk):
 
     Exécuté dans la tâche (synchrone) ; renvoie la clé du fichier si tout s'est bien passé, sinon None.
     """
-    from ..processing.jobs import run_job
-
     media = MediaFile.objects.filter(pk=media_file_pk).first()
     if media is None:
         return None

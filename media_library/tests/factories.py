@@ -63,4 +63,3 @@ class WorkFactory(factory.django.DjangoModelFactory):
     title_fr = factory.Sequence(lambda n: f"Œuvre {n}")
     title_bm = factory.Sequence(lambda n: f"Baara {n}")
     project = factory.SubFactory(ProjectFactory)
-    cleared = False

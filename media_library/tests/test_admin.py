@@ -59,7 +59,12 @@ def test_admin_wording_is_natural_french_per_model(admin_client, project):
 def test_upload_with_progress_page(admin_client, work, small_video):
     page = admin_client.get(reverse("media_library_work_files", args=[work.pk]))
     assert page.status_code == 200
-    assert b"upload.js" in page.content and b"<progress" not in page.content or True
+    html = page.content.decode()
+    assert "media_library/js/upload.js" in html
+    assert f'action="{reverse("media_library_upload_file", args=[work.pk])}"' in html
+    # La file d'envoi est vide : le script y crée une barre de progression par fichier envoyé.
+    assert '<ul class="pl-queue" id="pl-queue" aria-live="polite"></ul>' in html
+    assert "<progress" not in html
     r = upload(admin_client, work, "capsule.mp4", small_video.read_bytes())
     assert r.status_code == 201, r.json()
     data = r.json()["file"]

@@ -15,12 +15,12 @@ def catalogue(project, publish):
     series = SeriesFactory(name="Capsules VBG")
     partner = PartnerFactory(name="ARACEM")
     bm = Language.objects.get(code="bm")
-    a = WorkFactory(project=project, title_fr="Capsule règles", kind="capsule", series=series, partner=partner, cleared=True)
+    a = WorkFactory(project=project, title_fr="Capsule règles", kind="capsule", series=series, partner=partner)
     a.themes.add(theme)
     a.spoken_languages.add(bm)
     a.save()  # relations « parentales » (modelcluster) : enregistrées avec l'œuvre
-    b = WorkFactory(project=project, title_fr="Film r/Egard", kind="film", cleared=True)
-    hidden = WorkFactory(project=project, title_fr="Oeuvre non validee", kind="capsule", cleared=False)
+    b = WorkFactory(project=project, title_fr="Film r/Egard", kind="film")
+    hidden = WorkFactory(project=project, title_fr="Oeuvre non validee", kind="capsule")
     publish(a)
     publish(b)
     return {"a": a, "b": b, "hidden": hidden, "theme": theme, "series": series, "partner": partner}
@@ -152,7 +152,7 @@ def test_content_warning_comes_first_and_media_waits_for_the_visitor(client, pro
 
     from media_library.models import ContentWarning
 
-    work = publish(WorkFactory(project=project, title_fr="Témoignage", kind="capsule", cleared=True))
+    work = publish(WorkFactory(project=project, title_fr="Témoignage", kind="capsule"))
     ingest_file(work, small_video)
     work.content_warnings.add(ContentWarning.objects.get_or_create(slug="violences-sexuelles", defaults={"name": "Violences sexuelles"})[0])
     work.save()

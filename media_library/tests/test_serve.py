@@ -292,12 +292,9 @@ def test_no_url_serves_private_storage_directly(client, public_video, private_st
         assert hashlib.sha256(r.content).hexdigest() != public_video.sha256
 
 
-def test_every_file_route_uses_the_gate():
-    """Chaque vue dont la route sert des fichiers (/fichiers/...) doit être une vue connue de la porte."""
-    from media_library.views import serve as media_serve
-
-    allowed_modules = {media_serve.__name__}
-    offenders = []
+def _file_routes():
+    """{nom de la vue: gabarit} pour chaque route qui sert des fichiers (/fichiers/…), dans toutes les applications."""
+    routes = {}
 
     def walk(patterns, prefix=""):
         for p in patterns:
@@ -305,14 +302,73 @@ def test_every_file_route_uses_the_gate():
             if hasattr(p, "url_patterns"):
                 walk(p.url_patterns, route)
             elif route.startswith("fichiers/"):
-                module = getattr(p.callback, "__module__", "")
-                source = open(__import__(module, fromlist=["x"]).__file__).read()
-                if "serve_gated" not in source:
-                    offenders.append((route, module))
+                routes[f"{p.callback.__module__}.{p.callback.__name__}"] = route
 
     walk(get_resolver().url_patterns)
-    assert offenders == []
-    assert allowed_modules
+    return routes
+
+
+def test_every_file_route_asks_the_gate_which_refuses_a_work_without_consent(client, work, small_video, small_image,
+                                                                             django_capture_on_commit_callbacks):
+    """Chaque route de fichiers, appelée pour une œuvre sans consentement, répond 404 parce que la porte l'a refusée
+    (signal file_refused, journal ServedFile) ; une fois l'œuvre publique, les mêmes adresses servent le fichier
+    (200 ; l'original, à l'équipe seulement). Une nouvelle route de fichiers fait échouer ce test tant qu'elle n'y est pas appelée."""
+    from django.contrib.auth import get_user_model
+    from django.core.files.base import ContentFile
+    from django.urls import resolve
+
+    from media_library.signals import file_refused
+    from transcription.models import SubtitledRendition, SubtitleTrack
+    from transcription.subtitles import Cue
+
+    video = ingest_file(work, small_video)
+    with django_capture_on_commit_callbacks(execute=True):  # l'image Wagtail et ses rendus
+        image = ingest_file(work, small_image)
+    image.refresh_from_db()
+    track = SubtitleTrack.objects.create(work=work, language="fr")
+    track.replace_cues([Cue(0.2, 1.5, "Bonjour.")])
+    track.approve(allow_issues=True)
+    subtitled = SubtitledRendition.objects.create(track=track, media_file=video, status="ready",
+                                                  track_approved_at=track.approved_at)
+    subtitled.file.save("s.mp4", ContentFile(small_video.read_bytes()), save=True)
+    urls = {
+        "media_library.views.serve.serve_original": video.get_serve_url("website"),
+        "media_library.views.serve.serve_image_rendition": image.image.renditions.first().get_serve_url("website"),
+        "media_library.views.renditions.serve_rendition": web_rendition(video, small_video.read_bytes())
+        .get_serve_url("website"),
+        "transcription.views.serve.serve_track": track.get_serve_url("website"),
+        "transcription.views.serve.serve_subtitled": subtitled.get_serve_url("website"),
+    }
+    assert set(_file_routes()) == set(urls)
+
+    refused = []
+
+    def on_refused(sender, work, obj, **kwargs):
+        refused.append((work.pk, obj))
+
+    file_refused.connect(on_refused)
+    try:
+        for view, url in urls.items():
+            match = resolve(url.split("?")[0])
+            assert f"{match.func.__module__}.{match.func.__name__}" == view
+            refused.clear()
+            response = client.get(url)
+            assert response.status_code == 404, view
+            assert [pk for pk, _obj in refused] == [work.pk], view
+            assert ServedFile.objects.filter(work=work, allowed=False).exists(), view
+    finally:
+        file_refused.disconnect(on_refused)
+
+    from consent.testing import publish
+
+    publish(work)  # déclaration « aucune personne identifiable » : les mêmes adresses servent le fichier
+    original = urls.pop("media_library.views.serve.serve_original")
+    for view, url in urls.items():
+        assert client.get(url).status_code == 200, view
+    # L'original ne sort jamais pour le public : il sort pour l'équipe, sur le canal interne.
+    assert client.get(original).status_code == 404
+    client.force_login(get_user_model().objects.create_superuser("equipe", "equipe@example.org", "mot-de-passe"))
+    assert client.get(video.get_serve_url("internal")).status_code == 200
 
 
 def test_missing_file_in_storage_is_404_not_500(client, public_web):

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "communication",
     "interop",
     "iiif",
+    "demo",  # l'archive de démonstration : commande load_demo (make run)
     # Wagtail
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",

@@ -62,7 +62,7 @@ def test_curator_corrects_and_approves_a_track_and_the_phone_version_is_made(chr
 
 
 def test_visitor_sees_the_warning_first_then_chooses_and_searches_the_transcript(chromium, live_server, capsule):
-    from transcription.services import approve_track
+    from transcription.flows.approve import approve_track
 
     work, media, track = capsule
     approve_track(track, allow_issues=True)

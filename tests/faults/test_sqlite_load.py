@@ -28,7 +28,7 @@ project = ProjectFactory(name="Kafamuya")
 partner = PartnerFactory(name="ARACEM", acronym="ARACEM")
 user = UserFactory(username="awa")
 partner.users.add(user)
-work = make_usable(WorkFactory(project=project, title_fr="Capsule VBG", cleared=True))
+work = make_usable(WorkFactory(project=project, title_fr="Capsule VBG"))
 sessions = []
 for _ in range(8):
     s = SessionStore()

@@ -8,7 +8,9 @@ redemandée ; une nouvelle approbation (après correction) en demande une nouvel
 
 from django.db import transaction
 
+from ..errors import TranscriptionError
 from ..models import SubtitledRendition
+from ..services import request_burn_in, transcribable_file
 
 
 def approve_track(track, user=None, *, allow_issues=False):
@@ -21,8 +23,6 @@ def approve_track(track, user=None, *, allow_issues=False):
 def burn_in_if_needed(track, user=None):
     """Demande l'incrustation de la piste approuvée `track` si l'œuvre a une vidéo et si aucune version
     pour cette approbation n'est prête ou en route. Renvoie la version demandée, ou None."""
-    from ..services import TranscriptionError, request_burn_in, transcribable_file
-
     if not track.is_approved or not track.cues.exists():
         return None
     media = transcribable_file(track.work)

@@ -34,7 +34,7 @@ def make_track(db):
 @pytest.fixture(scope="session")
 def whisper_model():
     """Le vrai modèle Whisper base, chargé une seule fois pour la session."""
-    from transcription.models_store import ensure_base_model, load_model
+    from transcription.whisper_store import ensure_base_model, load_model
 
     return load_model(ensure_base_model())
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from media_library.services.ingest import ingest_file
 from media_library.tests.factories import WorkFactory
-from transcription import services
+from transcription import jobs, services
 from transcription.models import SubtitleTrack, TranscriptionJob
 from transcription.subtitles import Cue
 
@@ -147,7 +147,7 @@ def test_cancel_and_progress_views(admin_client, video_work):
 
 def test_start_job_from_admin(admin_client, video_work, monkeypatch):
     ran = []
-    monkeypatch.setattr(services, "run_job", lambda pk: ran.append(pk))
+    monkeypatch.setattr(jobs, "run_job", lambda pk: ran.append(pk))
     from django.test.utils import CaptureQueriesContext  # noqa: F401
 
     admin_client.post(reverse("transcription_start_job", args=[video_work.pk]), {"language": ""})

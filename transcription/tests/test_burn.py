@@ -63,7 +63,7 @@ def test_approving_a_track_makes_its_burned_phone_version(project, tmp_path, mak
     une seule fois par approbation ; une nouvelle approbation en refait une."""
     from media_library.services.ingest import ingest_file
     from media_library.tests.factories import WorkFactory
-    from transcription import services
+    from transcription.flows.approve import approve_track
     from transcription.models import SubtitledRendition
 
     work = WorkFactory(project=project, kind="capsule")
@@ -71,7 +71,7 @@ def test_approving_a_track_makes_its_burned_phone_version(project, tmp_path, mak
     track = make_track(work, cues=[Cue(0.2, 1.8, "Bonjour.")])
     assert not SubtitledRendition.objects.exists()
     with django_capture_on_commit_callbacks(execute=True):
-        services.approve_track(track)
+        approve_track(track)
     (rendition,) = SubtitledRendition.objects.filter(track=track)
     assert rendition.status == "ready", rendition.error
     assert rendition.is_current and rendition.size > 1000
@@ -85,9 +85,9 @@ def test_approving_a_track_makes_its_burned_phone_version(project, tmp_path, mak
 @pytest.mark.django_db
 def test_approving_a_track_without_video_asks_no_burn_in(project, make_track):
     from media_library.tests.factories import WorkFactory
-    from transcription import services
+    from transcription.flows.approve import approve_track
     from transcription.models import SubtitledRendition
 
     track = make_track(WorkFactory(project=project, kind="podcast"))
-    services.approve_track(track)
+    approve_track(track)
     assert track.is_approved and not SubtitledRendition.objects.exists()

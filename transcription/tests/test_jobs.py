@@ -4,7 +4,7 @@ import pytest
 
 from media_library.services.ingest import ingest_file
 from media_library.tests.factories import WorkFactory
-from transcription import engine, models_store, services
+from transcription import engine, jobs, services, whisper_store
 from transcription.engine import Cancelled, Result
 from transcription.models import SubtitleTrack, TranscriptionJob
 from transcription.tasks import transcribe_job
@@ -140,7 +140,7 @@ def test_cancel_a_queued_job_is_immediate(audio_work):
 
 def test_missing_model_fails_once_with_the_setting_named(audio_work, monkeypatch, settings, tmp_path):
     settings.PAROLES_WHISPER_BASE_DIR = str(tmp_path / "nulle-part")
-    monkeypatch.setattr(models_store, "package_data_dir", lambda package: None)
+    monkeypatch.setattr(whisper_store, "package_data_dir", lambda package: None)
     job = new_job(audio_work)
     result = transcribe_job.enqueue(job.pk)  # moteur de tâches immédiat : la tâche ne lève pas
     assert result.status == "SUCCESSFUL"
@@ -163,7 +163,7 @@ def test_new_upload_is_transcribed_automatically(project, small_video, settings,
                                                  django_capture_on_commit_callbacks):
     settings.PAROLES_AUTO_TRANSCRIBE = True
     ran = []
-    monkeypatch.setattr(services, "run_job", lambda pk: ran.append(pk))
+    monkeypatch.setattr(jobs, "run_job", lambda pk: ran.append(pk))
     work = WorkFactory(project=project, kind="capsule")
     with django_capture_on_commit_callbacks(execute=True):
         ingest_file(work, small_video, original_filename="capsule.mp4")

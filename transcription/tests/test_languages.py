@@ -105,7 +105,7 @@ def test_mixed_recording_language_per_passage(whisper_model, project, admin_clie
 
 
 def test_configured_model_writes_the_other_language(whisper_model, settings):
-    from transcription.models_store import ensure_base_model
+    from transcription.whisper_store import ensure_base_model
 
     # Un « modèle bambara » installé par l'opérateur ; ici le modèle de base, pour parcourir le chemin.
     settings.PAROLES_WHISPER_MODELS = {"bm": str(ensure_base_model())}

@@ -18,6 +18,7 @@ from media_library.models import Work
 
 from .. import services
 from .. import subtitles as subs
+from ..flows.approve import approve_track
 from ..models import SubtitleLanguage, SubtitledRendition, SubtitleTrack, TranscriptionJob
 
 TIME_BASED_KINDS = ("film", "capsule", "podcast", "performance")
@@ -249,7 +250,7 @@ def change_status(request, pk):
         messages.success(request, _("Piste en relecture (retirée du public si elle était approuvée)."))
     elif action == "approve":
         try:
-            services.approve_track(track, request.user, allow_issues=request.POST.get("allow_issues") == "1")
+            approve_track(track, request.user, allow_issues=request.POST.get("allow_issues") == "1")
         except subs.NormError as exc:
             return TemplateResponse(request, "transcription/admin/norms_refused.html", {
                 "track": track, "issues": exc.issues, "action": "approve",

@@ -30,7 +30,7 @@ class Command(BaseCommand):
         from transcription import subtitles as subs
         from transcription.audio import AudioError
         from transcription.engine import transcribe_file
-        from transcription.models_store import ModelError
+        from transcription.whisper_store import ModelError
 
         work = None
         if target.isdigit() and not Path(target).exists():

@@ -6,15 +6,15 @@ Idempotent : une piste qui existe déjà n'est jamais recréée ni modifiée.
 
 from django.db import transaction
 
-from . import subtitles as subs
-from .models import SubtitleTrack
+from transcription import subtitles as subs
+from transcription.models import SubtitleTrack
 
 BAMBARA_FROM_FRENCH = ("film_regard", "capsule_vbg_1")
 
 
 def _reference_cues(key):
     try:
-        from media_library.demo import REFERENCE_RECORDINGS, fixture_cues
+        from demo.recordings import REFERENCE_RECORDINGS, fixture_cues
     except ImportError:
         return None
     name = REFERENCE_RECORDINGS.get(key)
@@ -29,7 +29,7 @@ def _reference_cues(key):
 
 
 def build(ctx):
-    from .flows.approve import approve_track
+    from transcription.flows.approve import approve_track
 
     out = ctx.get("stdout")
     works = ctx.get("works", {})
@@ -56,7 +56,7 @@ def build(ctx):
         fr = SubtitleTrack.objects.filter(work=work, language="fr").first()
         if fr is None:
             continue
-        from .services import copy_timings
+        from transcription.services import copy_timings
 
         copy_timings(work, "fr", "bm")
         created += 1

@@ -13,7 +13,8 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from media_library import demo
+from demo import catalogue as demo
+from demo import recordings
 from media_library.models import MediaFile, PartnerOrganisation, Project, Work, WorkKind
 
 REQUIRED_KEYS = {
@@ -64,7 +65,7 @@ def check_film_is_minutes_long_with_french_speech():
     assert {"video", "audio"} <= streams(media)
     assert film.spoken_languages.filter(code="fr").exists()
     # La bande son du film est la voix versionnée, dont le texte exact est fourni.
-    assert "Je m'appelle Awa." in demo.fixture_text("film_regard").splitlines()
+    assert "Je m'appelle Awa." in recordings.fixture_text("film_regard").splitlines()
     # Ses chapitres, avec leurs thèmes et leurs extraits demandés au travailleur.
     chapters = list(film.chapters.order_by("start"))
     assert [c.title_fr for c in chapters] == ["Le départ", "La route", "Le site de Faladié", "Prendre la parole"]
@@ -108,7 +109,6 @@ def check_images_photovoice_words_and_catalogue():
         assert w.themes.exists() and w.spoken_languages.exists(), key
         assert w.files.exists(), key
     assert work("capsule_secured").partner.is_protected_community
-    assert not work("capsule_secured").cleared
     assert work("film_regard").content_warnings.exists()
 
 
@@ -153,7 +153,7 @@ def test_failing_app_demo_fails_loudly_and_saves_nothing(db, monkeypatch, small_
     """Une démo d'application qui lève fait échouer la commande : ni ligne en base, ni fichier rangé."""
     from django.core.files.storage import default_storage
 
-    from media_library.management.commands import load_demo
+    from demo.management.commands import load_demo
     from media_library.services.ingest import ingest_file
     from media_library.tests.factories import WorkFactory
 
@@ -177,13 +177,13 @@ def test_failing_app_demo_fails_loudly_and_saves_nothing(db, monkeypatch, small_
 
 
 def test_committed_fixtures_are_small_and_match_their_texts():
-    manifest = json.loads((demo.FIXTURES / "manifest.json").read_text(encoding="utf-8"))
-    total = sum(p.stat().st_size for p in demo.FIXTURES.iterdir())
+    manifest = json.loads((recordings.FIXTURES / "manifest.json").read_text(encoding="utf-8"))
+    total = sum(p.stat().st_size for p in recordings.FIXTURES.iterdir())
     assert total < 5 * 1024 * 1024
     for name, rec in manifest["recordings"].items():
-        opus = demo.FIXTURES / f"{name}.opus"
+        opus = recordings.FIXTURES / f"{name}.opus"
         assert opus.exists(), name
-        lines = demo.fixture_text(name).splitlines()
+        lines = recordings.fixture_text(name).splitlines()
         assert lines == [cue["text"] for cue in rec["cues"]], name
         with av.open(str(opus)) as container:
             stream = container.streams.audio[0]
@@ -194,4 +194,4 @@ def test_committed_fixtures_are_small_and_match_their_texts():
         assert starts == sorted(starts) and rec["cues"][-1]["end"] <= rec["duration"]
     film = manifest["recordings"]["film_regard"]
     assert film["duration"] >= 120 and len(film["chapters"]) >= 4
-    assert Path(demo.__file__).parent.joinpath("fixtures", "make_fixtures.py").exists()
+    assert Path(demo.__file__).parent.joinpath("data", "make_recordings.py").exists()

@@ -1,14 +1,12 @@
 """Charge l'archive de démonstration : `python manage.py load_demo [--if-empty] [--quick]`.
 
-Appelle, dans l'ordre, `build(ctx)` de media_library, consent, transcription, exhibitions et
-communication (chaque module `demo.py` qui existe). Tout se fait dans une transaction : si une
+Appelle, dans l'ordre, `build(ctx)` des modules de l'application demo : catalogue (œuvres, comptes,
+médias), consentements, sous-titres, expositions, journal des projections (liste `STEPS`, explicite). Tout se fait dans une transaction : si une
 application échoue, la commande échoue bruyamment et rien n'est enregistré (les fichiers déjà rangés
 dans le stockage privé pendant ce passage sont retirés). Une deuxième exécution ne crée rien de nouveau.
 """
 
-import importlib
 import logging
-import importlib.util
 import sys
 import time
 
@@ -18,19 +16,22 @@ from django.db import transaction
 from django.db.models.signals import post_save
 from django.utils.translation import gettext as _
 
+from demo import catalogue, communication, consent, exhibitions, transcription
 from media_library.models import MediaFile, Work
 
-DEMO_APPS = ["media_library", "consent", "transcription", "exhibitions", "communication"]
+# Les étapes, dans l'ordre où elles dépendent les unes des autres (nom affiché, module qui a build(ctx)).
+STEPS = [
+    ("media_library", catalogue),
+    ("consent", consent),
+    ("transcription", transcription),
+    ("exhibitions", exhibitions),
+    ("communication", communication),
+]
 
 
 def demo_modules():
-    """Les modules `<app>.demo` présents, dans l'ordre où ils doivent être appelés."""
-    modules = []
-    for app in DEMO_APPS:
-        name = f"{app}.demo"
-        if importlib.util.find_spec(name) is not None:
-            modules.append((app, importlib.import_module(name)))
-    return modules
+    """Les étapes de la démonstration (nom, module), dans l'ordre où elles sont appelées."""
+    return list(STEPS)
 
 
 class Command(BaseCommand):

@@ -2,15 +2,15 @@ import io
 
 import pytest
 
+from demo import transcription as demo
 from media_library.tests.factories import WorkFactory
-from transcription import demo
 from transcription.models import SubtitleTrack
 
 pytestmark = pytest.mark.django_db
 
 
 def test_demo_tracks_are_idempotent(project):
-    pytest.importorskip("media_library.demo")
+    pytest.importorskip("demo.catalogue")
     film = WorkFactory(project=project, kind="film", title_fr="r/Egard")
     capsule = WorkFactory(project=project, kind="capsule", title_fr="Capsule 1")
     ctx = {"works": {"film_regard": film, "capsule_vbg_1": capsule}, "stdout": io.StringIO(), "users": {}}

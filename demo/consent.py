@@ -17,11 +17,11 @@ import secrets
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from .audit import acting_as
-from .channels import Channel
-from .flows.withdraw import record_withdrawal
-from .models import ConsentRecord, EvidenceKind, NoIdentifiablePersonDeclaration, Participant, Role, Withdrawal
-from .roles import CONSENT_OFFICER, CURATOR, FACILITATOR, PARTNER_ADMIN, ensure_roles
+from consent.audit import acting_as
+from consent.channels import Channel
+from consent.flows.withdraw import record_withdrawal
+from consent.models import ConsentRecord, EvidenceKind, NoIdentifiablePersonDeclaration, Participant, Role, Withdrawal
+from consent.roles import CONSENT_OFFICER, CURATOR, FACILITATOR, PARTNER_ADMIN, ensure_roles
 
 ALL = [c.value for c in Channel]
 NO_PERSON = {"leaflet_1", "book_sira", "esclavage_leaflet"}

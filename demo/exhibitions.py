@@ -12,8 +12,8 @@ from wagtail.models import Page, Site
 
 from media_library.models import WorkKind
 
-from .models import ExhibitionIndexPage, ExhibitionKind, ExhibitionPage, HomePage, ToolkitMaterial, ToolkitPage
-from .services import check_publication
+from exhibitions.models import ExhibitionIndexPage, ExhibitionKind, ExhibitionPage, HomePage, ToolkitMaterial, ToolkitPage
+from exhibitions.services import check_publication
 
 
 def say(ctx, message):

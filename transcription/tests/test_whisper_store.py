@@ -4,8 +4,8 @@ import os
 
 import pytest
 
-from transcription import models_store
-from transcription.models_store import BASE_MODEL_SHA256, ModelError, ensure_base_model, resolve_model
+from transcription import whisper_store
+from transcription.whisper_store import BASE_MODEL_SHA256, ModelError, ensure_base_model, resolve_model
 
 
 @pytest.fixture(scope="module")
@@ -16,7 +16,7 @@ def assembled(tmp_path_factory):
 
 def test_parts_are_joined_and_verified(assembled):
     assert (assembled / "model.bin").stat().st_size == 2 * 72608766
-    assert models_store.sha256_file(assembled / "model.bin") == BASE_MODEL_SHA256
+    assert whisper_store.sha256_file(assembled / "model.bin") == BASE_MODEL_SHA256
     for name in ("config.json", "tokenizer.json", "vocabulary.txt"):
         assert (assembled / name).is_file()
     # Pas de dossier temporaire laissé à côté.
@@ -25,7 +25,7 @@ def test_parts_are_joined_and_verified(assembled):
 
 def test_valid_model_is_reused_without_rewriting(assembled, monkeypatch):
     mtime = (assembled / "model.bin").stat().st_mtime_ns
-    monkeypatch.setattr(models_store, "sha256_file", lambda p: pytest.fail("ne doit pas re-hacher"))
+    monkeypatch.setattr(whisper_store, "sha256_file", lambda p: pytest.fail("ne doit pas re-hacher"))
     assert ensure_base_model(assembled) == assembled
     assert (assembled / "model.bin").stat().st_mtime_ns == mtime
 
@@ -38,11 +38,11 @@ def test_corrupt_cached_model_is_rebuilt(tmp_path):
         fh.write(b"\x00" * 64)
     os.utime(target / "model.bin", ns=(1, 1))  # date changée : le tampon de vérification ne vaut plus
     ensure_base_model(target)
-    assert models_store.sha256_file(target / "model.bin") == BASE_MODEL_SHA256
+    assert whisper_store.sha256_file(target / "model.bin") == BASE_MODEL_SHA256
 
 
 def test_missing_packages_give_a_clear_message(tmp_path, monkeypatch):
-    monkeypatch.setattr(models_store, "package_data_dir", lambda package: None)
+    monkeypatch.setattr(whisper_store, "package_data_dir", lambda package: None)
     with pytest.raises(ModelError) as err:
         ensure_base_model(tmp_path / "absent")
     assert "PAROLES_WHISPER_BASE_DIR" in str(err.value)
@@ -56,7 +56,7 @@ def test_corrupt_parts_are_refused_and_nothing_published(tmp_path, monkeypatch):
         (fake / "data" / name).write_text("{}")
     (fake / "data" / "model.bin.part1").write_bytes(b"faux")
     (fake / "data" / "model.bin.part2").write_bytes(b"modele")
-    monkeypatch.setattr(models_store, "package_data_dir", lambda package: fake / "data")
+    monkeypatch.setattr(whisper_store, "package_data_dir", lambda package: fake / "data")
     target = tmp_path / "cache" / "whisper-base"
     with pytest.raises(ModelError) as err:
         ensure_base_model(target)
@@ -87,5 +87,5 @@ def test_unloadable_model_names_the_setting(tmp_path):
     (broken / "model.bin").write_bytes(b"pas un modele")
     (broken / "config.json").write_text("{}")
     with pytest.raises(ModelError) as err:
-        models_store.load_model(broken)
+        whisper_store.load_model(broken)
     assert "PAROLES_WHISPER_MODELS" in str(err.value)

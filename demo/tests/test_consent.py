@@ -4,10 +4,10 @@ import io
 
 from django.contrib.auth.models import AnonymousUser
 
-from consent import demo
 from consent.access import decide
 from consent.channels import Channel
 from consent.models import AuditEntry, ConsentRecord, Participant, Withdrawal
+from demo import consent as demo
 from media_library.tests.factories import PartnerFactory, UserFactory, WorkFactory
 
 KEYS = ["film_regard", "capsule_vbg_1", "capsule_secured", "capsule_expired", "bodymap_withdrawn", "photovoice_1",

@@ -13,10 +13,10 @@ import uuid
 from django.contrib.auth.models import Permission
 from django.utils import timezone
 
-from .models import (
+from communication.models import (
     COUNT_FIELDS, CommunicationPlan, Indicator, Place, PlanAudience, PlannedActivity, Screening, ScreeningMaterial,
 )
-from .places_seed import seed as seed_places
+from communication.places_seed import seed as seed_places
 
 PLAN_TITLE = "Plan de communication Kafamuya 2022-2023"
 NAMESPACE = uuid.UUID("6f1d0c1e-8a51-4c8e-9b7e-2f6f5e000000")
@@ -242,7 +242,7 @@ def _screenings(ctx, project, partners, works):
         batch_size=500,
     )
     # bulk_create n'envoie pas de signaux : les cumuls du tableau de bord sont recomptés d'un coup.
-    from . import rollups
+    from communication import rollups
 
     rollups.rebuild()
     return len(new_screenings)

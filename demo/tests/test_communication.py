@@ -1,8 +1,8 @@
 import pytest
 
-from communication import demo
 from communication.models import CommunicationPlan, Screening
 from communication.validation import validate_counts
+from demo import communication as demo
 from media_library.tests.factories import PartnerFactory, ProjectFactory, UserFactory, WorkFactory
 
 

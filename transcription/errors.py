@@ -1,0 +1,5 @@
+"""Erreurs de la transcription."""
+
+
+class TranscriptionError(Exception):
+    """Erreur métier, message en français pour la personne."""
