@@ -104,12 +104,10 @@ def transcripts(works):
     ids = [w.pk for w in works]
     if Cue is None or not ids:
         return {}
-    from transcription.subtitles import spoken_text  # l'application est là (son modèle Cue existe)
-
     result = defaultdict(list)
     qs = Cue.objects.filter(track__work_id__in=ids, track__status="approved", track__language="fr")
     for work_id, text in qs.order_by("track__work_id", "start_ms").values_list("track__work_id", "text"):
-        result[work_id].append(spoken_text(text))  # « Awa : … » : aucune balise de voix à l'écran
+        result[work_id].append(Cue.spoken_text(text))  # « Awa : … » : aucune balise de voix à l'écran
     return {k: " ".join(t for t in v if t) for k, v in result.items()}
 
 

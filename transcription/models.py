@@ -255,6 +255,12 @@ class Cue(models.Model):
     def __str__(self):
         return self.text[:60]
 
+    @staticmethod
+    def spoken_text(text):
+        """Texte gardé → texte lisible : « Awa : … » pour chaque voix, sans balise (pour les autres
+        applications, qui lisent ce modèle par apps.get_model sans importer transcription)."""
+        return subs.spoken_text(text)
+
     @property
     def start(self):
         return self.start_ms / 1000

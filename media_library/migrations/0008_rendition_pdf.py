@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('media_library', '0006_merge_0005_release_links_0005_rendition_iiif'),
+        ('media_library', '0007_remove_work_cleared'),
     ]
 
     operations = [
