@@ -714,9 +714,11 @@ def visible_q(ctx, channel, day):
             _participant_fails(F("participant_id"), work, workshop, channel, day)
         )
     ) | Exists(
-        ConsentRecord.objects.filter(_linked_record_q(work, workshop)).filter(
-            _participant_fails(F("participant_id"), work, workshop, channel, day)
-        )
+        # Les personnes liées seulement par un consentement (celles qui ont une participation sont vues
+        # au-dessus : on ne refait pas leur examen).
+        ConsentRecord.objects.filter(_linked_record_q(work, workshop))
+        .filter(~Exists(Participation.objects.filter(work_id=OuterRef(work), participant_id=OuterRef("participant_id"))))
+        .filter(_participant_fails(F("participant_id"), work, workshop, channel, day))
     )
     if channel == Channel.INTERNAL:
         consents = nobody | ~failing
