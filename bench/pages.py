@@ -23,7 +23,8 @@ catalogue de 100, puis 2 000, puis 5 000 œuvres, chacune avec deux participant�
 personnes pour 5 000 œuvres), et mesure en processus (client de test de Django, DEBUG coupé) la liste des
 archives, sa recherche (un mot présent dans presque toutes les œuvres), le plan du site et la page d'une
 œuvre : une ligne par page, `works=N <page> <médiane ms> <requêtes>`, avec l'écart (min–max) sur `--runs`
-passages alternés, et le rapport à la plus petite taille (plat = ×1).
+passages alternés, le rapport à la plus petite taille (plat = ×1) et le temps CPU médian du processus
+(sur SQLite, la base est dans le processus : ce temps-là dépend moins de la charge de la machine).
 """
 
 import argparse
@@ -275,6 +276,7 @@ def works_measure(pages, runs):
 
     client = Client()
     timings = {name: [] for name in pages}
+    cpu = {name: [] for name in pages}
     queries = {}
     for name, path in pages.items():  # préchauffage (caches de gabarits, connexions)
         response = client.get(path)
@@ -283,11 +285,13 @@ def works_measure(pages, runs):
     for _ in range(runs):
         for name, path in pages.items():
             with CaptureQueriesContext(connection) as captured:
-                t0 = time.perf_counter()
+                t0, c0 = time.perf_counter(), time.process_time()
                 client.get(path)
                 timings[name].append((time.perf_counter() - t0) * 1000)
+                cpu[name].append((time.process_time() - c0) * 1000)
             queries[name] = len(captured.captured_queries)
-    return {name: (statistics.median(v), min(v), max(v), queries[name]) for name, v in timings.items()}
+    return {name: (statistics.median(v), min(v), max(v), queries[name], statistics.median(cpu[name]))
+            for name, v in timings.items()}
 
 
 def works_main(args):
@@ -308,10 +312,11 @@ def works_main(args):
             pages = {"listing": "/archives/", "search": f"/archives/?q={SEARCH_TERM}", "sitemap": "/sitemap.xml",
                      "work": work.get_absolute_url()}
             print(f"  (catalogue de {size} œuvres construit en {time.perf_counter() - t0:.1f} s)", flush=True)
-            for name, (median, low, high, count) in works_measure(pages, args.runs).items():
+            for name, (median, low, high, count, cpu_ms) in works_measure(pages, args.runs).items():
                 first.setdefault(name, median)
                 print(f"works={size} {name} {median:.1f} {count}   ({low:.1f}–{high:.1f} ms, "
-                      f"×{median / first[name]:.2f} par rapport à works={sizes[0]})", flush=True)
+                      f"×{median / first[name]:.2f} par rapport à works={sizes[0]} ; CPU du processus "
+                      f"{cpu_ms:.1f} ms)", flush=True)
     finally:
         shutil.rmtree(data_dir, ignore_errors=True)
 
