@@ -21,6 +21,19 @@
    par page (`--no-browser` pour l'omettre).
 7. La charge de la machine (`uptime`) au début et à la fin : sur une machine partagée, les débits absolus
    varient ; le rapport à la référence de la même paire reste comparable.
+   consentement, indépendamment de la machine.
+
+Taille du catalogue (coût selon la page, pas selon le catalogue) :
+
+    .venv/bin/python bench/pages.py --works 5000 [--sizes 100,2000,5000] [--runs 9] [--database-url URL]
+
+construit en lot, dans une base neuve (SQLite temporaire, ou la base PostgreSQL de `--database-url`), un
+catalogue de 100, puis 2 000, puis 5 000 œuvres, chacune avec deux participant·es qui consentent (10 000
+personnes pour 5 000 œuvres), et mesure en processus (client de test de Django, DEBUG coupé) la liste des
+archives, sa recherche (un mot présent dans presque toutes les œuvres), le plan du site et la page d'une
+œuvre : une ligne par page, `works=N <page> <médiane ms> <requêtes>`, avec l'écart (min–max) sur `--runs`
+passages alternés, le rapport à la plus petite taille (plat = ×1) et le temps CPU médian du processus
+(sur SQLite, la base est dans le processus : ce temps-là dépend moins de la charge de la machine).
 """
 
 import argparse
@@ -262,8 +275,131 @@ def load_wrk(port, path, clients, seconds, cookie=""):
 EXTERNAL = re.compile(r"""(?:src|href|action|poster)=["'](?:https?:)?//""", re.I)
 
 
+# --------------------------------------------------------------------------------------------------
+# --works : le coût des pages de liste selon la taille du catalogue (en processus)
+
+WORKS_PAGES = ("listing", "search", "sitemap", "work")
+SEARCH_TERM = "parole"
+
+
+def works_setup(database_url):
+    """Django sur une base neuve : SQLite dans un dossier temporaire, ou la base PostgreSQL donnée."""
+    data_dir = Path(tempfile.mkdtemp(prefix="paroles-bench-works-"))
+    os.environ.update(env_for(data_dir))
+    os.environ["DJANGO_ALLOWED_HOSTS"] = "testserver,127.0.0.1,localhost"
+    if database_url:
+        os.environ["DATABASE_URL"] = database_url
+    else:
+        os.environ.pop("DATABASE_URL", None)
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", "--noinput", verbosity=0)
+    return data_dir
+
+
+def works_grow(start, stop, state):
+    """Ajoute en lot les œuvres `start`…`stop - 1`, chacune avec deux personnes qui consentent à tout."""
+    import datetime
+
+    from django.utils import timezone
+    from wagtail.search.backends import get_search_backend
+
+    from consent.channels import Channel
+    from consent.models import ConsentRecord, Participant, Participation
+    from media_library.models import PartnerOrganisation, Project, Work
+
+    if "project" not in state:
+        state["project"] = Project.objects.create(name="Banc d'essai")
+        state["partner"] = PartnerOrganisation.objects.create(name="Association du banc", acronym="BANC")
+    today = timezone.localdate()
+    works = Work.objects.bulk_create([
+        Work(kind="capsule", title_fr=f"Parole de femmes n° {i}", title_bm=f"Muso kuma {i}", slug=f"parole-{i}",
+             description_fr=f"Témoignage {i} : une parole recueillie à Bamako.", project=state["project"],
+             partner=state["partner"])
+        for i in range(start, stop)
+    ], batch_size=500)
+    if not all(w.pk for w in works):  # (bases sans RETURNING)
+        works = list(Work.objects.filter(slug__in=[f"parole-{i}" for i in range(start, stop)]).order_by("pk"))
+    people = Participant.objects.bulk_create([
+        Participant(pseudonym=f"P{i}-{k}", birth_year=today.year - 30, partner=state["partner"])
+        for i in range(start, stop) for k in (1, 2)
+    ], batch_size=500)
+    if not all(p.pk for p in people):
+        people = list(Participant.objects.order_by("pk"))[-len(people):]
+    channels = [c.value for c in Channel]
+    given = today - datetime.timedelta(days=30)
+    pairs = [(work, people[2 * n + k]) for n, work in enumerate(works) for k in (0, 1)]
+    Participation.objects.bulk_create([Participation(participant=p, work=w) for w, p in pairs], batch_size=500)
+    ConsentRecord.objects.bulk_create([
+        ConsentRecord(participant=p, work=w, channels=channels, given_on=given) for w, p in pairs
+    ], batch_size=500)
+    get_search_backend().add_bulk(Work, Work.objects.filter(pk__in=[w.pk for w in works]))
+    state.setdefault("first", works[0])
+
+
+def works_measure(pages, runs):
+    """{page: (médiane ms, min, max, requêtes)} : `runs` passages, les pages alternées à chaque passage."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client()
+    timings = {name: [] for name in pages}
+    cpu = {name: [] for name in pages}
+    queries = {}
+    for name, path in pages.items():  # préchauffage (caches de gabarits, connexions)
+        response = client.get(path)
+        if response.status_code != 200:
+            raise SystemExit(f"{path} → {response.status_code}")
+    for _ in range(runs):
+        for name, path in pages.items():
+            with CaptureQueriesContext(connection) as captured:
+                t0, c0 = time.perf_counter(), time.process_time()
+                client.get(path)
+                timings[name].append((time.perf_counter() - t0) * 1000)
+                cpu[name].append((time.process_time() - c0) * 1000)
+            queries[name] = len(captured.captured_queries)
+    return {name: (statistics.median(v), min(v), max(v), queries[name], statistics.median(cpu[name]))
+            for name, v in timings.items()}
+
+
+def works_main(args):
+    sizes = sorted({int(x) for x in args.sizes.split(",")} | {args.works}) if args.sizes else sorted(
+        {n for n in (100, 2000) if n < args.works} | {args.works})
+    data_dir = works_setup(args.database_url)
+    from django.db import connection
+
+    print(f"Catalogue : {', '.join(map(str, sizes))} œuvres, 2 personnes consentantes par œuvre ; base "
+          f"{connection.vendor} ; {args.runs} passages alternés par taille ; médiane (min–max).", flush=True)
+    state, done, first = {}, 0, {}
+    try:
+        for size in sizes:
+            t0 = time.perf_counter()
+            works_grow(done, size, state)
+            done = size
+            work = state["first"]
+            pages = {"listing": "/archives/", "search": f"/archives/?q={SEARCH_TERM}", "sitemap": "/sitemap.xml",
+                     "work": work.get_absolute_url()}
+            print(f"  (catalogue de {size} œuvres construit en {time.perf_counter() - t0:.1f} s)", flush=True)
+            for name, (median, low, high, count, cpu_ms) in works_measure(pages, args.runs).items():
+                first.setdefault(name, median)
+                print(f"works={size} {name} {median:.1f} {count}   ({low:.1f}–{high:.1f} ms, "
+                      f"×{median / first[name]:.2f} par rapport à works={sizes[0]} ; CPU du processus "
+                      f"{cpu_ms:.1f} ms)", flush=True)
+    finally:
+        shutil.rmtree(data_dir, ignore_errors=True)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--works", type=int, help="taille du catalogue : mesure les listes à 100, 2 000 et N œuvres")
+    parser.add_argument("--sizes", help="tailles mesurées avec --works (par exemple 100,2000,5000)")
+    parser.add_argument("--runs", type=int, default=9, help="passages par taille avec --works")
+    parser.add_argument("--database-url", help="avec --works : base PostgreSQL neuve (sinon SQLite temporaire)")
     parser.add_argument("--data-dir", help="archive de démonstration existante (sinon : dossier temporaire)")
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--requests", type=int, default=400, help="plafond de requêtes par page")
@@ -273,6 +409,8 @@ def main():
     parser.add_argument("--pairs", type=int, default=3, help="paires (référence, page) à ordre alterné")
     parser.add_argument("--no-browser", action="store_true", help="sans la mesure du poids dans Chromium")
     args = parser.parse_args()
+    if args.works:
+        return works_main(args)
 
     tmp = None
     if args.data_dir:

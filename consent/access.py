@@ -601,3 +601,141 @@ def channel_summary(work, *, at=None):
     if facts is None:
         return {}
     return channel_map(facts, participants, withdrawals, day)
+
+
+# --------------------------------------------------------------------------------------------------
+# Les mêmes règles, exprimées en SQL : le filtre d'un queryset d'œuvres (listes, recherche, plan du site).
+#
+# `visible_q(ctx, channel, day)` est un `Q` sur `media_library.Work` qui garde exactement les œuvres pour
+# lesquelles `evaluate(ctx, …, channel, day)` autorise (sans variante : il suffit qu'un rendu conforme
+# existe). Les dates (expiration, anniversaire d'un·e mineur·e, prise d'effet d'un retrait, déclaration)
+# sont comparées à `day` dans la requête : rien à rafraîchir, la réponse change d'elle-même le jour venu.
+# Le coût suit la page, pas le catalogue : la base évalue le filtre par œuvre avec ses index, sans rien
+# charger en Python. Un test compare, état par état, rôle par rôle et canal par canal, ce filtre à
+# `evaluate` (tests/test_visible_query.py, sur SQLite et PostgreSQL).
+
+
+def _deeper(ref):
+    """La même référence vue d'une sous-requête un niveau plus bas."""
+    from django.db.models import F, OuterRef
+
+    if isinstance(ref, OuterRef):
+        return OuterRef(ref)
+    if isinstance(ref, F):
+        return OuterRef(ref.name)
+    return ref
+
+
+def _has_channel(field, channel):
+    """La liste JSON `field` contient `channel` (les valeurs des canaux sont des mots sans guillemets :
+    le jeton entre guillemets ne peut correspondre qu'à l'élément entier, sur SQLite comme sur PostgreSQL)."""
+    return Q(**{f"{field}__icontains": f'"{channel}"'})
+
+
+def _empty_list(field):
+    return Q(**{field: []}) | Q(**{f"{field}__isnull": True})
+
+
+def _linked_record_q(work, workshop):
+    """Consentements qui lient une personne à l'œuvre : ceux de l'œuvre, ceux de son atelier (sans œuvre)."""
+    return Q(work_id=work) | Q(work_id__isnull=True, workshop_id=workshop)
+
+
+def _participant_fails(participant, work, workshop, channel, day):
+    """Q sur une ligne qui porte une personne liée (participation ou consentement) : vrai si, pour cette
+    personne, `channel_status` refuse (consentement applicable manquant, hors canal, pas encore en vigueur,
+    expiré, retiré, mineur·e sans accord et assentiment) ou si une condition sur les médias n'est remplie
+    par aucun rendu de l'œuvre. `participant`, `work`, `workshop` : expressions valables sur cette ligne."""
+    from django.db.models import Exists, F, OuterRef, Subquery
+
+    from .models import ADULT_AGE, ConsentRecord, Withdrawal
+
+    Rendition = apps.get_model("media_library", "Rendition")
+    p1, w1, ws1 = _deeper(participant), _deeper(work), _deeper(workshop)
+    p2, w2, ws2 = _deeper(p1), _deeper(w1), _deeper(ws1)
+    # Le consentement applicable (`_applicable_record`) : celui de l'œuvre avant celui de l'atelier, puis le
+    # plus récent (date, puis identifiant).
+    applicable = (
+        ConsentRecord.objects.filter(participant_id=p2, superseded_by__isnull=True)
+        .filter(_linked_record_q(w2, ws2))
+        .order_by(F("work_id").desc(nulls_last=True), "-given_on", "-pk")
+        .values("pk")[:1]
+    )
+    good = ConsentRecord.objects.filter(pk=Subquery(applicable), given_on__lte=day).filter(
+        _has_channel("channels", channel),
+        Q(expires_on__isnull=True) | Q(expires_on__gt=day),
+        Q(participant__birth_year__lt=day.year - ADULT_AGE) | Q(guardian_consent=True, child_assent=True),
+    )
+    for condition, flag in MEDIA_CONDITIONS.items():
+        good = good.filter(
+            Q(**{condition: False})
+            | Exists(Rendition.objects.filter(media_file__work_id=w2, **{flag: True}))
+        )
+    Through = Withdrawal.works.through
+    withdrawn = Withdrawal.objects.filter(participant_id=p1, effective_on__lte=day).filter(
+        _empty_list("channels") | _has_channel("channels", channel),
+        ~Exists(Through.objects.filter(withdrawal_id=OuterRef("pk")))
+        | Exists(Through.objects.filter(withdrawal_id=OuterRef("pk"), work_id=w2)),
+    )
+    return ~Exists(good) | Exists(withdrawn)
+
+
+def visible_q(ctx, channel, day):
+    """Le filtre SQL des œuvres que `evaluate(ctx, …, channel, day)` autorise (voir plus haut)."""
+    from django.db.models import Exists, F, OuterRef
+
+    from .models import ConsentRecord, NoIdentifiablePersonDeclaration, Participant, Participation
+
+    channel = Channel(channel)
+    day = _as_date(day)
+    nothing = Q(pk__in=[])
+    work, workshop = OuterRef("pk"), OuterRef("workshop_id")
+
+    q = Q()
+    # 1. Corbeille.
+    if not (channel == Channel.INTERNAL and ctx.staff):
+        q &= Q(trashed_at__isnull=True)
+    # 2. Communauté protégée (de l'œuvre ou d'une personne liée, même par un consentement remplacé).
+    if not ctx.officer:
+        q &= Q(partner__isnull=True) | Q(partner__is_protected_community=False) | Q(partner_id__in=ctx.org_ids)
+        foreign = Participant.objects.filter(partner__is_protected_community=True).exclude(
+            partner_id__in=ctx.org_ids
+        )
+        q &= ~Exists(Participation.objects.filter(work_id=work, participant__in=foreign.values("pk")))
+        q &= ~Exists(
+            ConsentRecord.objects.filter(_linked_record_q(work, workshop), participant__in=foreign.values("pk"))
+        )
+    # 3. Archive interne.
+    if channel == Channel.INTERNAL:
+        if ctx.officer:
+            return q
+        if not ctx.staff:
+            return nothing
+    # 4. Canaux des partenaires.
+    if channel in PARTNER_CHANNELS and not ctx.officer and not ctx.org_ids:
+        return nothing
+    # 5. Consentements (`channel_status`) et conditions sur les médias.
+    has_participation = Exists(Participation.objects.filter(work_id=work))
+    has_record = Exists(ConsentRecord.objects.filter(_linked_record_q(work, workshop)))
+    nobody = ~has_participation & ~has_record
+    declared = Exists(
+        NoIdentifiablePersonDeclaration.objects.filter(work_id=work, declared_on__lte=day).filter(
+            Q(revoked_on__isnull=True) | Q(revoked_on__gt=day)
+        )
+    )
+    failing = Exists(
+        Participation.objects.filter(work_id=work).filter(
+            _participant_fails(F("participant_id"), work, workshop, channel, day)
+        )
+    ) | Exists(
+        # Les personnes liées seulement par un consentement (celles qui ont une participation sont vues
+        # au-dessus : on ne refait pas leur examen).
+        ConsentRecord.objects.filter(_linked_record_q(work, workshop))
+        .filter(~Exists(Participation.objects.filter(work_id=OuterRef(work), participant_id=OuterRef("participant_id"))))
+        .filter(_participant_fails(F("participant_id"), work, workshop, channel, day))
+    )
+    if channel == Channel.INTERNAL:
+        consents = nobody | ~failing
+    else:
+        consents = (nobody & declared) | (~nobody & ~failing)
+    return q & consents

@@ -220,11 +220,22 @@ class WorkAccessPolicy(ModelPermissionPolicy):
             return queryset.order_by().values("pk")
         return queryset.order_by().exclude(**{f"{path}__isnull": True}).values(f"{path}_id")
 
+    def answer_q(self, ctx, channel, day):
+        """La même réponse qu'`answer`, pour un queryset : un filtre SQL sur les œuvres (`access.visible_q`).
+        Le test de câblage la remplace, elle aussi, par « autorisé » (un `Q()` qui garde tout)."""
+        return access.visible_q(ctx, channel, day)
+
     def visible(self, user, channel, queryset=None, *, at=None):
-        """Le sous-ensemble de `queryset` (œuvres ou dérivés) que `user` peut obtenir sur `channel`."""
+        """Le sous-ensemble de `queryset` (œuvres ou dérivés) que `user` peut obtenir sur `channel`.
+
+        Calculé par la base (un filtre, `answer_q`), pas en Python sur tout le catalogue : le coût suit la
+        page demandée (la pagination reste dans la base). Concorde avec `decide` (un test le vérifie)."""
         qs = _work_model().objects.all() if queryset is None else queryset
-        ids = self._allowed_ids(user, [channel], self._work_ids_q(qs), at=at)
-        return self._filter(qs, ids)
+        condition = self.answer_q(access.user_context(user), Channel(channel), _day(at))
+        path = self.work_path(qs.model)
+        if path == "":
+            return qs.filter(condition)
+        return qs.filter(**{f"{path}_id__in": _work_model().all_objects.filter(condition).values("pk")})
 
     # -- administration : ce que chacun peut savoir --------------------------------------------------
     def admin_channels(self, user):

@@ -10,6 +10,7 @@ mots incomplets (« egar ») trouvent les titres par préfixe. Même comportemen
 import re
 import unicodedata
 
+from django.db.models import Case, IntegerField, Q, When
 from wagtail.search.backends import get_search_backend
 
 _PUNCT_WORD = re.compile(r"\w+(?:[^\w\s]+\w+)+")
@@ -48,3 +49,33 @@ def search_work_ids(query, queryset):
         # Dernier mot incomplet : « egar » trouve « r/Egard » (titres seulement).
         take(backend.autocomplete(folded, queryset))
     return ordered
+
+
+def _matching(results):
+    """Les œuvres trouvées, comme sous-requête SQL (les moteurs de base de données de Wagtail exposent leur
+    queryset) ; à défaut (autre moteur), la liste des identifiants des MAX_HITS premiers résultats."""
+    get_queryset = getattr(results, "get_queryset", None)
+    if get_queryset is None:
+        return [hit.pk for hit in results[:MAX_HITS]]
+    return get_queryset().order_by().values("pk")
+
+
+def search_queryset(query, queryset):
+    """Les œuvres de `queryset` qui répondent à `query`, filtrées PAR LA BASE (le coût suit la page, pas le
+    nombre de résultats) : d'abord les mots tels quels, puis la forme repliée, puis le dernier mot incomplet ;
+    les plus récentes d'abord dans chaque groupe. `queryset` garde ses filtres (dont celui de la politique)."""
+    backend = get_search_backend()
+    candidates = queryset.model.objects.all()
+    folded = fold(query)
+    found = [backend.search(query, candidates, order_by_relevance=False)]
+    if folded and folded != query.strip().lower():
+        found.append(backend.search(folded, candidates, order_by_relevance=False))
+    if folded:
+        found.append(backend.autocomplete(folded, candidates, order_by_relevance=False))
+    groups = [_matching(results) for results in found]
+    condition = Q(pk__in=[])
+    for group in groups:
+        condition |= Q(pk__in=group)
+    rank = Case(*[When(pk__in=group, then=i) for i, group in enumerate(groups)], default=len(groups),
+                output_field=IntegerField())
+    return queryset.filter(condition).annotate(search_group=rank).order_by("search_group", "-pk")

@@ -1,31 +1,73 @@
 """Plan du site (/sitemap.xml) : les pages Wagtail publiques et en ligne, et les œuvres que le public
 anonyme peut voir sur le site web MAINTENANT (même fonction d'accès que la liste des archives). Une œuvre
-dont le consentement est retiré en sort à la requête suivante."""
+dont le consentement est retiré en sort à la requête suivante.
+
+Les pages viennent du plan de Wagtail (`wagtail.contrib.sitemaps`) ; les œuvres, de `policy.visible` (filtre
+SQL de la politique), par colonnes (identifiant, slug, date) : le document est écrit par lxml plutôt que par
+le gabarit de Django, qui coûtait environ 0,2 ms par adresse (1,3 s pour 5 000 œuvres). 5 000 œuvres par
+document (la limite du protocole est 50 000) ; la suite avec `?p=2`, `?p=3`…
+"""
+
+from urllib.parse import quote
 
 from django.contrib.auth.models import AnonymousUser
-from django.contrib.sitemaps import Sitemap
+from django.contrib.sites.shortcuts import get_current_site
+from django.http import Http404, HttpResponse
+from django.urls import reverse
+from django.utils.http import RFC3986_SUBDELIMS
+from lxml import etree
 from wagtail.contrib.sitemaps import Sitemap as PagesSitemap
-from wagtail.contrib.sitemaps.views import sitemap as sitemap_view
 
-from consent.policy import policy
 from consent.channels import Channel
+from consent.policy import policy
+
+NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+WORKS_PER_DOCUMENT = 5000
+_PK, _SLUG = 987654321, "slug-du-plan"
 
 
-class WorksSitemap(Sitemap):
-    changefreq = "weekly"
-    limit = 5000
+def work_location(pattern, pk, slug):
+    """L'adresse d'une œuvre, comme `Work.get_absolute_url` (même échappement que `reverse`), sans un
+    `reverse` par œuvre."""
+    return pattern.replace(str(_PK), str(pk)).replace(_SLUG, quote(slug or "oeuvre", safe=RFC3986_SUBDELIMS + "/~:@"))
 
-    def items(self):
-        from media_library.models import Work
 
-        return policy.visible(AnonymousUser(), Channel.WEBSITE, Work.objects.order_by("pk"))
+def visible_works(page):
+    from media_library.models import Work
 
-    def location(self, work):
-        return work.get_absolute_url()
-
-    def lastmod(self, work):
-        return work.updated_at
+    qs = policy.visible(AnonymousUser(), Channel.WEBSITE, Work.objects.order_by("pk"))
+    start = (page - 1) * WORKS_PER_DOCUMENT
+    return qs.values_list("pk", "slug", "updated_at")[start:start + WORKS_PER_DOCUMENT]
 
 
 def sitemap(request):
-    return sitemap_view(request, sitemaps={"pages": PagesSitemap, "oeuvres": WorksSitemap})
+    try:
+        page = int(request.GET.get("p", 1))
+    except ValueError:
+        raise Http404 from None
+    if page < 1:
+        raise Http404
+    base = f"{request.scheme}://{get_current_site(request).domain}"
+    root = etree.Element(f"{{{NS}}}urlset", nsmap={None: NS})
+
+    def add(location, lastmod=None, changefreq=None, priority=None):
+        url = etree.SubElement(root, f"{{{NS}}}url")
+        etree.SubElement(url, f"{{{NS}}}loc").text = location
+        if lastmod:
+            etree.SubElement(url, f"{{{NS}}}lastmod").text = lastmod.strftime("%Y-%m-%d")
+        if changefreq:
+            etree.SubElement(url, f"{{{NS}}}changefreq").text = changefreq
+        if priority is not None:
+            etree.SubElement(url, f"{{{NS}}}priority").text = str(priority)
+
+    if page == 1:
+        for info in PagesSitemap(request).get_urls(site=get_current_site(request), protocol=request.scheme):
+            add(info["location"], info.get("lastmod"), info.get("changefreq"), info.get("priority"))
+    pattern = base + reverse("media_library:work_detail", kwargs={"pk": _PK, "slug": _SLUG})
+    count = 0
+    for pk, slug, updated_at in visible_works(page):
+        add(work_location(pattern, pk, slug), updated_at, "weekly")
+        count += 1
+    if page > 1 and not count:
+        raise Http404
+    return HttpResponse(etree.tostring(root, xml_declaration=True, encoding="UTF-8"), content_type="application/xml")

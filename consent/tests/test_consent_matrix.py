@@ -8,10 +8,13 @@ Les surfaces des autres applications s'inscrivent dans consent.surfaces.
 
 import time
 
-from consent.access import Decision
+from django.db.models import Q
+from django.urls import reverse
+
+from consent.access import Decision, visible_q
 from consent.channels import Channel
 from consent.policy import WorkAccessPolicy, policy
-from consent.surfaces import get_surfaces
+from consent.surfaces import Surface, get_surfaces
 from media_library.models import Work
 
 from .helpers import ROLES, STATES, run_matrix
@@ -63,32 +66,62 @@ def test_matrix_zero_leak(matrix, capsys):
     assert checked >= 1000
 
 
+def allow_everything(monkeypatch):
+    """La politique répond « autorisé » à tout : pour un objet (`answer`) ET pour un queryset (`answer_q`,
+    le filtre SQL de `visible`, qui ne passe pas par `answer`)."""
+
+    def allow(self, *args, **kwargs):
+        return Decision(True, restricted=True)
+
+    def allow_q(self, *args, **kwargs):
+        return Q()
+
+    monkeypatch.setattr(WorkAccessPolicy, "answer", allow)
+    monkeypatch.setattr(WorkAccessPolicy, "answer_q", allow_q)
+
+
+def refuse_everything(monkeypatch):
+    """La politique répond « refusé » à tout, pour un objet et pour un queryset."""
+
+    def refuse(self, *args, **kwargs):
+        return Decision(False, restricted=True)
+
+    def refuse_q(self, *args, **kwargs):
+        return Q(pk__in=[])
+
+    monkeypatch.setattr(WorkAccessPolicy, "answer", refuse)
+    monkeypatch.setattr(WorkAccessPolicy, "answer_q", refuse_q)
+
+
+# Les rôles qui fuient le plus vite d'abord (la commissaire hors communauté, le public).
+LEAK_ORDER = ["curator_outside", "anonymous", "partner_admin", "officer", "facilitator", "other_facilitator",
+              "curator"]
+
+
+def unwired(matrix, surfaces):
+    """Les surfaces qui ne fuient pas quand la politique dit « autorisé » : elles ne la demandent pas."""
+    not_wired = []
+    for surface in surfaces:
+        _checked, failures = run_matrix(matrix, [surface], stop_at_first_leak=True, roles=LEAK_ORDER)
+        if not any(f.startswith("FUITE") for f in failures):
+            not_wired.append(surface.name)
+    return not_wired
+
+
 def test_wiring_every_surface_asks_the_policy(matrix, monkeypatch, capsys):
     """Pour chaque surface : la politique répond « autorisé » à tout → la surface doit fuir."""
     surfaces = _setup(matrix)
-
-    def allow_everything(self, *args, **kwargs):
-        return Decision(True, restricted=True)
-
-    def refuse_everything(self, *args, **kwargs):
-        return Decision(False, restricted=True)
-
-    # Les rôles qui fuient le plus vite d'abord (la commissaire hors communauté, le public).
-    order = ["curator_outside", "anonymous", "partner_admin", "officer", "facilitator", "other_facilitator",
-             "curator"]
-    not_wired, by_refusal = [], []
     with monkeypatch.context() as patched:
-        patched.setattr(WorkAccessPolicy, "answer", allow_everything)
-        leaking = {surface.name for surface in surfaces
-                   if any(f.startswith("FUITE") for f in
-                          run_matrix(matrix, [surface], stop_at_first_leak=True, roles=order)[1])}
+        allow_everything(patched)
+        silent_names = set(unwired(matrix, surfaces))
+    leaking = {s.name for s in surfaces if s.name not in silent_names}
     # Une surface des seules responsables du consentement (qui connaissent tout) ne peut pas fuir : on la
     # prouve câblée dans l'autre sens — la politique répond « refusé » à tout, elle doit alors refuser
     # l'œuvre pleinement consentie à la responsable.
-    silent = [s for s in surfaces if s.name not in leaking]
+    not_wired, by_refusal = [], []
     with monkeypatch.context() as patched:
-        patched.setattr(WorkAccessPolicy, "answer", refuse_everything)
-        for surface in silent:
+        refuse_everything(patched)
+        for surface in [s for s in surfaces if s.name in silent_names]:
             _checked, failures = run_matrix(matrix, [surface], roles=["officer"])
             if any(f.startswith("refus à tort") for f in failures):
                 by_refusal.append(surface.name)
@@ -99,6 +132,48 @@ def test_wiring_every_surface_asks_the_policy(matrix, monkeypatch, capsys):
               f"{len(by_refusal)} (responsables seulement) refusent quand elle dit « refusé » : "
               f"{len(surfaces) - len(not_wired)}/{len(surfaces)} la demandent.")
     assert not not_wired, "Surfaces qui ne demandent pas la politique : " + ", ".join(not_wired)
+
+
+def _listing_probe(client, work, channel):
+    response = client.get(reverse("media_library:work_list"))
+    return response.status_code == 200 and work.title_fr.encode() in response.content
+
+
+def test_wiring_check_catches_an_unwired_surface(matrix, monkeypatch):
+    """Le contrôle de câblage attrape une surface qui a sa propre règle, ou qui appelle le filtre SQL sans
+    passer par la politique ; il n'attrape pas la liste des archives, qui demande `policy.visible`."""
+    def own_rule(client, work, channel):  # sa propre règle : « seulement les œuvres déclarées sans personne »
+        works = Work.objects.filter(no_person_declarations__isnull=False, no_person_declarations__revoked_on__isnull=True,
+                                    participations__isnull=True)
+        return works.filter(pk=work.pk).exists()
+
+    def direct_filter(client, work, channel):  # les bonnes règles, mais sans demander la politique
+        from django.utils import timezone
+
+        from consent.access import user_context
+
+        works = Work.objects.filter(visible_q(user_context(client.user), channel, timezone.localdate()))
+        return works.filter(pk=work.pk).exists()
+
+    fakes = [Surface("liste à règle propre", own_rule, ("website",)),
+             Surface("liste qui contourne la politique", direct_filter, ("website",)),
+             Surface("liste des archives (témoin)", _listing_probe, ("website",))]
+    allow_everything(monkeypatch)
+    assert unwired(matrix, fakes) == ["liste à règle propre", "liste qui contourne la politique"]
+
+
+def test_listing_answer_comes_from_the_database(matrix, monkeypatch):
+    """La liste des archives filtre par le SQL de la politique : « autorisé » pour un seul objet ne la fait
+    pas fuir, « autorisé » aussi pour les querysets, si (d'où les deux dans le contrôle de câblage)."""
+    from consent.tests.helpers import role_client
+
+    client = role_client("anonymous", matrix["users"])
+    withdrawn = matrix["works"]["withdrawn"]
+    assert not _listing_probe(client, withdrawn, Channel.WEBSITE)
+    monkeypatch.setattr(WorkAccessPolicy, "answer", lambda self, *a, **k: Decision(True, restricted=True))
+    assert not _listing_probe(client, withdrawn, Channel.WEBSITE)
+    monkeypatch.setattr(WorkAccessPolicy, "answer_q", lambda self, *a, **k: Q())
+    assert _listing_probe(client, withdrawn, Channel.WEBSITE)
 
 
 def test_decide_and_visible_agree(matrix):

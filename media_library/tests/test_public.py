@@ -95,6 +95,21 @@ def test_sitemap_lists_public_works_only_and_follows_a_withdrawal(client, catalo
     assert catalogue["a"].get_absolute_url() in xml and catalogue["b"].get_absolute_url() not in xml
 
 
+def test_sitemap_addresses_are_the_works_own_and_pages_follow(client, project, publish, settings):
+    """Les adresses écrites sans `reverse` par œuvre sont celles de `get_absolute_url` (slug non ASCII,
+    slug vide) ; au-delà de 5 000 œuvres, la suite est à ?p=2 ; une page vide est absente (404)."""
+    unicode_work = WorkFactory(project=project, title_fr="Bamakɔ", slug="bamakɔ-àé")
+    empty_slug = WorkFactory(project=project, title_fr="Sans slug", slug="")
+    for work in (unicode_work, empty_slug):
+        publish(work)
+    xml = client.get("/sitemap.xml").content.decode()
+    for work in (unicode_work, empty_slug):
+        assert f"http://testserver{work.get_absolute_url()}</loc>" in xml
+    assert xml.startswith("<?xml") and 'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"' in xml
+    assert client.get("/sitemap.xml?p=2").status_code == 404
+    assert client.get("/sitemap.xml?p=x").status_code == 404
+
+
 def test_sitemap_lists_public_exhibitions_but_not_the_facilitators_toolkit(client):
     from exhibitions.tests import factories as f
 

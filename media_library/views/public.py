@@ -4,16 +4,14 @@ Chaque œuvre montrée passe par la fonction d'accès (canal « site web public 
 """
 
 from django.core.paginator import Paginator
-from django.db.models import Case, IntegerField, When
 from django.shortcuts import get_object_or_404, redirect, render
 
-from consent.access import work_labels
 from consent.channels import Channel
 from consent.policy import policy
 
 from ..forms import WorkFilterForm
 from ..models import Work
-from ..search import search_work_ids
+from ..search import search_queryset
 
 
 def work_list(request):
@@ -22,17 +20,16 @@ def work_list(request):
     works = form.filter(works) if form.is_bound else works
     query = form.cleaned_data.get("q") if form.is_bound and form.is_valid() else ""
     if query:
-        # On cherche dans l'index, puis on ne garde que les œuvres déjà autorisées (et filtrées),
-        # dans l'ordre de pertinence.
-        hits = search_work_ids(query, Work.objects.all())
-        order = Case(*[When(pk=pk, then=pos) for pos, pk in enumerate(hits)], output_field=IntegerField())
-        works = works.filter(pk__in=hits).order_by(order) if hits else works.none()
+        # On cherche dans l'index, parmi les œuvres déjà autorisées (et filtrées), dans la base.
+        works = search_queryset(query, works)
+    # La base filtre (policy.visible) et découpe la page : seules les œuvres de la page sont chargées,
+    # puis décidées en entier par la politique (étiquettes comprises), en un nombre fixe de requêtes.
     paginator = Paginator(works, 24)
     page = paginator.get_page(request.GET.get("page"))
-    # Étiquettes de consentement de toute la page en un nombre fixe de requêtes.
-    labels = work_labels(page.object_list, user=request.user)
+    decisions = policy.decide_many(request.user, page.object_list, Channel.WEBSITE)
+    page.object_list = [item for item in page.object_list if item.pk in decisions and decisions[item.pk].allowed]
     for item in page.object_list:
-        item.consent_labels = labels.get(item.pk, [])
+        item.consent_labels = list(decisions[item.pk].labels)
     params = request.GET.copy()
     params.pop("page", None)
     response = render(
