@@ -233,3 +233,14 @@ def test_toolkit_page_is_kept_per_account_and_csrf_cookie(tmp_path):
         assert name in body and "jetoncache5" in body
         other = next(n for n in clients if n != name)
         assert other not in body  # jamais la page d'un autre compte
+
+
+def test_every_ignored_label_names_a_model_of_a_watched_app():
+    """`epoch.IGNORED` n'écarte que des modèles qui existent (une faute de frappe laisserait un journal
+    changer l'époque à chaque écriture, et un modèle renommé serait suivi sans qu'on le sache)."""
+    from django.apps import apps
+
+    for label in sorted(epoch.IGNORED):
+        app_label, model_name = label.split(".")
+        assert app_label in epoch.WATCHED_APPS, label
+        assert apps.get_model(app_label, model_name)._meta.label_lower == label
