@@ -401,6 +401,14 @@ PAROLES_STORAGE_RETRY_DELAY = env_int("PAROLES_STORAGE_RETRY_DELAY", 15)  # seco
 # Base coupée (PostgreSQL redémarré) : le travailleur attend au plus autant de secondes, puis relance la tâche.
 PAROLES_DB_RECONNECT_WAIT = env_int("PAROLES_DB_RECONNECT_WAIT", 120)
 
+# IIIF : bornes du service d'image (niveau 1), cache des images à la carte, jetons Auth 2.0.
+PAROLES_IIIF_MAX_WIDTH = env_int("PAROLES_IIIF_MAX_WIDTH", 4096)
+PAROLES_IIIF_MAX_HEIGHT = env_int("PAROLES_IIIF_MAX_HEIGHT", 4096)
+PAROLES_IIIF_MAX_AREA = env_int("PAROLES_IIIF_MAX_AREA", 4_194_304)
+PAROLES_IIIF_DERIVED_MAX = env_int("PAROLES_IIIF_DERIVED_MAX", 500)  # images à la carte gardées par pyramide
+PAROLES_IIIF_TOKEN_SECONDS = env_int("PAROLES_IIIF_TOKEN_SECONDS", 300)
+PAROLES_IIIF_TOKEN_ORIGINS = env_list("PAROLES_IIIF_TOKEN_ORIGINS", "")  # visionneurs d'autres sites admis
+
 # Sauvegardes et corbeille.
 PAROLES_BACKUP_DIR = Path(env("PAROLES_BACKUP_DIR", str(DATA_DIR / "backups"))).resolve()
 PAROLES_TRASH_DAYS = env_int("PAROLES_TRASH_DAYS", 30)
