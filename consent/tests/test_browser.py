@@ -11,7 +11,7 @@ from media_library import testing
 from media_library.services.ingest import ingest_file
 from paroles.browser_testing import ARTIFACTS, session_cookie
 
-from .test_demo import make_ctx
+from demo.tests.test_consent import make_ctx
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
