@@ -229,3 +229,22 @@ def admin_audit_search(client, work, channel):
         return None  # sans objet : rien n'a été journalisé pour cette œuvre
     response = client.get(reverse("consent_audit:index") + "?" + urlencode({"q": token}))
     return _title_in(response, work)
+
+
+def _log_edit(work):
+    """Une entrée du journal de Wagtail pour l'œuvre (ce qu'écrit une modification dans l'administration)."""
+    from wagtail.log_actions import log
+    from wagtail.models import ModelLogEntry
+
+    if not ModelLogEntry.objects.for_instance(work).exists():
+        log(instance=work, action="wagtail.edit")
+
+
+@register_surface("admin : historique du site (rapport)", channels=["internal"], kind="admin",
+                  roles=("curator", "curator_outside", "partner_admin", "officer"), setup=_log_edit)
+def admin_site_history(client, work, channel):
+    if _title_in(client.get(reverse("wagtailadmin_reports:site_history_results")), work):
+        return True
+    export = client.get(reverse("wagtailadmin_reports:site_history") + "?export=csv")
+    body = b"".join(export.streaming_content) if getattr(export, "streaming", False) else export.content
+    return export.status_code == 200 and work.title_fr.encode() in body

@@ -313,6 +313,26 @@ class WorkAccessPolicy(ModelPermissionPolicy):
             return queryset.filter(Q(**{f"{path}_id__in": ids}) | Q(**{f"{path}__isnull": True}))
         return self._filter(queryset, ids)
 
+    def admin_log_entries(self, user, queryset):
+        """Le journal de Wagtail (rapport « historique du site », ses exports) : une entrée qui porte sur un
+        objet de la politique (œuvre, fichier, personne, retrait…) n'est montrée qu'à qui peut connaître cet
+        objet (`admin_queryset`) ; son libellé est un titre ou un pseudonyme. Les autres entrées (projets,
+        organisations…) suivent les permissions de Wagtail."""
+        from django.contrib.contenttypes.models import ContentType
+        from django.db.models import CharField, Q
+        from django.db.models.functions import Cast
+
+        ct_ids = queryset.order_by().values_list("content_type_id", flat=True).distinct()
+        hidden = Q()
+        for content_type in ContentType.objects.filter(pk__in=list(ct_ids)):
+            model = content_type.model_class()
+            if model is None or not self.knows_model(model):
+                continue
+            known = self.admin_queryset(user, model._default_manager.all()).order_by()
+            known = known.annotate(_paroles_pk=Cast("pk", CharField())).values("_paroles_pk")
+            hidden |= Q(content_type_id=content_type.pk) & ~Q(object_id__in=known)
+        return queryset.exclude(hidden) if hidden else queryset
+
     def admin_get_or_404(self, request, queryset, **lookup):
         """Un objet pour une vue d'administration : absent (404) si la personne ne peut pas le connaître."""
         obj = get_object_or_404(queryset, **lookup)

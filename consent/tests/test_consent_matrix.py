@@ -39,7 +39,7 @@ ADMIN_SURFACES = {
     "admin : avis aux commissaires (liste)", "admin : avis aux commissaires, inspection",
     "admin : avis aux commissaires (tableau de bord)", "admin : journal d'audit (recherche)",
     "admin : journal des projections (recherche)", "admin : fiche de projection, inspection",
-    "ODK : pièce jointe d'une fiche",
+    "ODK : pièce jointe d'une fiche", "admin : historique du site (rapport)",
 }
 
 
