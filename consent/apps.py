@@ -20,3 +20,4 @@ class ConsentConfig(AppConfig):
         from . import epoch
 
         epoch.connect()
+

@@ -451,3 +451,5 @@ def register_consent_permissions():
     from django.contrib.auth.models import Permission
 
     return Permission.objects.filter(content_type__app_label="consent")
+
+

@@ -77,3 +77,28 @@ def _job(work):
                   setup=_job)
 def admin_jobs(client, work, channel):
     return _title_in(client.get(reverse("media_library_jobs") + f"?oeuvre={work.pk}"), work)
+
+
+def _archive_image(work):
+    """L'image Wagtail d'une œuvre (faite à l'arrivée pour les body maps, Photo Voice et dessins)."""
+    from .processing.images import ensure_archive_image
+
+    for media in work.files.all():
+        if media.media_type == "image":
+            ensure_archive_image(media)
+
+
+@register_surface("admin : sélecteur d'images (recherche)", channels=["internal"], kind="admin", roles=VIEW_ROLES,
+                  setup=_archive_image)
+def admin_image_chooser(client, work, channel):
+    url = reverse("wagtailimages_chooser:choose_results") + "?" + urlencode({"q": _token(work)})
+    return _title_in(client.get(url), work)
+
+
+@register_surface("admin : sélecteur d'images (image choisie)", channels=["internal"], kind="admin", roles=VIEW_ROLES,
+                  setup=_archive_image)
+def admin_image_chosen(client, work, channel):
+    image = next((m.image for m in work.files.all() if m.media_type == "image" and m.image_id), None)
+    if image is None:
+        return None
+    return _title_in(client.get(reverse("wagtailimages_chooser:chosen", args=[image.pk])), work)

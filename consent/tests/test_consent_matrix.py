@@ -40,6 +40,7 @@ ADMIN_SURFACES = {
     "admin : avis aux commissaires (tableau de bord)", "admin : journal d'audit (recherche)",
     "admin : journal des projections (recherche)", "admin : fiche de projection, inspection",
     "ODK : pièce jointe d'une fiche", "admin : historique du site (rapport)",
+    "admin : sélecteur d'images (recherche)", "admin : sélecteur d'images (image choisie)",
 }
 
 

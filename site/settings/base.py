@@ -69,7 +69,7 @@ INSTALLED_APPS = [
     "wagtail.snippets",
     # Pas de wagtail.documents : ses documents échapperaient aux contrôles de téléversement, au stockage
     # privé et à la porte. Tout fichier est l'original d'une œuvre (media_library), servi par la porte.
-    "wagtail.images",
+    "consent.images_app.WagtailImagesUnderConsentConfig",  # wagtail.images, sa politique sous le consentement
     "wagtail.search",
     "wagtail.admin",
     "wagtail",
