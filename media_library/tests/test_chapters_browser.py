@@ -20,7 +20,7 @@ def film(cleared_work, media_dir):
 
 
 def _wait_metadata(page, selector):
-    page.wait_for_function(f"document.querySelector('{selector}').readyState >= 1", timeout=15000)
+    page.wait_for_function(f"() => document.querySelector('{selector}').readyState >= 1", timeout=15000)
 
 
 def test_chapter_editor_in_browser(chromium, live_server, film, admin_user):
@@ -39,10 +39,10 @@ def test_chapter_editor_in_browser(chromium, live_server, film, admin_user):
     assert seg_width.startswith("37.5")
     # Placer le lecteur à 4 s, « Début = instant actuel » ; à 6,5 s, « Fin = instant actuel ».
     page.evaluate("document.getElementById('pl-player').currentTime = 4")
-    page.wait_for_function("Math.abs(document.getElementById('pl-player').currentTime - 4) < 0.05")
+    page.wait_for_function("() => Math.abs(document.getElementById('pl-player').currentTime - 4) < 0.05")
     page.click("[data-set=start]")
     page.evaluate("document.getElementById('pl-player').currentTime = 6.5")
-    page.wait_for_function("Math.abs(document.getElementById('pl-player').currentTime - 6.5) < 0.05")
+    page.wait_for_function("() => Math.abs(document.getElementById('pl-player').currentTime - 6.5) < 0.05")
     page.click("[data-set=end]")
     assert page.input_value("input[name=start]") == "0:04"
     assert page.input_value("input[name=end]") == "0:06,5"
@@ -51,7 +51,7 @@ def test_chapter_editor_in_browser(chromium, live_server, film, admin_user):
     # Cliquer sur la frise déplace le lecteur (au quart : 2 s).
     box = page.locator("[data-timeline]").bounding_box()
     page.mouse.click(box["x"] + box["width"] / 4, box["y"] + box["height"] / 2)
-    page.wait_for_function("Math.abs(document.getElementById('pl-player').currentTime - 2) < 0.3")
+    page.wait_for_function("() => Math.abs(document.getElementById('pl-player').currentTime - 2) < 0.3")
     page.screenshot(path=str(ARTIFACTS / "chapitres-editeur.png"), full_page=True)
     page.click("button[type=submit]:has-text('Enregistrer le chapitre')")
     page.wait_for_load_state()
@@ -86,16 +86,16 @@ def test_visitor_jumps_between_chapters(chromium, live_server, film):
     requests = []
     page.on("request", lambda req: requests.append(req.url))
     page.goto(live_server.url + work.get_absolute_url())
-    _wait_metadata(page, "[data-paroles-player]")
+    # preload="none" : rien ne se charge avant le geste ; choisir un chapitre lance la lecture à son début.
     page.click("li[data-chapter]:nth-child(2) .chapter-jump")
-    page.wait_for_function("Math.abs(document.querySelector('[data-paroles-player]').currentTime - 3) < 0.5")
+    page.wait_for_function("() => Math.abs(document.querySelector('[data-paroles-player]').currentTime - 3) < 0.5")
     page.evaluate("document.querySelector('[data-paroles-player]').pause()")
     assert page.get_attribute("li[data-chapter]:nth-child(2)", "aria-current") == "true"
     page.click("[data-chapter-next]")
-    page.wait_for_function("document.querySelector('[data-paroles-player]').currentTime >= 5.4")
+    page.wait_for_function("() => document.querySelector('[data-paroles-player]').currentTime >= 5.4")
     page.evaluate("document.querySelector('[data-paroles-player]').pause()")
     page.click("[data-chapter-prev]")
-    page.wait_for_function("Math.abs(document.querySelector('[data-paroles-player]').currentTime - 3) < 0.5")
+    page.wait_for_function("() => Math.abs(document.querySelector('[data-paroles-player]').currentTime - 3) < 0.5")
     page.evaluate("document.querySelector('[data-paroles-player]').pause()")
     page.screenshot(path=str(ARTIFACTS / "chapitres-page-publique.png"), full_page=True)
     # Le lecteur lit le rendu web par la porte ; rien ne vient d'ailleurs que du site.

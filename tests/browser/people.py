@@ -77,7 +77,7 @@ class Person:
         modal = page.locator(".modal-content")
         modal.wait_for()
         self.click(modal.get_by_role("link", name=text).first)
-        page.wait_for_function(f"document.getElementById('{field_id}').value !== ''")
+        page.wait_for_function(f"() => document.getElementById('{field_id}').value !== ''")
         modal.wait_for(state="hidden")
 
     def external_requests(self):
@@ -134,7 +134,7 @@ def upload(person, path, nth=1):
     with page.expect_response(lambda r: r.request.method == "POST") as response:
         chooser.value.set_files(str(path))
     assert response.value.status == 201
-    page.wait_for_function(f"document.querySelectorAll('#pl-queue .pl-ok').length >= {nth}")
+    page.wait_for_function(f"() => document.querySelectorAll('#pl-queue .pl-ok').length >= {nth}")
     return page.locator("#pl-queue li").nth(nth - 1)
 
 
@@ -151,7 +151,7 @@ def record_consent(person, pseudonym, work_title, channels, evidence):
     modal.locator("#id_pseudonym").fill(pseudonym)
     modal.locator("#id_birth_year").fill("1990")
     person.click(modal.get_by_role("button", name="Créer la fiche"))
-    page.wait_for_function("document.getElementById('id_participant').value !== ''")
+    page.wait_for_function("() => document.getElementById('id_participant').value !== ''")
     modal.wait_for(state="hidden")
     person.choose("id_work", work_title)
     for label in channels:

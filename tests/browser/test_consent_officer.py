@@ -46,7 +46,7 @@ def test_officer_records_a_consent_for_closed_screenings_only(chromium, live_ser
     modal.locator("#id_pseudonym").fill("Mariam")
     modal.locator("#id_birth_year").fill("1990")
     person.click(modal.get_by_role("button", name="Créer la fiche"))
-    page.wait_for_function("document.getElementById('id_participant').value !== ''")
+    page.wait_for_function("() => document.getElementById('id_participant').value !== ''")
     assert "Mariam" in page.inner_text("#id_participant-chooser")
     person.choose("id_work", "r/Egard")
     person.click(page.get_by_label("Projections fermées des partenaires"))

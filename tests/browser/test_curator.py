@@ -29,7 +29,7 @@ def _new_work(person, title):
 
 
 def _wait_saved(page, n):
-    page.wait_for_function(f"document.querySelectorAll('#pl-queue .pl-ok').length >= {n}")
+    page.wait_for_function(f"() => document.querySelectorAll('#pl-queue .pl-ok').length >= {n}")
 
 
 def test_curator_uploads_the_film_with_the_file_chooser_and_sees_renditions(chromium, live_server, curator,

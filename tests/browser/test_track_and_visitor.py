@@ -83,7 +83,7 @@ def test_visitor_sees_the_warning_first_then_chooses_and_searches_the_transcript
     assert page.inner_text(".chapter-time") == "0:01"
     with page.expect_request(lambda r: "/fichiers/" in r.url):
         person.click("[data-cw-show]")
-    page.wait_for_function("() => { const v = document.querySelector('video'); return v && v.readyState >= 1; }")
+    page.wait_for_selector("video")  # le lecteur est là ; preload="none" : il ne charge rien avant un geste
     assert media_requests
     # La transcription : un paragraphe ; la recherche surligne et saute à l'occurrence.
     assert page.locator(".pl-transcript__para").count() == 1

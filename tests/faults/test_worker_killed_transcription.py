@@ -31,7 +31,7 @@ from media_library.models import Language
 from media_library.services.ingest import ingest_file
 from media_library.tests.factories import ProjectFactory, WorkFactory
 from transcription import services
-from transcription.models_store import ensure_base_model
+from transcription.whisper_store import ensure_base_model
 
 ensure_base_model()  # reconstitué une fois, avant le démarrage (le travailleur le trouve prêt)
 wav = Path(tmp) / "voix.wav"

@@ -39,7 +39,7 @@ def test_subtitle_editor_in_browser(chromium, live_server, track, admin_user):
     errors = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.goto(f"{live_server.url}/admin/transcription/piste/{track.pk}/editer/")
-    page.wait_for_function("document.getElementById('pl-media').readyState >= 1", timeout=15000)
+    page.wait_for_function("() => document.getElementById('pl-media').readyState >= 1", timeout=15000)
     rows = page.locator("#pl-cues > li")
     assert rows.count() == 2
     assert rows.nth(0).locator(".pl-start").input_value() == "00:00:00.000"
@@ -69,7 +69,7 @@ def test_subtitle_editor_in_browser(chromium, live_server, track, admin_user):
 
     # « Début = lecture » : la deuxième réplique commence là où est le lecteur (3,5 s).
     page.evaluate("document.getElementById('pl-media').currentTime = 3.5")
-    page.wait_for_function("Math.abs(document.getElementById('pl-media').currentTime - 3.5) < 0.05")
+    page.wait_for_function("() => Math.abs(document.getElementById('pl-media').currentTime - 3.5) < 0.05")
     rows.nth(1).locator("button[data-act=start-now]").click()
     assert rows.nth(1).locator(".pl-start").input_value() == "00:00:03.500"
 
@@ -77,14 +77,14 @@ def test_subtitle_editor_in_browser(chromium, live_server, track, admin_user):
     rows.nth(1).locator(".pl-end").fill("1:99")
     assert "temps illisible" in rows.nth(1).locator(".pl-cue__issues").inner_text()
     page.keyboard.press("Control+s")
-    page.wait_for_function("document.getElementById('pl-save-state').textContent.includes('temps illisible')")
+    page.wait_for_function("() => document.getElementById('pl-save-state').textContent.includes('temps illisible')")
     assert _texts(track) == ["Je m'appelle Awa.", "Nous sommes parties avec rien."]
 
     # Corrigé puis enregistré avec Ctrl+S : la base suit, et la piste approuvée repart en relecture.
     rows.nth(1).locator(".pl-end").fill("00:00:06.000")
     rows.nth(1).locator(".pl-end").dispatch_event("change")
     page.keyboard.press("Control+s")
-    page.wait_for_function("document.getElementById('pl-save-state').textContent === 'Enregistré.'")
+    page.wait_for_function("() => document.getElementById('pl-save-state').textContent === 'Enregistré.'")
     track.refresh_from_db()
     assert track.status == SubtitleTrack.Status.IN_REVIEW
     assert page.inner_text("#pl-track-status") == track.get_status_display()
@@ -94,7 +94,7 @@ def test_subtitle_editor_in_browser(chromium, live_server, track, admin_user):
 
     # L'aperçu sous la vidéo montre la réplique de l'instant de lecture.
     page.evaluate("document.getElementById('pl-media').currentTime = 4")
-    page.wait_for_function("document.getElementById('pl-preview').textContent.includes('parties avec rien')")
+    page.wait_for_function("() => document.getElementById('pl-preview').textContent.includes('parties avec rien')")
     page.screenshot(path=str(ARTIFACTS / "editeur-sous-titres.png"), full_page=True)
     assert errors == []
 
@@ -139,12 +139,12 @@ def test_to_do_list_for_the_bambara_transcriber(chromium, live_server, mixed_tra
     page.check("#pl-todo-only")
     assert page.locator("#pl-cues > li:not([hidden])").count() == 3
     page.click("#pl-todo-next")
-    page.wait_for_function("document.activeElement && document.activeElement.classList.contains('pl-text')")
+    page.wait_for_function("() => document.activeElement && document.activeElement.classList.contains('pl-text')")
     page.keyboard.type("N tɔgɔ ye Awa ye.")
     assert rows.nth(1).locator(".pl-cue__origin").inner_text() == "écrite par une personne"
     assert count.inner_text() == "2 réplique(s) à transcrire"
     page.click("#pl-save")
-    page.wait_for_function("document.getElementById('pl-save-state').textContent === 'Enregistré.'")
+    page.wait_for_function("() => document.getElementById('pl-save-state').textContent === 'Enregistré.'")
     cues = list(Cue.objects.filter(track=mixed_track).order_by("position"))
     assert [(c.text, c.origin, c.language) for c in cues[1:2]] == [("N tɔgɔ ye Awa ye.", "person", "bm")]
     assert [c.origin for c in cues] == ["machine", "person", "machine", "todo", "todo"]
@@ -152,7 +152,7 @@ def test_to_do_list_for_the_bambara_transcriber(chromium, live_server, mixed_tra
 
     # Rechargée, la page compte encore ce qui reste à faire.
     page.reload()
-    page.wait_for_function("document.getElementById('pl-todo-count').dataset.count === '2'")
+    page.wait_for_function("() => document.getElementById('pl-todo-count').dataset.count === '2'")
     assert page.locator("#pl-todo-list button").count() == 2
     page.screenshot(path=str(ARTIFACTS / "editeur-a-transcrire.png"), full_page=True)
     assert errors == []

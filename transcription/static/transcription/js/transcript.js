@@ -23,7 +23,11 @@
   function seek(t, play) {
     if (!media || !isFinite(t)) return;
     var go = function () { media.currentTime = t; if (play) { var p = media.play(); if (p && p.catch) p.catch(function () {}); } };
-    if (media.readyState >= 1) go(); else media.addEventListener("loadedmetadata", go, { once: true });
+    if (media.readyState >= 1) { go(); return; }
+    // preload="none" (rien n'est chargé avant que la personne le demande) : chercher un passage, c'est le
+    // demander ; on charge les métadonnées, puis on y va.
+    media.addEventListener("loadedmetadata", go, { once: true });
+    if (media.preload === "none") { media.preload = "metadata"; media.load(); }
   }
   box.addEventListener("click", function (e) {
     var a = e.target.closest("a[data-start]");
