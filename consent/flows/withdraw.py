@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from ..audit import acting_as
 from ..models import ConsentRecord, CuratorNotice, Participation, Withdrawal, write_entry
+from ..policy import policy
 
 
 @dataclass
@@ -65,6 +66,10 @@ def impact_of(works):
         entry = pages.get(key)
         if entry is None:
             model = ref.base_content_type.model_class()
+            if model is not None and policy.knows_model(model):
+                # Une partie de l'œuvre (piste, fichier, consentement…), pas une page où elle paraît : son
+                # libellé porte le titre de l'œuvre, que la personne peut ne plus connaître.
+                continue
             obj = model._default_manager.filter(pk=ref.object_id).first() if model else None
             entry = {
                 "title": str(obj) if obj is not None else f"#{ref.object_id}",

@@ -163,11 +163,12 @@ def test_wiring_check_catches_an_unwired_surface(matrix, monkeypatch):
     assert unwired(matrix, fakes) == ["liste à règle propre", "liste qui contourne la politique"]
 
 
-def test_listing_answer_comes_from_the_database(matrix, monkeypatch):
+def test_listing_answer_comes_from_the_database(matrix, monkeypatch, settings):
     """La liste des archives filtre par le SQL de la politique : « autorisé » pour un seul objet ne la fait
     pas fuir, « autorisé » aussi pour les querysets, si (d'où les deux dans le contrôle de câblage)."""
     from consent.tests.helpers import role_client
 
+    settings.PAROLES_PAGE_CACHE = False  # la politique est remplacée à chaud : une page gardée ne le verrait pas
     client = role_client("anonymous", matrix["users"])
     withdrawn = matrix["works"]["withdrawn"]
     assert not _listing_probe(client, withdrawn, Channel.WEBSITE)
