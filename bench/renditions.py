@@ -59,8 +59,8 @@ def main():
     from media_library import testing
     from media_library.models import ProcessingJob, Project, Rendition, Work
     from media_library.processing import jobs, presets, steps
-    from media_library.services.ingest import ingest_file
-    from media_library.services.processing import request_renditions
+    from media_library.flows.ingest import ingest_file
+    from media_library.flows.request_renditions import request_renditions
 
     src = DATA / "bench-1080p.mp4"
     print(f"Génération d'une vidéo 1920x1080 de {args.seconds} s…", flush=True)
@@ -75,10 +75,10 @@ def main():
 
     project = Project.objects.create(name="Banc d'essai")
     work = Work.objects.create(kind="capsule", title_fr="Banc d'essai", project=project)
-    import media_library.services.ingest
+    import media_library.flows.ingest
 
     # Pas de traitement complet à l'arrivée (file immédiate des réglages de test) : on ne mesure que le rendu téléphone.
-    media_library.services.ingest.enqueue_processing = lambda pk: None
+    media_library.flows.ingest.enqueue_processing = lambda pk: None
     media = ingest_file(work, src)
     ProcessingJob.objects.all().delete()
     Rendition.objects.all().delete()

@@ -32,7 +32,7 @@ from media_library.files import MediaError, sha256_of
 from media_library.models import (
     ContentWarning, Language, Licence, MediaFile, PartnerOrganisation, Project, Series, Theme, Work, Workshop,
 )
-from media_library.services.ingest import find_duplicate, ingest_file
+from media_library.flows.ingest import find_duplicate, ingest_file
 
 from .audio import make_podcast
 from .images import draw_body_map, draw_children_drawing, draw_photo
@@ -347,7 +347,7 @@ def add_film_chapters(film, manifest):
     """Les chapitres de r/Egard (départ, route, Faladié, prise de parole) avec leurs thèmes ; chacun
     demande ses extraits pour téléphone et web au travailleur. Rien n'est recréé s'ils existent déjà."""
     from media_library.models import Chapter, Theme
-    from media_library.services.processing import request_clip
+    from media_library.flows.request_clip import request_clip
 
     if film is None or film.chapters.exists():
         return 0

@@ -56,7 +56,7 @@ def build(ctx):
         fr = SubtitleTrack.objects.filter(work=work, language="fr").first()
         if fr is None:
             continue
-        from transcription.services import copy_timings
+        from transcription.flows.copy_timings import copy_timings
 
         copy_timings(work, "fr", "bm")
         created += 1

@@ -40,7 +40,7 @@ def body_map_exhibition(tmp_path, *, size=(2400, 3600), title="Nos corps, nos ch
     from consent.testing import grant, make_participant
     from exhibitions.tests import factories as f
     from media_library.models import WorkKind
-    from media_library.services.ingest import ingest_file
+    from media_library.flows.ingest import ingest_file
     from media_library.tests.factories import WorkFactory
 
     work = WorkFactory(kind=WorkKind.BODY_MAP, title_fr="Le chemin de Mariam", title_bm="Mariam ka sira")
@@ -74,7 +74,7 @@ def photovoice_exhibition(tmp_path, *, size=(2400, 1800), title="Nos photos, nos
     from exhibitions.models import ExhibitionPage
     from exhibitions.tests import factories as f
     from media_library.models import WorkKind
-    from media_library.services.ingest import ingest_file
+    from media_library.flows.ingest import ingest_file
     from media_library.tests.factories import WorkFactory
 
     work = WorkFactory(kind=WorkKind.PHOTOVOICE, title_fr="La cour de l'école", title_bm="Lakɔli ka kɛnɛ",

@@ -3,7 +3,7 @@
 Les arguments sont des clés primaires, jamais des objets. Chaque tâche peut être rejouée sans dégât :
 un travail déjà pris ou terminé n'est pas refait (voir media_library.processing.jobs.claim).
 
-Le moteur (processing.jobs) et les cas d'usage (services.processing) ne connaissent pas ce module : ils
+Le moteur (processing.jobs) et les cas d'usage (media_library.flows) ne connaissent pas ce module : ils
 annoncent un travail en file (signal `processing_job_queued`), que `enqueue_job` ci-dessous confie à la
 file de tâches (branché à l'import de ce module, dans MediaLibraryConfig.ready()).
 """
@@ -13,9 +13,9 @@ import logging
 from django.dispatch import receiver
 from django_tasks import task
 
+from .flows.request_renditions import process_original
 from .models import ProcessingJob
 from .processing.jobs import run_job
-from .services.processing import process_original
 from .signals import processing_job_queued
 
 logger = logging.getLogger(__name__)

@@ -69,8 +69,8 @@ def beat(worker_id, queues=""):
 # Tâche → fonction(args, kwargs, failed, reason) qui remet en attente (ou en échec) l'objet qu'elle traitait.
 RECOVERY_HOOKS = {
     "media_library.tasks.run_processing_job": "media_library.processing.jobs.recover_after_worker_lost",
-    "transcription.tasks.transcribe_job": "transcription.services.recover_after_worker_lost",
-    "transcription.tasks.burn_subtitles": "transcription.services.recover_burn_after_worker_lost",
+    "transcription.tasks.transcribe_job": "transcription.jobs.recover_after_worker_lost",
+    "transcription.tasks.burn_subtitles": "transcription.jobs.recover_burn_after_worker_lost",
 }
 
 

@@ -8,7 +8,7 @@ from django.core.files.storage import default_storage
 
 from media_library.files import MediaError
 from media_library.models import MediaFile
-from media_library.services.ingest import ingest_file
+from media_library.flows.ingest import ingest_file
 from media_library.tests.factories import WorkFactory
 
 
@@ -29,7 +29,7 @@ def test_processing_renditions_transcription_and_import_never_touch_originals(pr
         assert _digest(name) == digest
     ran = []
 
-    from media_library.services.processing import process_original
+    from media_library.flows.request_renditions import process_original
 
     for media in originals:
         process_original(media.pk)

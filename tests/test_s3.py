@@ -13,7 +13,7 @@ from django.core.files.storage import default_storage
 from django.test import override_settings
 
 from media_library.models import MediaFile
-from media_library.services.ingest import ingest_file
+from media_library.flows.ingest import ingest_file
 
 BUCKET = "paroles-archive-test"
 

@@ -17,7 +17,7 @@ from django.test import override_settings
 from django.urls import reverse
 
 from media_library.models import MediaFile
-from media_library.services.ingest import ingest_file
+from media_library.flows.ingest import ingest_file
 from paroles.security import LAST_ACTIVITY_KEY
 
 ROOT = Path(__file__).resolve().parent.parent

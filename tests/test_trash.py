@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from media_library.models import MediaFile, Work
-from media_library.services.ingest import ingest_file
+from media_library.flows.ingest import ingest_file
 from media_library.tests.factories import WorkFactory
 
 

@@ -1,7 +1,7 @@
 """Transcription d'un fichier avec faster-whisper : VAD, langue passage par passage, mots horodatés,
 anti-répétition.
 
-Indépendant de la base de données : le travail de fond (services.run_job), la commande
+Indépendant de la base de données : le travail de fond (jobs.run_job), la commande
 `transcribe` et le banc d'essai appellent `transcribe_file`.
 """
 

@@ -1,7 +1,7 @@
 """Le travail de fond de la transcription : exécuter un travail Whisper, produire une version incrustée.
 
 Appelé par les tâches (transcription.tasks) et par la commande `transcribe` ; les cas d'usage qui
-mettent ces travaux en file sont dans transcription.services. Rien ici ne connaît la file de tâches.
+mettent ces travaux en file sont dans transcription.flows (transcribe, burn_in). Rien ici ne connaît la file de tâches.
 """
 
 import logging
@@ -159,3 +159,28 @@ def run_burn_in(rendition_pk):
         SubtitledRendition.objects.filter(pk=rendition_pk).update(
             status=SubtitledRendition.Status.FAILED, error=_("Erreur inattendue : %(e)s") % {"e": str(exc)[:300]})
     return rendition_pk
+
+
+# --- Reprise après la mort d'un travailleur (paroles.taskqueue.RECOVERY_HOOKS) -----------------------
+
+def recover_after_worker_lost(args, kwargs, *, failed, reason):
+    """La tâche de transcription repart (ou abandonne) : le travail « en cours » redevient « en attente »."""
+    job_pk = (list(args) or [kwargs.get("job_pk")])[0]
+    S = TranscriptionJob.Status
+    if failed:
+        TranscriptionJob.objects.filter(pk=job_pk, status=S.RUNNING).update(
+            status=S.FAILED, finished_at=timezone.now(),
+            message=_("Le travailleur s'est arrêté pendant la transcription, plusieurs fois ; abandon. "
+                      "Relancez-la une fois la cause trouvée."))
+    else:
+        TranscriptionJob.objects.filter(pk=job_pk, status=S.RUNNING).update(
+            status=S.QUEUED, progress=0,
+            message=_("Reprise : le travailleur s'est arrêté pendant la transcription."))
+
+
+def recover_burn_after_worker_lost(args, kwargs, *, failed, reason):
+    rendition_pk = (list(args) or [kwargs.get("rendition_pk")])[0]
+    S = SubtitledRendition.Status
+    SubtitledRendition.objects.filter(pk=rendition_pk, status=S.RUNNING).update(
+        status=S.FAILED if failed else S.QUEUED, progress=0,
+        error=_("Le travailleur s'est arrêté pendant l'incrustation ; abandon.") if failed else "")

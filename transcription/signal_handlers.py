@@ -8,7 +8,7 @@ logger = logging.getLogger(__name__)
 
 
 def transcribe_new_media(sender, instance, created, raw=False, **kwargs):
-    from .services import auto_transcribe_enabled, request_transcription
+    from .flows.transcribe import auto_transcribe_enabled, request_transcription
 
     if raw or not created or instance.media_type not in ("video", "audio") or not auto_transcribe_enabled():
         return

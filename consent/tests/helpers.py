@@ -16,7 +16,7 @@ from consent.testing import (
     CONSENT_OFFICER, CURATOR, FACILITATOR, PARTNER_ADMIN, grant, make_participant, user_with_role, withdraw_all,
 )
 from consent.models import Withdrawal
-from media_library.services.ingest import ingest_file
+from media_library.flows.ingest import ingest_file
 from media_library.tests.factories import PartnerFactory, WorkFactory
 
 STATES = [

@@ -8,7 +8,7 @@ from consent.channels import Channel
 from consent.models import AuditEntry, ConsentRecord, CuratorNotice, Withdrawal
 from consent.testing import CONSENT_OFFICER, CURATOR, FACILITATOR, PARTNER_ADMIN, grant, make_participant, user_with_role
 from media_library.models import ServedFile
-from media_library.services.ingest import ingest_file
+from media_library.flows.ingest import ingest_file
 from media_library.tests.factories import PartnerFactory, WorkFactory
 
 

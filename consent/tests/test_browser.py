@@ -8,7 +8,7 @@ import pytest
 from demo import consent as demo
 from consent.channels import Channel
 from media_library import testing
-from media_library.services.ingest import ingest_file
+from media_library.flows.ingest import ingest_file
 from paroles.browser_testing import ARTIFACTS, session_cookie
 
 from demo.tests.test_consent import make_ctx

@@ -13,7 +13,7 @@ from consent.channels import Channel
 from consent.models import AuditEntry, ConsentRecord, Participant, Withdrawal
 from consent.testing import grant, make_participant, publish
 from media_library.models import Rendition, Work
-from media_library.services.ingest import ingest_file
+from media_library.flows.ingest import ingest_file
 from media_library.tests.factories import PartnerFactory, WorkFactory, WorkshopFactory
 
 TODAY = timezone.localdate()

@@ -154,7 +154,7 @@ def test_failing_app_demo_fails_loudly_and_saves_nothing(db, monkeypatch, small_
     from django.core.files.storage import default_storage
 
     from demo.management.commands import load_demo
-    from media_library.services.ingest import ingest_file
+    from media_library.flows.ingest import ingest_file
     from media_library.tests.factories import WorkFactory
 
     stored = []

@@ -9,7 +9,7 @@ from wagtail.models import Page, Site
 from consent.testing import grant, make_participant
 from media_library import testing
 from media_library.models import ArchiveImage, WorkKind
-from media_library.services.ingest import ingest_file
+from media_library.flows.ingest import ingest_file
 from media_library.tests.factories import WorkFactory
 
 from ..models import ExhibitionIndexPage, ExhibitionPage, HomePage, ToolkitMaterial, ToolkitPage

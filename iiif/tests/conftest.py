@@ -7,7 +7,7 @@ def body_map(db, project, media_dir, django_capture_on_commit_callbacks):
     from PIL import Image
 
     from consent.testing import grant
-    from media_library.services.ingest import ingest_file
+    from media_library.flows.ingest import ingest_file
     from media_library.tests.factories import WorkFactory
 
     work = WorkFactory(project=project, title_fr="Le chemin de Mariam", title_bm="Mariam ka sira", kind="body_map",

@@ -141,7 +141,7 @@ def test_withdrawal_refuses_info_tiles_and_probe_on_the_next_request(body_map, c
 
 @pytest.mark.django_db
 def test_a_rebuilt_pyramid_is_a_new_version_and_the_old_one_goes(body_map, client, django_capture_on_commit_callbacks):
-    from media_library.services.processing import request_renditions
+    from media_library.flows.request_renditions import request_renditions
 
     old = pyramid(body_map)
     old_root = old.file.name.rsplit("/", 1)[0]
@@ -167,7 +167,7 @@ def test_a_damaged_image_fails_with_a_french_reason_and_keeps_its_original(proje
     work = WorkFactory(project=project, title_fr="Photo abîmée", kind="photovoice")
     grant(work)
     path = testing.make_image(media_dir / "ok.jpg", size=(900, 700))
-    from media_library.services.ingest import ingest_file
+    from media_library.flows.ingest import ingest_file
 
     with django_capture_on_commit_callbacks(execute=True):
         media = ingest_file(work, path)

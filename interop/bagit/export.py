@@ -16,7 +16,7 @@ from consent.access import visible_works
 from consent.channels import Channel
 from media_library.files import safe_download_name
 from media_library.models import Work
-from media_library.services.importer import ALL_COLUMNS, LIST_SEPARATOR
+from media_library.flows.import_works import ALL_COLUMNS, LIST_SEPARATOR
 
 from ..oai.dc import DC, OAI_DC, XML_LANG, XSI, dublin_core_fields
 from .summary import consent_summary
@@ -69,7 +69,7 @@ def _dublin_core(work):
 
 def _approved_tracks(work):
     from transcription.models import SubtitleTrack
-    from transcription.services import export_subtitles
+    from transcription.flows.export_subtitles import export_subtitles
 
     for track in SubtitleTrack.objects.filter(work=work, status=SubtitleTrack.Status.APPROVED).order_by("language"):
         if track.vtt_file:

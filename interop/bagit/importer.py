@@ -2,7 +2,7 @@
 
 Le sac est vérifié (sommes SHA-256 et SHA-512 de chaque fichier, fichiers manquants ou en trop) avant
 toute écriture, ainsi que chaque piste de sous-titres et chaque résumé de consentement : un sac abîmé
-est refusé entier. Puis `works.csv` passe par `media_library.services.importer.import_csv` (ligne par
+est refusé entier. Puis `works.csv` passe par `media_library.flows.import_works.import_csv` (ligne par
 ligne, tout ou rien, doublons refusés) ; les pistes approuvées et les résumés suivent chaque œuvre créée.
 """
 
@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from media_library.files import safe_download_name
 from media_library.models import Work
-from media_library.services.importer import CsvError, import_csv
+from media_library.flows.import_works import CsvError, import_csv
 
 from ..models import ConsentSummary
 from .summary import FORMAT as SUMMARY_FORMAT
@@ -73,7 +73,7 @@ def _extras(data):
 
 def import_bag(path, *, dry_run=False, user=None, progress=None):
     from transcription.flows.approve import approve_track
-    from transcription.services import import_subtitles
+    from transcription.flows.import_subtitles import import_subtitles
 
     data = _check_bag(path)
     tracks, summaries = _extras(data)

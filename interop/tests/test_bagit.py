@@ -18,7 +18,7 @@ from consent.testing import grant, make_participant
 from interop.bagit.summary import consent_summary
 from media_library import testing
 from media_library.models import Language, Work
-from media_library.services.ingest import ingest_file
+from media_library.flows.ingest import ingest_file
 from media_library.tests.factories import PartnerFactory, ProjectFactory, ThemeFactory, WorkFactory
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -508,6 +508,20 @@ def enqueue_job(job_pk):
     processing_job_queued.send(sender=ProcessingJob, job_pk=job_pk)
 
 
+def enqueue_on_commit(job_pk):
+    """Annonce le travail après la validation de la transaction (jamais un travail que la base n'a pas)."""
+    transaction.on_commit(lambda: enqueue_job(job_pk))
+
+
+def queued_job(media, chapter=None, kind=ProcessingJob.Kind.RENDITIONS):
+    """Le dernier travail de ce type qui attend encore pour ce fichier (et ce chapitre), ou None."""
+    return (
+        ProcessingJob.objects.filter(media_file=media, chapter=chapter, kind=kind, status=ProcessingJob.Status.QUEUED)
+        .order_by("-created_at")
+        .first()
+    )
+
+
 def sweep_stale_jobs(*, exclude=None, now=None):
     """Relance (ou marque en échec) les travaux « en cours » sans signe de vie : un travailleur tué.
 

@@ -31,7 +31,7 @@ def body(response):
 def museum_only(project, small_image):
     """Une photo consentie pour le musée, la presse, la télé et l'archive interne, PAS pour le site web."""
     from media_library.processing.images import ensure_image_renditions
-    from media_library.services.ingest import ingest_file
+    from media_library.flows.ingest import ingest_file
     from media_library.tests.factories import WorkFactory
 
     work = WorkFactory(project=project, title_fr="Portrait au musée")
@@ -106,7 +106,7 @@ def test_press_and_broadcast_only_through_a_named_link(client, museum_only, tmp_
     log = ServedFile.objects.get(release_link=link)
     assert log.channel == "press_social" and log.user is None and log.work_id == work.pk
     # Le lien ne vaut que pour son œuvre.
-    from media_library.services.ingest import ingest_file
+    from media_library.flows.ingest import ingest_file
     from media_library.tests.factories import WorkFactory
 
     stranger = WorkFactory(project=work.project, title_fr="Autre œuvre")

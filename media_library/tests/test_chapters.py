@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from media_library import testing
 from media_library.models import Chapter, ProcessingJob, Rendition
 from media_library.processing.clips import clip_ready, cut_subtitles, cut_vtt
-from media_library.services.ingest import ingest_file
+from media_library.flows.ingest import ingest_file
 from media_library.views.chapters import parse_timecode
 
 
@@ -136,7 +136,7 @@ def test_cut_subtitles_uses_the_chapter_bounds(video_media):
 
 
 def test_chapter_clip_in_web_and_phone(video_media, django_capture_on_commit_callbacks):
-    from media_library.services.processing import request_clip
+    from media_library.flows.request_clip import request_clip
 
     chapter = make_chapter(video_media, 1.0, 3.0)
     chapter.save()

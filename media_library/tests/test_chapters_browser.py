@@ -5,7 +5,7 @@ import pytest
 
 from media_library import testing
 from media_library.models import Chapter, Rendition
-from media_library.services.ingest import ingest_file
+from media_library.flows.ingest import ingest_file
 from paroles.browser_testing import ARTIFACTS, session_cookie
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -7,7 +7,7 @@ from django.core.management.base import CommandError
 
 from media_library import testing
 from media_library.models import MediaFile, Work
-from media_library.services.importer import CsvError, import_csv
+from media_library.flows.import_works import CsvError, import_csv
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ from django.test import override_settings
 from media_library import testing
 from media_library.files import MediaError
 from media_library.models import MediaFile
-from media_library.services.ingest import ingest_file
+from media_library.flows.ingest import ingest_file
 
 pytestmark = pytest.mark.django_db
 

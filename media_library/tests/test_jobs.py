@@ -15,8 +15,8 @@ from django.utils import timezone
 from media_library import testing
 from media_library.models import ProcessingJob, Rendition
 from media_library.processing import ffmpeg, jobs
-from media_library.services.ingest import ingest_file
-from media_library.services.processing import request_renditions
+from media_library.flows.ingest import ingest_file
+from media_library.flows.request_renditions import request_renditions
 
 pytestmark = pytest.mark.django_db
 

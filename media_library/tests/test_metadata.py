@@ -92,7 +92,7 @@ def file_urls(html):
 
 @pytest.fixture
 def public_works(project, tmp_path, django_capture_on_commit_callbacks):
-    from media_library.services.ingest import ingest_file
+    from media_library.flows.ingest import ingest_file
     from consent.models import NoIdentifiablePersonDeclaration
     from media_library.tests.factories import WorkFactory
 
@@ -163,7 +163,7 @@ def test_toolkit_zip_and_clip_carry_no_metadata(public_works, django_capture_on_
     from exhibitions.consent_surfaces import setup_exhibitions
     from exhibitions.models import ToolkitPage
     from media_library.models import Chapter
-    from media_library.services.processing import request_clip
+    from media_library.flows.request_clip import request_clip
     from media_library.tests.factories import PartnerFactory, UserFactory
 
     photo, video, shas = public_works["photo"], public_works["video"], public_works["shas"]
@@ -240,7 +240,7 @@ def test_no_public_surface_serves_pdf_metadata(project, tmp_path, django_capture
     sert une copie nettoyée, jamais l'original ; l'original reste à l'équipe (archive interne)."""
     from consent.models import NoIdentifiablePersonDeclaration
     from exhibitions.consent_surfaces import _page, setup_exhibitions
-    from media_library.services.ingest import ingest_file
+    from media_library.flows.ingest import ingest_file
     from media_library.tests.factories import WorkFactory
 
     work = WorkFactory(project=project, title_fr="Carte parlée du quartier", kind="leaflet")

@@ -3,7 +3,7 @@
 import pytest
 
 from media_library.models import Language, Theme
-from media_library.services.ingest import ingest_file
+from media_library.flows.ingest import ingest_file
 from media_library.tests.factories import PartnerFactory, SeriesFactory, WorkFactory
 
 pytestmark = pytest.mark.django_db

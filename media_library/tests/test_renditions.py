@@ -11,8 +11,8 @@ from django.test import override_settings
 from media_library import testing
 from media_library.models import MediaFile, ProcessingJob, Rendition, ServedFile
 from media_library.processing import presets
-from media_library.services.ingest import ingest_file
-from media_library.services.processing import request_renditions
+from media_library.flows.ingest import ingest_file
+from media_library.flows.request_renditions import request_renditions
 
 pytestmark = pytest.mark.django_db
 
@@ -283,7 +283,7 @@ def test_ten_hour_silent_file_is_streamed(work, tmp_path, ingest):
     testing.run_ffmpeg("-stream_loop", "599", "-i", minute, "-c", "copy", long_file)
     size = long_file.stat().st_size
     tracemalloc.start()
-    from media_library.services.ingest import ingest_file as plain_ingest
+    from media_library.flows.ingest import ingest_file as plain_ingest
 
     media = plain_ingest(work, long_file)  # sans lancer le travail : on vérifie ses commandes ci-dessous
     _current, peak = tracemalloc.get_traced_memory()
@@ -379,7 +379,7 @@ def test_public_player_uses_web_rendition_and_poster(client, cleared_work, small
 
 def test_public_player_never_falls_back_to_original(client, admin_client, cleared_work, small_video):
     """Sans rendu (travail pas encore exécuté), le public n'a pas l'original : il a ses métadonnées."""
-    from media_library.services.ingest import ingest_file as plain_ingest
+    from media_library.flows.ingest import ingest_file as plain_ingest
 
     media = plain_ingest(cleared_work, small_video)
     original_path = media.get_serve_url("website").split("?")[0]

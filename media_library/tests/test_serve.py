@@ -7,7 +7,7 @@ from django.test import override_settings
 from django.urls import get_resolver
 
 from media_library.models import MediaFile, ServedFile
-from media_library.services.ingest import ingest_file
+from media_library.flows.ingest import ingest_file
 
 pytestmark = pytest.mark.django_db
 

@@ -2,7 +2,7 @@
 
 Chaque fichier part dans sa propre requête (XMLHttpRequest, progression affichée) ; le serveur
 l'écrit sur disque en flux, calcule son empreinte, le vérifie et l'enregistre par
-media_library.services.ingest, ou renvoie un refus clair en français.
+media_library.flows.ingest, ou renvoie un refus clair en français.
 """
 
 from django.conf import settings
@@ -19,7 +19,7 @@ from consent.policy import policy
 
 from ..files import MediaError
 from ..models import Work
-from ..services.ingest import human_size, ingest_file
+from ..flows.ingest import human_size, ingest_file
 
 
 def _check_change(request):

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from consent.policy import policy
 
 from ..models import Chapter, ProcessingJob, Theme, Work, format_timecode
-from ..services.processing import request_clip
+from ..flows.request_clip import request_clip
 
 _TIMECODE = re.compile(r"^\s*(?:(\d+):)?(?:(\d+):)?(\d+(?:[.,]\d+)?)\s*$")
 

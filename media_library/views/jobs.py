@@ -17,7 +17,8 @@ from consent.policy import policy
 from ..models import ProcessingJob, Work
 from ..processing.jobs import sweep_stale_jobs
 from ..processing.presets import IMAGE_FILTERS, kinds_for
-from ..services.processing import request_renditions, retry_job
+from ..flows.request_renditions import request_renditions
+from ..flows.retry_job import retry_job
 
 
 def _check(request):

@@ -8,7 +8,7 @@ from consent.roles import CURATOR
 from consent.testing import publish
 from media_library import testing
 from media_library.models import Chapter, ContentWarning
-from media_library.services.ingest import ingest_file
+from media_library.flows.ingest import ingest_file
 from media_library.tests.factories import WorkFactory
 from transcription.models import Cue, SubtitledRendition, SubtitleTrack
 

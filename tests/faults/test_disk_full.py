@@ -16,8 +16,9 @@ from django.test import override_settings
 from media_library import testing
 from media_library.models import ProcessingJob, Rendition
 from media_library.processing import jobs
-from media_library.services.ingest import ingest_file
-from media_library.services.processing import request_renditions, retry_job
+from media_library.flows.ingest import ingest_file
+from media_library.flows.request_renditions import request_renditions
+from media_library.flows.retry_job import retry_job
 
 pytestmark = [pytest.mark.faults, pytest.mark.django_db]
 

@@ -5,7 +5,7 @@ import pytest
 
 from media_library import testing
 from media_library.files import MediaError
-from media_library.services.ingest import ingest_file
+from media_library.flows.ingest import ingest_file
 from transcription import subtitles as subs
 
 pytestmark = [pytest.mark.faults, pytest.mark.django_db]

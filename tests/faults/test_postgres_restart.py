@@ -74,7 +74,7 @@ def test_postgres_restart_mid_rendition_the_job_is_recovered(work, tmp_path):
 
     from media_library import testing
     from media_library.models import ProcessingJob, Rendition
-    from media_library.services.ingest import ingest_file
+    from media_library.flows.ingest import ingest_file
 
     video = testing.make_video(tmp_path / "longue.mp4", seconds=30, size="640x360")
     digest = hashlib.sha256(video.read_bytes()).hexdigest()

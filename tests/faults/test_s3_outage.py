@@ -9,8 +9,9 @@ from media_library import testing
 from media_library.files import MediaError
 from media_library.models import MediaFile, ProcessingJob, Rendition
 from media_library.processing import jobs
-from media_library.services.ingest import ingest_file
-from media_library.services.processing import request_renditions, retry_job
+from media_library.flows.ingest import ingest_file
+from media_library.flows.request_renditions import request_renditions
+from media_library.flows.retry_job import retry_job
 
 from ..test_s3 import BUCKET, _free_port
 

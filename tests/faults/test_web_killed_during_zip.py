@@ -29,7 +29,7 @@ from exhibitions.tests import factories as f
 from media_library import testing
 from media_library.models import ProcessingJob, WorkKind
 from media_library.processing import jobs
-from media_library.services.ingest import ingest_file
+from media_library.flows.ingest import ingest_file
 from media_library.tests.factories import PartnerFactory, UserFactory, WorkFactory
 from pathlib import Path
 

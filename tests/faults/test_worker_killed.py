@@ -14,7 +14,7 @@ pytestmark = [pytest.mark.faults, pytest.mark.slow]
 
 SETUP = """
 from media_library import testing
-from media_library.services.ingest import ingest_file
+from media_library.flows.ingest import ingest_file
 from media_library.tests.factories import ProjectFactory, WorkFactory
 from pathlib import Path
 
@@ -127,8 +127,8 @@ def test_rendition_job_of_a_killed_worker_is_requeued_without_waiting_for_stalen
     from django.utils import timezone
 
     from media_library.models import ProcessingJob
-    from media_library.services.ingest import ingest_file
-    from media_library.services.processing import request_renditions
+    from media_library.flows.ingest import ingest_file
+    from media_library.flows.request_renditions import request_renditions
     from paroles.taskqueue import requeue_stale_tasks
 
     with django_capture_on_commit_callbacks(execute=False):

@@ -28,9 +28,9 @@ from pathlib import Path
 
 from media_library import testing
 from media_library.models import Language
-from media_library.services.ingest import ingest_file
+from media_library.flows.ingest import ingest_file
 from media_library.tests.factories import ProjectFactory, WorkFactory
-from transcription import services
+from transcription.flows.transcribe import request_transcription
 from transcription.whisper_store import ensure_base_model
 
 ensure_base_model()  # reconstitué une fois, avant le démarrage (le travailleur le trouve prêt)
@@ -41,7 +41,7 @@ testing.run_ffmpeg("-i", wav, "-ac", "1", "-ar", "16000", "-c:a", "libopus", "-b
 work = WorkFactory(project=ProjectFactory(name="Pannes"), title_fr="Témoignage", kind="podcast")
 work.spoken_languages.set([Language.objects.get(code="fr")])
 ingest_file(work, voice, original_filename="temoignage.opus")
-job = services.request_transcription(work)
+job = request_transcription(work)
 result = {"work": work.pk, "job": job.pk}
 """
 

@@ -10,7 +10,8 @@ from django.db import transaction
 
 from ..errors import TranscriptionError
 from ..models import SubtitledRendition
-from ..services import request_burn_in, transcribable_file
+from .burn_in import request_burn_in
+from .transcribe import transcribable_file
 
 
 def approve_track(track, user=None, *, allow_issues=False):

@@ -6,9 +6,12 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from media_library.services.ingest import ingest_file
+from media_library.flows.ingest import ingest_file
 from media_library.tests.factories import WorkFactory
-from transcription import jobs, services
+from transcription import jobs
+from transcription.errors import TranscriptionError
+from transcription.flows.copy_timings import copy_timings
+from transcription.flows.pseudonymise import pseudonymise
 from transcription.models import SubtitleTrack, TranscriptionJob
 from transcription.subtitles import Cue
 
@@ -106,9 +109,9 @@ def test_copy_french_timings_to_bambara(admin_client, video_work, make_track):
     bm = SubtitleTrack.objects.get(work=video_work, language="bm")
     assert response.status_code == 302 and response.url == reverse("transcription_editor", args=[bm.pk])
     assert [(c.start_ms, c.end_ms, c.text) for c in bm.cues.all()] == [(c.start_ms, c.end_ms, "") for c in fr.cues.all()]
-    with pytest.raises(services.TranscriptionError):  # du texte saisi n'est jamais écrasé
+    with pytest.raises(TranscriptionError):  # du texte saisi n'est jamais écrasé
         bm.cues.update(text="I ni ce")
-        services.copy_timings(video_work, "fr", "bm")
+        copy_timings(video_work, "fr", "bm")
 
 
 def test_pseudonymise_tracks_transcript_and_published_file(admin_client, video_work, make_track):
@@ -127,10 +130,10 @@ def test_pseudonymise_tracks_transcript_and_published_file(admin_client, video_w
     assert job.segments[0]["text"] == "Awa Traoré parle de la route."
     assert job.segments[0]["words"][0]["word"] == " Awa"
     # Nom complet, sur plusieurs mots
-    assert services.pseudonymise(video_work, "Awa Traoré", "Awa") == 1
+    assert pseudonymise(video_work, "Awa Traoré", "Awa") == 1
     job.refresh_from_db()
     assert "Traoré" not in job.segments[0]["text"]
-    assert services.pseudonymise(video_work, "Aminatadi", "X") == 0
+    assert pseudonymise(video_work, "Aminatadi", "X") == 0
 
 
 def test_cancel_and_progress_views(admin_client, video_work):

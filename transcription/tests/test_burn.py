@@ -41,15 +41,15 @@ def test_burned_phone_version(tmp_path):
 
 @pytest.mark.django_db
 def test_burn_in_service_stores_a_gated_rendition(project, tmp_path, make_track, django_capture_on_commit_callbacks):
-    from media_library.services.ingest import ingest_file
+    from media_library.flows.ingest import ingest_file
     from media_library.tests.factories import WorkFactory
-    from transcription import services
+    from transcription.flows.burn_in import request_burn_in
 
     work = WorkFactory(project=project, kind="capsule")
     ingest_file(work, testing.make_video(tmp_path / "c.mp4", seconds=2), original_filename="c.mp4")
     track = make_track(work, cues=[Cue(0.2, 1.8, "Bonjour.")], approve=True)
     with django_capture_on_commit_callbacks(execute=True):
-        rendition = services.request_burn_in(track)
+        rendition = request_burn_in(track)
     rendition.refresh_from_db()
     assert rendition.status == "ready", rendition.error
     assert rendition.file and rendition.size > 1000 and rendition.is_current
@@ -61,7 +61,7 @@ def test_approving_a_track_makes_its_burned_phone_version(project, tmp_path, mak
                                                          django_capture_on_commit_callbacks):
     """Approuver (comme l'éditeur) suffit : la version téléphone sous-titrée est faite sans autre geste,
     une seule fois par approbation ; une nouvelle approbation en refait une."""
-    from media_library.services.ingest import ingest_file
+    from media_library.flows.ingest import ingest_file
     from media_library.tests.factories import WorkFactory
     from transcription.flows.approve import approve_track
     from transcription.models import SubtitledRendition

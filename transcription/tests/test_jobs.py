@@ -2,9 +2,11 @@
 
 import pytest
 
-from media_library.services.ingest import ingest_file
+from media_library.flows.ingest import ingest_file
 from media_library.tests.factories import WorkFactory
-from transcription import engine, jobs, services, whisper_store
+from transcription import engine, jobs, whisper_store
+from transcription.flows.transcribe import request_transcription, work_language
+from transcription.jobs import run_job
 from transcription.engine import Cancelled, Result
 from transcription.models import SubtitleTrack, TranscriptionJob
 from transcription.tasks import transcribe_job
@@ -41,7 +43,7 @@ def test_success_creates_a_machine_draft_and_is_safe_to_rerun(audio_work, monkey
         return fake_result()
     monkeypatch.setattr(engine, "transcribe_file", fake)
     job = new_job(audio_work)
-    services.run_job(job.pk)
+    run_job(job.pk)
     job.refresh_from_db()
     assert job.status == job.Status.DONE and job.progress == 100
     assert progress == [50.0]
@@ -49,7 +51,7 @@ def test_success_creates_a_machine_draft_and_is_safe_to_rerun(audio_work, monkey
     assert track.status == track.Status.MACHINE_DRAFT and track.source == track.Source.MACHINE
     assert "Les femmes" in track.cues.first().text
     assert {(c.origin, c.model_name) for c in track.cues.all()} == {("machine", "whisper-base")}
-    assert services.run_job(job.pk) is None  # rejoué : rien ne se passe
+    assert run_job(job.pk) is None  # rejoué : rien ne se passe
     assert SubtitleTrack.objects.count() == 1
 
 
@@ -57,7 +59,7 @@ def test_reviewed_track_is_never_overwritten(audio_work, monkeypatch, make_track
     track = make_track(audio_work, "fr")
     monkeypatch.setattr(engine, "transcribe_file", lambda path, **kw: fake_result("Texte automatique différent."))
     job = new_job(audio_work)
-    services.run_job(job.pk)
+    run_job(job.pk)
     job.refresh_from_db()
     assert job.status == job.Status.DONE and "pas été remplacée" in job.message
     assert "Aminata" in " ".join(c.text for c in track.cues.all())
@@ -77,7 +79,7 @@ def other_language_result():
 def test_not_french_gives_timed_empty_cues_for_people(audio_work, monkeypatch):
     monkeypatch.setattr(engine, "transcribe_file", lambda path, **kw: other_language_result())
     job = new_job(audio_work)
-    services.run_job(job.pk)
+    run_job(job.pk)
     job.refresh_from_db()
     assert job.status == job.Status.MANUAL
     assert "transcription manuelle requise" in job.message and "à transcrire (bambara ?)" in job.message
@@ -101,9 +103,9 @@ def test_bambara_work_without_model_is_split_by_passage(audio_work, monkeypatch)
         return other_language_result()
 
     monkeypatch.setattr(engine, "transcribe_file", fake)
-    job = services.request_transcription(audio_work)
+    job = request_transcription(audio_work)
     assert job.language == "bm"
-    services.run_job(job.pk)
+    run_job(job.pk)
     job.refresh_from_db()
     assert seen["language"] == "bm"
     assert job.status == job.Status.MANUAL and "PAROLES_WHISPER_MODELS" in job.message
@@ -114,7 +116,7 @@ def test_mixed_work_is_detected_by_passage(audio_work):
     from media_library.models import Language
 
     audio_work.spoken_languages.set(Language.objects.filter(code__in=["fr", "bm"]))
-    assert services.work_language(audio_work) is None  # ni « fr » imposé, ni « bm » : passage par passage
+    assert work_language(audio_work) is None  # ni « fr » imposé, ni « bm » : passage par passage
 
 
 def test_cancel_between_segments(audio_work, monkeypatch):
@@ -125,7 +127,7 @@ def test_cancel_between_segments(audio_work, monkeypatch):
         return fake_result()
     monkeypatch.setattr(engine, "transcribe_file", fake)
     job = new_job(audio_work)
-    services.run_job(job.pk)
+    run_job(job.pk)
     job.refresh_from_db()
     assert job.status == job.Status.CANCELLED
     assert not SubtitleTrack.objects.exists()
@@ -135,7 +137,7 @@ def test_cancel_a_queued_job_is_immediate(audio_work):
     job = new_job(audio_work)
     job.request_cancel()
     assert job.status == job.Status.CANCELLED
-    assert services.run_job(job.pk) is None
+    assert run_job(job.pk) is None
 
 
 def test_missing_model_fails_once_with_the_setting_named(audio_work, monkeypatch, settings, tmp_path):
@@ -148,13 +150,13 @@ def test_missing_model_fails_once_with_the_setting_named(audio_work, monkeypatch
     assert job.status == job.Status.FAILED
     assert "PAROLES_WHISPER_BASE_DIR" in job.message
     # Le travailleur ne le reprendra pas : il n'est plus en attente.
-    assert services.run_job(job.pk) is None
+    assert run_job(job.pk) is None
 
 
 def test_corrupt_media_fails_cleanly(project, tmp_path, monkeypatch):
     work = WorkFactory(project=project, kind="podcast")
     job = TranscriptionJob.objects.create(work=work)
-    services.run_job(job.pk)
+    run_job(job.pk)
     job.refresh_from_db()
     assert job.status == job.Status.FAILED and "supprimé" in job.message
 

@@ -14,9 +14,10 @@ import pytest
 from django.urls import reverse
 
 from media_library.models import Language
-from media_library.services.ingest import ingest_file
+from media_library.flows.ingest import ingest_file
 from media_library.tests.factories import WorkFactory
-from transcription import services
+from transcription.flows.transcribe import request_transcription
+from transcription.jobs import run_job
 from transcription import subtitles as subs
 from transcription.engine import transcribe_file
 from transcription.models import SubtitleTrack, TranscriptionJob
@@ -38,8 +39,8 @@ def reference_language(start, end):
 def run(work, path, name, *codes):
     ingest_file(work, path, original_filename=name)
     work.spoken_languages.set(Language.objects.filter(code__in=codes))
-    job = services.request_transcription(work)
-    services.run_job(job.pk)
+    job = request_transcription(work)
+    run_job(job.pk)
     job.refresh_from_db()
     return job
 

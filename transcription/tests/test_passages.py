@@ -5,7 +5,8 @@ import json
 import pytest
 from django.urls import reverse
 
-from transcription import services
+from transcription.errors import TranscriptionError
+from transcription.flows.copy_timings import copy_timings
 from transcription import subtitles as subs
 from transcription.engine import assign_passage, merge_passages
 from transcription.models import Cue, SubtitleTrack
@@ -82,8 +83,8 @@ def test_copy_timings_of_the_passages_to_transcribe(project):
     fr = SubtitleTrack.objects.create(work=work, language="fr")
     fr.replace_cues([subs.Cue(0, 3, "Bonjour.", origin="machine", model="whisper-base"),
                      subs.Cue(3.5, 7, "", language="bm"), subs.Cue(8, 12, "", language="bm")])
-    with pytest.raises(services.TranscriptionError):
-        services.copy_timings(work, "en", "bm", todo_only=True)
-    bm = services.copy_timings(work, "fr", "bm", todo_only=True)
+    with pytest.raises(TranscriptionError):
+        copy_timings(work, "en", "bm", todo_only=True)
+    bm = copy_timings(work, "fr", "bm", todo_only=True)
     assert list(bm.cues.values_list("start_ms", "end_ms", "origin", "language")) == [
         (3500, 7000, "todo", "bm"), (8000, 12000, "todo", "bm")]

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from media_library.services.ingest import ingest_file
+from media_library.flows.ingest import ingest_file
 from transcription.models import SubtitleTrack
 
 pytestmark = pytest.mark.django_db

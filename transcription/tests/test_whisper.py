@@ -66,9 +66,10 @@ def test_three_second_file(whisper_model, tmp_path):
 
 @pytest.mark.django_db
 def test_job_end_to_end_creates_draft_track(whisper_model, project):
-    from media_library.services.ingest import ingest_file
+    from media_library.flows.ingest import ingest_file
     from media_library.tests.factories import WorkFactory
-    from transcription import services
+    from transcription.flows.transcribe import request_transcription
+    from transcription.jobs import run_job
     from transcription.models import SubtitleTrack, TranscriptionJob
 
     work = WorkFactory(project=project, kind="podcast")
@@ -76,8 +77,8 @@ def test_job_end_to_end_creates_draft_track(whisper_model, project):
     from media_library.models import Language
 
     work.spoken_languages.set([Language.objects.get(code="fr")])  # déclarée en français
-    job = services.request_transcription(work)
-    services.run_job(job.pk)
+    job = request_transcription(work)
+    run_job(job.pk)
     job.refresh_from_db()
     assert job.status == TranscriptionJob.Status.DONE, job.message
     track = SubtitleTrack.objects.get(work=work, language="fr")
@@ -88,7 +89,7 @@ def test_job_end_to_end_creates_draft_track(whisper_model, project):
 @pytest.mark.django_db
 def test_corrupt_audio_fails_with_message(whisper_model, project, tmp_path):
     from media_library.tests.factories import WorkFactory
-    from transcription import services
+    from transcription.jobs import run_job
     from transcription.models import TranscriptionJob
 
     from media_library.models import MediaFile
@@ -103,7 +104,7 @@ def test_corrupt_audio_fails_with_message(whisper_model, project, tmp_path):
     with open(bad, "rb") as fh:
         media.file.save("casse.opus", File(fh), save=True)
     job = TranscriptionJob.objects.create(work=work, media_file=media)
-    services.run_job(job.pk)
+    run_job(job.pk)
     job.refresh_from_db()
     assert job.status == TranscriptionJob.Status.FAILED
     assert "illisible" in job.message or "Aucun son" in job.message

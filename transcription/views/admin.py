@@ -1,5 +1,5 @@
 """Administration : transcriptions (progression, annulation), pistes, éditeur, import/export,
-pseudonymisation, incrustation. Vues minces : tout passe par transcription.services."""
+pseudonymisation, incrustation. Vues minces : tout passe par les cas d'usage de transcription.flows."""
 
 import json
 
@@ -16,9 +16,17 @@ from consent.channels import Channel
 from consent.policy import policy
 from media_library.models import Work
 
-from .. import services
 from .. import subtitles as subs
+from ..errors import TranscriptionError
 from ..flows.approve import approve_track
+from ..flows.burn_in import request_burn_in
+from ..flows.copy_timings import copy_timings
+from ..flows.correct_cues import cues_from_payload, save_track_cues
+from ..flows.export_subtitles import export_subtitles
+from ..flows.import_subtitles import import_subtitles
+from ..flows.open_track import get_or_create_track
+from ..flows.pseudonymise import pseudonymise as pseudonymise_work
+from ..flows.transcribe import request_transcription, transcribable_file
 from ..models import SubtitleLanguage, SubtitledRendition, SubtitleTrack, TranscriptionJob
 
 TIME_BASED_KINDS = ("film", "capsule", "podcast", "performance")
@@ -84,7 +92,7 @@ def work_subtitles(request, pk):
         })
     fr_track = tracks.get("fr")
     french_todo = fr_track.origin_counts().get("todo", 0) if fr_track else 0
-    media = services.transcribable_file(work)
+    media = transcribable_file(work)
     latest_done = work.transcription_jobs.filter(
         status__in=[TranscriptionJob.Status.DONE, TranscriptionJob.Status.MANUAL]).first()
     return TemplateResponse(request, "transcription/admin/work.html", {
@@ -101,8 +109,8 @@ def start_job(request, pk):
     _check(request, work)
     language = request.POST.get("language", "")
     try:
-        job = services.request_transcription(work, user=request.user, language=language or None)
-    except services.TranscriptionError as exc:
+        job = request_transcription(work, user=request.user, language=language or None)
+    except TranscriptionError as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, _("Transcription en file d'attente (n° %(pk)s).") % {"pk": job.pk})
@@ -128,7 +136,7 @@ def _track(request, pk):
 
 def editor(request, pk):
     track = _track(request, pk)
-    media = services.transcribable_file(track.work)
+    media = transcribable_file(track.work)
     others = SubtitleTrack.objects.filter(work=track.work).exclude(pk=track.pk)
     cues = [c.as_dict() for c in track.get_cues()]
     # Repère à côté de chaque réplique : les répliques françaises voisines (de la piste française, ou de
@@ -152,12 +160,12 @@ def save_cues(request, pk):
     track = _track(request, pk)
     try:
         payload = json.loads(request.body.decode("utf-8"))
-        cues = services.cues_from_payload(payload.get("cues", []))
+        cues = cues_from_payload(payload.get("cues", []))
     except (ValueError, AttributeError) as exc:
         return JsonResponse({"ok": False, "error": str(exc) or _("Données illisibles.")}, status=400)
-    except services.TranscriptionError as exc:
+    except TranscriptionError as exc:
         return JsonResponse({"ok": False, "error": str(exc)}, status=422)
-    services.save_track_cues(track, cues)
+    save_track_cues(track, cues)
     track.refresh_from_db()
     return JsonResponse({
         "ok": True, "status": track.status, "status_label": track.get_status_display(),
@@ -181,8 +189,8 @@ def create_track(request, pk):
     try:
         if source:
             if source not in SubtitleLanguage.values:
-                raise services.TranscriptionError(_("Langue inconnue."))
-            track = services.copy_timings(work, source, language, todo_only=todo_only)
+                raise TranscriptionError(_("Langue inconnue."))
+            track = copy_timings(work, source, language, todo_only=todo_only)
             if todo_only:
                 messages.success(request, _("Piste créée avec le minutage des passages à transcrire de la piste "
                                             "« %(src)s » : %(n)d répliques à écrire.") % {"src": source,
@@ -191,8 +199,8 @@ def create_track(request, pk):
                 messages.success(request, _("Piste créée avec le minutage de la piste « %(src)s » : il ne reste "
                                             "qu'à saisir le texte.") % {"src": source})
         else:
-            track = services.get_or_create_track(work, language)
-    except services.TranscriptionError as exc:
+            track = get_or_create_track(work, language)
+    except TranscriptionError as exc:
         messages.error(request, str(exc))
         return redirect("transcription_work", pk=work.pk)
     return redirect("transcription_editor", pk=track.pk)
@@ -211,7 +219,7 @@ def import_track(request, pk):
         messages.error(request, _("Fichier de sous-titres trop volumineux (5 Mo au plus)."))
         return redirect("transcription_work", pk=work.pk)
     try:
-        track, fmt, encoding = services.import_subtitles(work, language, upload.read(), upload.name)
+        track, fmt, encoding = import_subtitles(work, language, upload.read(), upload.name)
     except subs.SubtitleParseError as exc:
         messages.error(request, _("Fichier refusé, rien n'a été enregistré. %(err)s") % {"err": exc})
         return redirect("transcription_work", pk=work.pk)
@@ -228,7 +236,7 @@ def export_track(request, pk, fmt):
     track = _track(request, pk)
     allow = request.GET.get("ecarts") == "1"
     try:
-        content = services.export_subtitles(track, fmt, allow_issues=allow)
+        content = export_subtitles(track, fmt, allow_issues=allow)
     except subs.NormError as exc:
         return TemplateResponse(request, "transcription/admin/norms_refused.html", {
             "track": track, "issues": exc.issues, "fmt": fmt, "action": "export",
@@ -265,9 +273,9 @@ def pseudonymise(request, pk):
     work = get_object_or_404(Work, pk=pk)
     _check(request, work)
     try:
-        count = services.pseudonymise(work, request.POST.get("find", ""), request.POST.get("replace", "").strip(),
+        count = pseudonymise_work(work, request.POST.get("find", ""), request.POST.get("replace", "").strip(),
                                       whole_word=request.POST.get("partial") != "1")
-    except services.TranscriptionError as exc:
+    except TranscriptionError as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, _("%(n)d remplacement(s) dans les pistes et les transcriptions.") % {"n": count})
@@ -278,8 +286,8 @@ def pseudonymise(request, pk):
 def burn_in(request, pk):
     track = _track(request, pk)
     try:
-        services.request_burn_in(track, request.user)
-    except services.TranscriptionError as exc:
+        request_burn_in(track, request.user)
+    except TranscriptionError as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, _("Version téléphone sous-titrée en préparation."))

@@ -72,7 +72,7 @@ class Command(BaseCommand):
 
         # Les originaux rangés pendant ce passage, pour les retirer si la transaction est annulée.
         post_save.connect(remember_stored_file, sender=MediaFile, weak=False, dispatch_uid="load_demo_stored")
-        ingest_logger = logging.getLogger("media_library.services.ingest")
+        ingest_logger = logging.getLogger("media_library.flows.ingest")
         previous_level = ingest_logger.level
         ingest_logger.setLevel(logging.WARNING)  # une ligne par fichier noierait la progression
         try:

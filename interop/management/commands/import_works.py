@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 from tqdm import tqdm
 
-from media_library.services.importer import ALL_COLUMNS, LIST_SEPARATOR, CsvError, import_csv
+from media_library.flows.import_works import ALL_COLUMNS, LIST_SEPARATOR, CsvError, import_csv
 
 
 class Command(BaseCommand):

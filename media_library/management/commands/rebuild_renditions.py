@@ -11,7 +11,7 @@ from tqdm import tqdm
 from media_library.models import MediaFile, ProcessingJob, RenditionKind
 from media_library.processing.jobs import run_job, sweep_orphan_files, sweep_stale_jobs
 from media_library.processing.presets import kinds_for
-from media_library.services.processing import request_renditions
+from media_library.flows.request_renditions import request_renditions
 
 BASE_KINDS = [k for k in RenditionKind.values if not k.startswith("clip_")]
 

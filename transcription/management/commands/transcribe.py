@@ -35,7 +35,7 @@ class Command(BaseCommand):
         work = None
         if target.isdigit() and not Path(target).exists():
             from media_library.models import Work
-            from transcription.services import transcribable_file, work_language
+            from transcription.flows.transcribe import transcribable_file, work_language
 
             work = Work.objects.filter(pk=int(target)).first()
             if work is None:
@@ -92,7 +92,7 @@ class Command(BaseCommand):
 
     def _save(self, work, media, language):
         from transcription.models import TranscriptionJob
-        from transcription.services import run_job
+        from transcription.jobs import run_job
 
         job = TranscriptionJob.objects.create(work=work, media_file=media, language=language or "")
         run_job(job.pk)

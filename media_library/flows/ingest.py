@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from ..files import CHUNK, MediaError, probe, sha256_of, sniff, check_extension
 from ..models import MediaFile, original_upload_to
-from .processing import enqueue_processing
+from .request_renditions import enqueue_processing
 
 logger = logging.getLogger(__name__)
 
