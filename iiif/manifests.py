@@ -20,6 +20,8 @@ from iiif_prezi3 import Annotation, AnnotationPage, Canvas, Manifest, ServiceV3
 from consent.policy import policy
 from media_library.models import Licence, MediaType
 
+from .pyramids import get_pyramid, service_id
+
 # Licences du fonds → URI Creative Commons ou rightsstatements.org (le `rights` IIIF).
 RIGHTS = {
     Licence.CC_BY: "http://creativecommons.org/licenses/by/4.0/",
@@ -60,8 +62,6 @@ def image_media(work):
 
 
 def pyramid_for(work):
-    from .views import get_pyramid
-
     media = image_media(work)
     return get_pyramid(media.uuid) if media is not None else None
 
@@ -127,8 +127,6 @@ def annotations_for(block_type, value, work, rendition, canvas_id, page_id):
 
 
 def canvas_for(request, space, work, rendition, canvas_id, *, label=None, annotations=None):
-    from .views import service_id
-
     sizes = (rendition.meta or {}).get("sizes") or [[rendition.width, rendition.height]]
     largest = sizes[-1]
     thumb = next((s for s in sizes if max(s) >= 200), largest)

@@ -22,9 +22,10 @@ from django.core import signing
 from consent.channels import Channel
 from consent.policy import policy
 from media_library.gate import serve_gated
-from media_library.models import Rendition, RenditionKind
+from media_library.models import Rendition
 
 from . import image_request, manifests
+from .pyramids import get_pyramid, service_id
 
 SPACE_SALT = "paroles.iiif.espace"
 INFO_TYPE = 'application/ld+json;profile="http://iiif.io/api/image/3/context.json"'
@@ -55,16 +56,6 @@ def channel_for(space):
             return Channel.MUSEUM
         return Channel.WEBSITE
     raise Http404
-
-
-def get_pyramid(uuid):
-    """Le rendu IIIF du fichier `uuid` (œuvre hors corbeille), ou None."""
-    return (
-        Rendition.objects.select_related("media_file__work")
-        .filter(kind=RenditionKind.IIIF, chapter__isnull=True, media_file__uuid=uuid,
-                media_file__work__trashed_at__isnull=True)
-        .first()
-    )
 
 
 def _pyramid_or_404(uuid):
@@ -105,12 +96,6 @@ def _close(response):
             pass
     if hasattr(response, "_resource_closers"):
         response._resource_closers.clear()
-
-
-def service_id(request, space, rendition):
-    return request.build_absolute_uri(
-        reverse("iiif:image_base", kwargs={"space": space, "uuid": str(rendition.media_file.uuid)})
-    )
 
 
 def _auth_url(request, name):

@@ -11,15 +11,14 @@
 - Presse et diffusion télé/radio : uniquement par un `ReleaseLink` qu'un·e commissaire remet à un·e
   destinataire nommé·e, avec une date d'expiration ; le jeton porte alors l'identifiant du lien, vérifié
   en base à chaque requête (révoqué ou expiré : plus rien).
+
+Ce module émet les adresses (les modèles l'appellent) ; media_library.grants les relit à chaque requête.
 """
 
 import time
-from dataclasses import dataclass
-from urllib.parse import unquote, urlencode
+from urllib.parse import urlencode
 
-from django.conf import settings
 from django.core import signing
-from django.utils import timezone
 
 from consent.channels import Channel
 
@@ -27,14 +26,6 @@ PARAM = "acces"
 SALT = "paroles.fichiers.canal"
 LINK_SALT = "paroles.fichiers.envoi"
 LINK_ONLY = frozenset({Channel.PRESS_SOCIAL, Channel.BROADCAST})
-
-
-@dataclass(frozen=True)
-class Grant:
-    """Le canal retenu pour une requête de fichier, et le lien presse/diffusion qui l'a permis."""
-
-    channel: Channel
-    link: object = None
 
 
 class _MinuteSigner(signing.TimestampSigner):
@@ -45,7 +36,7 @@ class _MinuteSigner(signing.TimestampSigner):
         return signing.b62_encode(int(time.time()) // 60 * 60)
 
 
-def _signer():
+def file_signer():
     return _MinuteSigner(salt=SALT)
 
 
@@ -62,7 +53,7 @@ def file_url(path, channel, *, link=None):
     payload = {"c": channel.value, "p": path}
     if link is not None:
         payload["l"] = link.pk
-    token = _signer().sign_object(payload, compress=True)
+    token = file_signer().sign_object(payload, compress=True)
     return f"{path}?{urlencode({PARAM: token})}"
 
 
@@ -71,51 +62,6 @@ def download_url(url):
     return f"{url}{'&' if '?' in url else '?'}telecharger"
 
 
-def channel_for(request):
-    """Le canal d'une requête de fichier, d'après le jeton émis par la surface (site web sans jeton valide)."""
-    website = Grant(Channel.WEBSITE)
-    token = request.GET.get(PARAM)
-    if not token:
-        return website
-    signer = _signer()
-    try:
-        data = signer.unsign_object(token)
-        channel = Channel(data["c"])
-    except (signing.BadSignature, KeyError, TypeError, ValueError):
-        return website
-    # reverse() encode le chemin (« r%C3%A8gles ») ; request.path est décodé (« règles »).
-    if not isinstance(data.get("p"), str) or unquote(data["p"]) != request.path:
-        return website
-    link_id = data.get("l")
-    if link_id is not None:
-        from .models import ReleaseLink
-
-        link = ReleaseLink.objects.filter(pk=link_id, revoked_at__isnull=True, expires_at__gt=timezone.now()).first()
-        if link is None or link.channel != channel.value:
-            return website
-        return Grant(channel, link)
-    if channel in LINK_ONLY:
-        return website
-    try:
-        signer.unsign_object(token, max_age=settings.PAROLES_FILE_LINK_SECONDS)
-    except signing.SignatureExpired:
-        return website
-    return Grant(channel)
-
-
 def release_token(link):
     """Signé, sans horodatage : l'adresse d'un lien ne change pas (on la recopie), son expiration est en base."""
     return signing.Signer(salt=LINK_SALT).sign_object({"l": link.pk}, compress=True)
-
-
-def release_link_from_token(token):
-    """Le lien actif désigné par `token`, ou None (falsifié, révoqué, expiré)."""
-    from .models import ReleaseLink
-
-    try:
-        data = signing.Signer(salt=LINK_SALT).unsign_object(token)
-        link_id = int(data["l"])
-    except (signing.BadSignature, KeyError, TypeError, ValueError):
-        return None
-    return (ReleaseLink.objects.select_related("work")
-            .filter(pk=link_id, revoked_at__isnull=True, expires_at__gt=timezone.now()).first())

@@ -17,7 +17,7 @@ from pathlib import Path
 from django.utils.translation import gettext as _
 
 from .ffmpeg import ProcessingError
-from .steps import DamagedSourceError, Output
+from .outputs import DamagedSourceError, Output
 
 # Identifiant provisoire écrit dans l'info.json stocké ; la vue le remplace par l'adresse de la requête.
 PLACEHOLDER_ID = "https://iiif.invalid/image"

@@ -35,6 +35,7 @@ from ..models import Chapter, MediaFile, MediaType, ProcessingJob, Rendition, Re
 from ..signals import processing_job_queued
 from . import presets, steps
 from .ffmpeg import ProcessingError, Throttle, no_space_message
+from .outputs import DamagedSourceError
 
 logger = logging.getLogger(__name__)
 
@@ -362,7 +363,7 @@ def run_job(job_pk, *, on_progress=None, retry_later=False):
         _execute(job, on_progress)
     except ProcessingError as exc:
         logger.warning("Travail %s en échec : %s", job.pk, exc)
-        if isinstance(exc, steps.DamagedSourceError):
+        if isinstance(exc, DamagedSourceError):
             MediaFile.objects.filter(pk=job.media_file_id).update(status=MediaFile.Status.FAILED, error=str(exc))
             epoch.bump()  # update() n'envoie aucun signal : les pages qui montraient ce fichier changent
         finish(job.pk, ProcessingJob.Status.FAILED, str(exc))
@@ -491,11 +492,11 @@ def _verify(media):
     try:
         packets = verify_stream(path)
     except Exception as exc:  # noqa: BLE001
-        raise steps.DamagedSourceError(
+        raise DamagedSourceError(
             _("Flux illisible en cours de lecture : %(err)s") % {"err": str(exc)[:300]}
         ) from exc
     if packets == 0:
-        raise steps.DamagedSourceError(_("Aucune donnée audio ou vidéo lisible."))
+        raise DamagedSourceError(_("Aucune donnée audio ou vidéo lisible."))
     MediaFile.objects.filter(pk=media.pk).update(status=MediaFile.Status.READY, error="")
     epoch.bump()  # update() n'envoie aucun signal : les pages peuvent montrer ce fichier
 

@@ -6,26 +6,14 @@ calculée en flux (échantillons lus par blocs de 64 Kio, O(largeur) en mémoire
 """
 
 import subprocess
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.utils.translation import gettext as _
 
 from . import ffmpeg
 from .ffmpeg import ProcessingError
-
-
-class DamagedSourceError(ProcessingError):
-    """L'original est illisible au-delà de son en-tête (coupé, endommagé en cours de lecture)."""
-
-
-@dataclass
-class Output:
-    path: Path
-    duration: float | None = None
-    width: int | None = None
-    height: int | None = None
-    meta: dict = field(default_factory=dict)
+from .iiif import iiif_tiles
+from .outputs import DamagedSourceError, Output
 
 
 def fmt_time(seconds):
@@ -345,14 +333,8 @@ def pdf_clean(preset, src, workdir, *, on_progress=None, **_kw):
     return Output(dst, meta={"pages": pages})
 
 
-def iiif(preset, src, workdir, **kwargs):
-    from .iiif import iiif_tiles
-
-    return iiif_tiles(preset, src, workdir, **kwargs)
-
-
 STEPS = {
-    "iiif": iiif,
+    "iiif": iiif_tiles,
     "web": encode,
     "phone": encode,
     "audio": encode,

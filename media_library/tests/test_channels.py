@@ -90,10 +90,10 @@ def test_press_and_broadcast_only_through_a_named_link(client, museum_only, tmp_
     with pytest.raises(ValueError):
         image.get_serve_url(Channel.PRESS_SOCIAL)  # aucune surface ne peut émettre ce canal sans lien
     # Un jeton presse fabriqué sans lien ne vaut rien.
-    from media_library.links import _signer
+    from media_library.links import file_signer
 
     path = image.get_serve_url("website")
-    forged = _signer().sign_object({"c": "press_social", "p": path}, compress=True)
+    forged = file_signer().sign_object({"c": "press_social", "p": path}, compress=True)
     assert client.get(path + "?acces=" + forged).status_code == 404
 
     link = testing.release_link(work, Channel.PRESS_SOCIAL, recipient="Fatoumata Diarra")
@@ -184,7 +184,8 @@ def test_the_issuing_page_is_absent_for_who_may_not_see_the_work(client, museum_
 
 def test_a_token_holds_for_a_file_name_with_accents(rf):
     """reverse() encode « règles » en « r%C3%A8gles » ; la requête arrive décodée : le jeton vaut quand même."""
-    from media_library.links import channel_for, file_url
+    from media_library.grants import channel_for
+    from media_library.links import file_url
 
     url = file_url("/fichiers/piste/8/capsule-r%C3%A8gles.bm.vtt", "museum")
     assert channel_for(rf.get(url)).channel == "museum"

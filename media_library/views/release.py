@@ -6,7 +6,8 @@ from django.template.response import TemplateResponse
 from consent.access import decide
 
 from ..flows.release_links import link_files
-from ..links import download_url, release_link_from_token
+from ..grants import release_link_from_token
+from ..links import download_url
 
 
 def release_link(request, token):

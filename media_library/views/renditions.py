@@ -6,7 +6,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from ..gate import serve_gated
-from ..links import channel_for
+from ..grants import channel_for
 from ..models import Rendition
 
 

@@ -1,6 +1,6 @@
 """Vues de service des fichiers : elles ne font que retrouver l'objet et appeler la porte.
 
-Le canal vient de la surface qui a émis l'adresse (media_library.links.channel_for), jamais de l'adresse
+Le canal vient de la surface qui a émis l'adresse (media_library.grants.channel_for), jamais de l'adresse
 elle-même. Un original ne sort que sur l'archive interne : il est décidé sur ce canal, quelle que soit
 l'adresse (le public et les partenaires reçoivent des rendus sans métadonnées).
 """
@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404
 from consent.channels import Channel
 
 from ..gate import serve_gated
-from ..links import channel_for
+from ..grants import channel_for
 from ..models import ArchiveRendition, MediaFile
 
 

@@ -7,7 +7,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from media_library.gate import serve_gated
-from media_library.links import channel_for
+from media_library.grants import channel_for
 
 from ..models import SubtitledRendition, SubtitleTrack
 
