@@ -1,7 +1,5 @@
 """Fixtures partagées par toutes les suites de tests (chaque application a son dossier tests/)."""
 
-import json
-
 import pytest
 
 from media_library import testing
@@ -170,35 +168,29 @@ def _transactional(item):
 
 
 def pytest_collection_modifyitems(session, config, items):
-    """Les tests transactionnels (navigateur, serveur réel) vident la base à la fin, y compris les données
-    posées par les migrations (collection racine et site de Wagtail, langues, rôles, lieux). Comme Django le
-    fait pour TransactionTestCase, on les lance en dernier, et chacun recharge d'abord la base telle que
-    les migrations l'ont laissée (serialized_rollback), quel que soit l'ordre dans lequel ils passent."""
+    """Les tests transactionnels (navigateur, serveur réel) vident la base à la fin (`flush`), y compris les
+    données posées par les migrations (collection racine et site de Wagtail, langues, rôles, lieux). Comme
+    Django le fait pour TransactionTestCase, on les lance en dernier ; chacun repart des données de départ
+    (fixture `seed_data`, quel que soit l'ordre dans lequel ils passent)."""
     for item in items:
         if _transactional(item):
             marker = item.get_closest_marker("django_db")
             kwargs = dict(marker.kwargs) if marker is not None else {}
-            kwargs.update(transaction=True, serialized_rollback=True)
+            kwargs.update(transaction=True)
             item.add_marker(pytest.mark.django_db(**kwargs), append=False)  # devant : le plus proche
     items.sort(key=_transactional)
 
 
-@pytest.hookimpl(tryfirst=True)
-def pytest_runtest_setup(item):
-    """Avant de recharger la base sérialisée, le cache des ContentType doit donner les clés de cette base :
-    à la construction de certains objets Wagtail (GroupApprovalTask), Django demande leur ContentType, et un
-    cache vidé par un test précédent (flush, restauration) en recréerait un avec une autre clé, en conflit
-    avec la ligne rechargée juste après."""
-    if not _transactional(item):
+@pytest.fixture(autouse=True)
+def seed_data(request):
+    """Un test transactionnel commence par les données de départ du site (`paroles.seed.seed_site()`, la
+    fonction idempotente que les migrations de données appellent aussi) : le test précédent a pu vider la
+    base. Les autres tests tournent dans une transaction sur la base migrée, qui les a déjà."""
+    if not _transactional(request.node):
+        yield
         return
-    from django.db import connections
+    request.getfixturevalue("transactional_db")
+    from paroles.seed import seed_site
 
-    contents = getattr(connections["default"], "_test_serialized_contents", None)
-    if not contents:
-        return
-    from django.contrib.contenttypes.models import ContentType
-
-    ContentType.objects.clear_cache()
-    for obj in json.loads(contents):
-        if obj["model"] == "contenttypes.contenttype":
-            ContentType.objects._add_to_cache("default", ContentType(pk=obj["pk"], **obj["fields"]))
+    seed_site()
+    yield

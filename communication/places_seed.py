@@ -40,6 +40,14 @@ IDP_SITES_BAMAKO = [
 ]
 
 
+def seed_places(apps=None):
+    """Les lieux de départ : appelé par la migration 0002 (modèles historiques) et par
+    `paroles.seed.seed_site()` (tests). Idempotent."""
+    from django.apps import apps as global_apps
+
+    seed((apps or global_apps).get_model("communication", "Place"))
+
+
 def seed(Place):
     """Crée les lieux manquants. Idempotent : ne modifie ni ne supprime rien d'existant."""
 

@@ -4,9 +4,9 @@ from django.db import migrations
 
 
 def seed_places(apps, schema_editor):
-    from communication.places_seed import seed
+    from communication.places_seed import seed_places
 
-    seed(apps.get_model("communication", "Place"))
+    seed_places(apps)
 
 
 class Migration(migrations.Migration):

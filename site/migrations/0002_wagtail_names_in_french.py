@@ -1,25 +1,18 @@
 """Les noms posés par les migrations de Wagtail, en français : le workflow et la tâche de modération
-(« Moderators approval ») et les deux groupes par défaut (« Moderators », « Editors »)."""
+(« Moderators approval ») et les deux groupes par défaut (« Moderators », « Editors ») ; voir paroles/seed.py."""
 
 from django.db import migrations
 
-NAMES = {"Moderators approval": "Validation par les modérateurs"}
-GROUPS = {"Moderators": "Modérateurs", "Editors": "Éditeurs"}
-
 
 def to_french(apps, schema_editor):
-    Workflow = apps.get_model("wagtailcore", "Workflow")
-    Task = apps.get_model("wagtailcore", "Task")
-    Group = apps.get_model("auth", "Group")
-    for english, french in NAMES.items():
-        Workflow.objects.filter(name=english).update(name=french)
-        Task.objects.filter(name=english).update(name=french)
-    for english, french in GROUPS.items():
-        if not Group.objects.filter(name=french).exists():
-            Group.objects.filter(name=english).update(name=french)
+    from paroles.seed import name_wagtail_in_french
+
+    name_wagtail_in_french(apps)
 
 
 def to_english(apps, schema_editor):
+    from paroles.seed import WAGTAIL_GROUPS as GROUPS, WAGTAIL_NAMES as NAMES
+
     Workflow = apps.get_model("wagtailcore", "Workflow")
     Task = apps.get_model("wagtailcore", "Task")
     Group = apps.get_model("auth", "Group")
