@@ -1,13 +1,13 @@
-"""LA fonction d'accès : « cet utilisateur peut-il obtenir cette œuvre, sur ce canal, maintenant ? »
+"""Les règles pures du consentement : « cet utilisateur peut-il obtenir cette œuvre, sur ce canal, maintenant ? »
 
-Toutes les surfaces l'appellent : pages publiques, listes, expositions, boîte à outils, chaque URL de
-fichier (par media_library.gate), recherche, API, flux, aperçus. Ne dupliquez jamais cette logique.
+Ce module ne répond à personne directement : toutes les surfaces (pages publiques, listes, expositions,
+boîte à outils, chaque URL de fichier par media_library.gate, recherche, API, flux, aperçus) demandent
+à la politique, `consent.policy.policy` (`decide`, `decide_many`, `visible`…), qui charge les faits et
+applique les règles ci-dessous (`evaluate`, et le même filtre en SQL, `visible_q`). La flèche va dans un
+seul sens : `consent.policy` → `consent.access`. Ne dupliquez jamais cette logique.
 
-- `decide(user, work, channel, *, variant=None, at=None)` : une œuvre (fiche, page ou fichier servi).
-- `visible_works(user, channel, queryset=None, *, at=None)` : le sous-ensemble visible d'un queryset,
-  en un nombre borné de requêtes (≈ 8, quel que soit le nombre d'œuvres), calculé par la même fonction
-  d'évaluation que `decide` : les deux concordent par construction (et un test le vérifie).
 - `work_labels(works, *, user=None, at=None)` : les étiquettes de plusieurs œuvres d'un coup (listes).
+- `channel_summary(work, *, at=None)` : l'état de chaque canal d'une œuvre (panneau d'admin).
 
 Règles (issue « Consentement ») :
 1. Œuvre à la corbeille : refusée (sauf archive interne pour l'équipe).
@@ -561,26 +561,8 @@ def labels_for(facts, participants, withdrawals, day, *, staff=False):
 
 
 # --------------------------------------------------------------------------------------------------
-# Interface publique (historique) : chaque fonction passe par la politique, `consent.policy.policy`.
-
-
-def decide(user, work, channel, *, variant=None, at=None):
-    """Décide si `user` peut obtenir `work` sur `channel` à l'instant `at` (défaut : maintenant).
-
-    `variant` est l'objet réellement servi (rendu, extrait, piste…) : les conditions sur les médias
-    sont remplies seulement s'il porte le drapeau (`is_blurred`, `voice_altered`). Sans variante, on
-    décide pour la fiche / la page : il suffit qu'une variante conforme existe.
-    """
-    from .policy import policy
-
-    return policy.decide(user, work, channel, variant=variant, at=at)
-
-
-def visible_works(user, channel, queryset=None, *, at=None):
-    """Le sous-ensemble de `queryset` que `user` peut voir sur `channel` : concorde avec `decide`."""
-    from .policy import policy
-
-    return policy.visible(user, channel, queryset, at=at)
+# Étiquettes et résumé par canal (listes et panneaux de l'admin) ; les décisions d'accès se demandent à la
+# politique, `consent.policy.policy` (`decide`, `visible`…), qui applique les règles ci-dessus.
 
 
 def work_labels(works, *, user=None, at=None):

@@ -13,7 +13,7 @@ from wagtail.models import Page, Site
 from media_library.models import WorkKind
 
 from exhibitions.models import ExhibitionIndexPage, ExhibitionKind, ExhibitionPage, HomePage, ToolkitMaterial, ToolkitPage
-from exhibitions.services import check_publication
+from exhibitions.flows.publish_exhibition import check_publication
 
 
 def say(ctx, message):

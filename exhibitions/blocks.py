@@ -1,7 +1,7 @@
 """Blocs des expositions (StreamField). Tout est bilingue : français d'abord, bambara (bm) ensuite.
 
 Chaque bloc a `icon`, `template` et `preview_value`. Les blocs qui montrent une œuvre ne décident
-rien eux-mêmes : leur gabarit demande l'élément préparé par `exhibitions.services.Exhibit`, qui a
+rien eux-mêmes : leur gabarit demande l'élément préparé par `exhibitions.flows.render_exhibition.Exhibit`, qui a
 déjà appelé la fonction d'accès du consentement pour la requête en cours.
 
 Toute image a un texte alternatif obligatoire dans l'administration.

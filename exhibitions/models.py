@@ -4,8 +4,10 @@
 - ExhibitionIndexPage / ExhibitionPage : expositions en ligne, au musée ou itinérantes, par salles.
 - ToolkitPage + ToolkitMaterial : les supports des causeries, chacun avec son guide de discussion.
 
-Les règles (publication, accès, téléchargement) sont dans `exhibitions.services` ; les modèles
-n'en portent que l'état et les vérifications sur eux-mêmes.
+Les règles (publication, accès, téléchargement) sont dans les cas d'usage, `exhibitions.flows` ; les
+modèles n'en portent que l'état et les vérifications sur eux-mêmes. Une page Wagtail étant son propre
+contrôleur, ses méthodes (`get_context`, `publish`, routes) appellent les flows par `exhibitions.wiring`,
+branché dans `ExhibitionsConfig.ready()` : les modèles n'importent ni flows ni vues (pas de cercle).
 """
 
 import hashlib
@@ -24,6 +26,7 @@ from wagtail.search import index
 
 from consent.channels import Channel
 
+from . import wiring
 from .blocks import ChapterClipBlock, SectionBlock
 from .panels import ConsentStatusPanel
 
@@ -58,10 +61,8 @@ class HomePage(Page):
         verbose_name = _("page d'accueil")
 
     def get_context(self, request, *args, **kwargs):
-        from .services import home_context
-
         context = super().get_context(request, *args, **kwargs)
-        context.update(home_context(self, request))
+        context.update(wiring.call("home_context", self, request))
         return context
 
     def serve(self, request, *args, **kwargs):
@@ -170,38 +171,24 @@ class ExhibitionPage(Page):
     # --- Publication : refusée si une œuvre n'a pas le consentement du canal -----------------------
     def publish(self, revision, user=None, changed=True, log_action=True, previous_revision=None,
                 skip_permission_checks=False):
-        from .services import ExhibitionPublishBlocked, check_publication
-
-        page = revision.as_object()
-        problems = check_publication(page)
-        if problems:
-            if log_action == "wagtail.publish.scheduled":
-                # Publication programmée : on annule le programme au lieu de publier, sans bloquer les
-                # autres pages de la commande, et la conservatrice voit l'avertissement dans l'admin.
-                from .services import cancel_scheduled_publication
-
-                cancel_scheduled_publication(self, revision, problems)
-                return None
-            raise ExhibitionPublishBlocked(problems)
+        # Lève ExhibitionPublishBlocked ; une publication programmée est annulée (Faux), sans bloquer les
+        # autres pages de la commande (flows.publish_exhibition.guard_publication).
+        if not wiring.call("guard_publication", self, revision, log_action):
+            return None
         return super().publish(
             revision, user=user, changed=changed, log_action=log_action, previous_revision=previous_revision,
             skip_permission_checks=skip_permission_checks,
         )
 
     def get_context(self, request, *args, **kwargs):
-        from .services import Exhibit
-
         context = super().get_context(request, *args, **kwargs)
-        context["exhibit"] = Exhibit.for_page(self, request)
+        context["exhibit"] = wiring.call("exhibit_for_page", self, request)
         return context
 
     def has_no_visible_work(self):
         """Vrai si l'exposition cite des œuvres et qu'aucune n'a plus le consentement de son canal : après le
         retrait de sa seule œuvre, elle n'a plus rien à montrer (l'avis aux commissaires le dit)."""
-        from .services import check_publication, collect_refs
-
-        where, _image_work = collect_refs(self)
-        return bool(where) and len(check_publication(self)) >= len(where)
+        return wiring.call("has_no_visible_work", self)
 
     def serve(self, request, *args, **kwargs):
         response = super().serve(request, *args, **kwargs)
@@ -234,10 +221,8 @@ class ToolkitPage(RoutablePageMixin, Page):
         return []
 
     def get_context(self, request, *args, **kwargs):
-        from .services import toolkit_context
-
         context = super().get_context(request, *args, **kwargs)
-        context.update(toolkit_context(self, request))
+        context.update(wiring.call("toolkit_context", self, request))
         return context
 
     @path("")
@@ -249,15 +234,11 @@ class ToolkitPage(RoutablePageMixin, Page):
     @path("support/<int:material_pk>/<str:what>/", name="download")
     @path("support/<int:material_pk>/<str:what>/<str:lang>/", name="download_lang")
     def download_route(self, request, material_pk, what, lang=""):
-        from .views.toolkit import download_material
-
-        return download_material(request, self, material_pk, what, lang)
+        return wiring.call("toolkit_download", request, self, material_pk, what, lang)
 
     @path("telecharger-tout/", name="zip")
     def zip_route(self, request):
-        from .views.toolkit import download_zip
-
-        return download_zip(request, self)
+        return wiring.call("toolkit_zip", request, self)
 
 
 class ToolkitMaterial(Orderable, ClusterableModel):

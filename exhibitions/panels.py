@@ -1,9 +1,12 @@
 """Panneau d'administration : l'état du consentement des œuvres d'une exposition, revérifié à chaque
 changement du formulaire (exhibitions/js/consent-check.js → exhibitions_admin_consent_check), sans
-attendre l'enregistrement."""
+attendre l'enregistrement. Le panneau est déclaré par le modèle : il appelle la règle de publication par
+`exhibitions.wiring` (voir ce module)."""
 
 from django.urls import reverse
 from wagtail.admin.panels import Panel
+
+from . import wiring
 
 
 def consent_status_context(page, problems):
@@ -26,14 +29,12 @@ class ConsentStatusPanel(Panel):
         template_name = "exhibitions/admin/consent_status_panel.html"
 
         def get_context_data(self, parent_context=None):
-            from .services import check_publication
-
             context = super().get_context_data(parent_context)
             page = self.instance
             problems = []
             if page is not None and (page.pk or page.body):
                 try:
-                    problems = check_publication(page)
+                    problems = wiring.call("check_publication", page)
                 except Exception:  # noqa: BLE001 - le panneau ne bloque jamais l'éditeur
                     problems = None
             context.update(consent_status_context(page, problems))

@@ -11,7 +11,8 @@ from wagtail.admin.ui.components import Component
 from wagtail.admin.widgets.button import Button
 
 from .models import ExhibitionPage
-from .services import check_publication, live_exhibitions_with_problems, publication_problems_message
+from .flows.exhibitions_to_review import live_exhibitions_with_problems
+from .flows.publish_exhibition import check_publication, publication_problems_message
 from .views import admin as admin_views
 
 

@@ -35,7 +35,7 @@ class Hit:
 
 def search_transcripts(user, query, channel=Channel.WEBSITE, limit=50):
     """Répliques approuvées qui contiennent tous les mots de `query`, dans les œuvres que `user`
-    peut voir sur `channel` (consent.access.visible_works). Au plus une dizaine de moments par œuvre."""
+    peut voir sur `channel` (consent.policy.policy.visible). Au plus une dizaine de moments par œuvre."""
     terms = normalise(query or "").split()
     if not terms:
         return []

@@ -46,3 +46,23 @@ def test_session_endpoint(client, setup):
 def test_login_page_and_redirect(client, setup):
     response = client.post("/journal/connexion/", {"username": "awa", "password": "mot-de-passe-de-test", "next": "/journal/"})
     assert response.status_code == 302 and response["Location"] == "/journal/"
+
+
+def test_both_offline_apps_share_one_shell_with_their_own_scope_and_cache(client, db):
+    """Le journal et la boîte à outils hors ligne : un seul service worker (paroles.offline), chacun sa portée,
+    son cache et ses fichiers ; les deux pages chargent le script commun avant le leur."""
+    journal = client.get("/journal/sw.js").content.decode()
+    toolkit = client.get("/boite-a-outils/hors-ligne/sw.js").content.decode()
+
+    def logic(body):
+        return [line for line in body.split('"use strict";', 1)[1].splitlines() if not line.startswith("const ")]
+
+    assert logic(journal) == logic(toolkit) and "caches.open(CACHE)" in "\n".join(logic(journal))
+    assert 'const PREFIX = "paroles-journal-";' in journal and 'const API = "/journal/api/";' in journal
+    assert 'const PREFIX = "paroles-horsligne-coquille-";' in toolkit
+    assert 'const API = "/boite-a-outils/hors-ligne/api/";' in toolkit
+    for body in (journal, toolkit):
+        assert '"/static/paroles/offline/shell.js"' in body
+    for page, script in (("/journal/", "communication/journal.js"), ("/boite-a-outils/hors-ligne/", "exhibitions/offline/offline.js")):
+        html = client.get(page).content.decode()
+        assert 0 < html.index("/static/paroles/offline/shell.js") < html.index(f"/static/{script}")

@@ -16,19 +16,20 @@ import json
 from django.contrib.auth import views as auth_views
 from django.http import HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
-from django.templatetags.static import static
 from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
-from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
+
+from paroles import offline as offline_shell
 
 from ..flows.record_screening import record_screening
 from ..selectors import journal_options
 
 # Changez ce numéro quand la coquille change : le service worker renouvelle alors son cache.
-SHELL_VERSION = "2"  # 2 : le catalogue des textes (jsi18n) est gardé hors ligne
+SHELL_VERSION = "3"  # 2 : le catalogue des textes (jsi18n) est gardé hors ligne ; 3 : la coquille commune
+THEME_COLOR = "#2f6f5e"
 
 
 def _login_required_json():
@@ -44,6 +45,7 @@ def journal(request):
 
     response = TemplateResponse(request, "communication/journal.html", {
         "shell_version": SHELL_VERSION,
+        "theme_color": THEME_COLOR,
         "sex_age_fields": fields(SEX_AGE_FIELDS),
         "group_fields": fields(GROUP_FIELDS),
         "sensitive_fields": fields(SENSITIVE_FIELDS),
@@ -72,49 +74,30 @@ def journal_logout(request):
 
 @require_GET
 def manifest(request):
-    data = {
-        "name": _("Journal des projections · Paroles"),
-        "short_name": _("Journal"),
-        "description": _("Noter chaque projection, même sans réseau ; l'envoi se fait au retour du réseau."),
-        "lang": "fr",
-        "start_url": reverse("communication:journal"),
-        "scope": reverse("communication:journal"),
-        "display": "standalone",
-        "background_color": "#ffffff",
-        "theme_color": "#2f6f5e",
-        "icons": [
-            {"src": static("communication/img/icon-192.png"), "sizes": "192x192", "type": "image/png"},
-            {"src": static("communication/img/icon-512.png"), "sizes": "512x512", "type": "image/png"},
-            {"src": static("communication/img/icon.svg"), "sizes": "any", "type": "image/svg+xml"},
-        ],
-    }
-    response = HttpResponse(json.dumps(data, ensure_ascii=False), content_type="application/manifest+json; charset=utf-8")
-    response["Cache-Control"] = "no-cache"
-    return response
+    return offline_shell.manifest_response(
+        name=_("Journal des projections · Paroles"),
+        short_name=_("Journal"),
+        description=_("Noter chaque projection, même sans réseau ; l'envoi se fait au retour du réseau."),
+        scope=reverse("communication:journal"),
+        theme_color=THEME_COLOR,
+        icons=[("communication/img/icon-192.png", "192x192", "image/png"),
+               ("communication/img/icon-512.png", "512x512", "image/png"),
+               ("communication/img/icon.svg", "any", "image/svg+xml")],
+    )
 
 
 @require_GET
 def service_worker(request):
     """Le service worker, servi sous /journal/ pour que sa portée couvre le formulaire."""
-    precache = [
-        reverse("communication:journal"),
-        reverse("communication:manifest"),
-        reverse("javascript-catalog"),  # les textes du script, hors ligne aussi
-        static("communication/journal.js"),
-        static("communication/journal.css"),
-        static("paroles/css/paroles.css"),
-        static("communication/img/icon.svg"),
-        static("communication/img/icon-192.png"),
-    ]
-    body = render_to_string(
-        "communication/sw.js",
-        {"version": SHELL_VERSION, "precache": json.dumps(precache), "shell": json.dumps(reverse("communication:journal")),
-         "api_prefix": json.dumps(reverse("communication:journal") + "api/")},
+    scope = reverse("communication:journal")
+    return offline_shell.service_worker_response(
+        app_name=_("Journal des projections"), scope=scope, sw_url=reverse("communication:service_worker"),
+        cache_prefix="paroles-journal-", version=SHELL_VERSION,
+        precache=offline_shell.precache_urls(scope, reverse("communication:manifest"), [
+            "communication/journal.js", "communication/journal.css", "communication/img/icon.svg",
+            "communication/img/icon-192.png",
+        ]),
     )
-    response = HttpResponse(body, content_type="application/javascript; charset=utf-8")
-    response["Cache-Control"] = "no-cache"
-    response["Service-Worker-Allowed"] = reverse("communication:journal")
-    return response
 
 
 @never_cache

@@ -8,9 +8,10 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from consent.access import decide, visible_works, work_labels
+from consent.access import work_labels
 from consent.channels import Channel
 from consent.models import AuditEntry, ConsentRecord, Participant, Withdrawal
+from consent.policy import policy
 from consent.testing import grant, make_participant, publish
 from media_library.models import Rendition, Work
 from media_library.flows.ingest import ingest_file
@@ -73,33 +74,33 @@ def test_consent_cannot_be_deleted_even_in_bulk(work):
 def test_minor_is_computed_on_the_date_of_use(work):
     child = make_participant("Awa", birth_year=TODAY.year - 17, guardian_name="Sa mère")
     grant(work, participant=child, guardian_consent=True, child_assent=False)
-    assert not decide(anon, work, Channel.WEBSITE)
+    assert not policy.decide(anon, work, Channel.WEBSITE)
     # Deux ans plus tard, elle est majeure : l'assentiment d'enfant n'est plus requis.
     later = timezone.now() + datetime.timedelta(days=2 * 366)
-    assert decide(anon, work, Channel.WEBSITE, at=later)
+    assert policy.decide(anon, work, Channel.WEBSITE, at=later)
 
 
 def test_minor_with_guardian_consent_and_assent_is_allowed(work):
     child = make_participant("Awa", birth_year=TODAY.year - 12, guardian_name="Sa mère")
     grant(work, participant=child, guardian_consent=True, child_assent=True)
-    decision = decide(anon, work, Channel.WEBSITE)
+    decision = policy.decide(anon, work, Channel.WEBSITE)
     assert decision.allowed and decision.restricted
 
 
 def test_expiry_is_computed_at_request_time_not_cached(work):
     grant(work, expires_on=TODAY + datetime.timedelta(days=2))
-    assert decide(anon, work, Channel.WEBSITE)
-    assert work in visible_works(anon, Channel.WEBSITE)
+    assert policy.decide(anon, work, Channel.WEBSITE)
+    assert work in policy.visible(anon, Channel.WEBSITE)
     future = timezone.now() + datetime.timedelta(days=3)
-    assert not decide(anon, work, Channel.WEBSITE, at=future)
-    assert work not in visible_works(anon, Channel.WEBSITE, at=future)
+    assert not policy.decide(anon, work, Channel.WEBSITE, at=future)
+    assert work not in policy.visible(anon, Channel.WEBSITE, at=future)
 
 
 def test_every_linked_participant_must_grant_the_channel(work):
     grant(work, channels=["website", "museum"])
     grant(work, participant=make_participant("Kadi"), channels=["museum"])
-    assert not decide(anon, work, Channel.WEBSITE)
-    assert decide(anon, work, Channel.MUSEUM)
+    assert not policy.decide(anon, work, Channel.WEBSITE)
+    assert policy.decide(anon, work, Channel.MUSEUM)
 
 
 def test_workshop_consent_covers_all_its_works(project):
@@ -107,16 +108,16 @@ def test_workshop_consent_covers_all_its_works(project):
     a = WorkFactory(project=project, workshop=workshop)
     b = WorkFactory(project=project, workshop=workshop)
     grant(workshop=workshop, channels=["museum"])
-    assert decide(anon, a, Channel.MUSEUM) and decide(anon, b, Channel.MUSEUM)
-    assert not decide(anon, a, Channel.WEBSITE)
+    assert policy.decide(anon, a, Channel.MUSEUM) and policy.decide(anon, b, Channel.MUSEUM)
+    assert not policy.decide(anon, a, Channel.WEBSITE)
 
 
 def test_superseded_record_is_ignored_but_kept(work):
     old = grant(work, channels=["website"])
     new = grant(work, participant=old.participant, channels=["museum"])
     old.supersede(new)
-    assert not decide(anon, work, Channel.WEBSITE)
-    assert decide(anon, work, Channel.MUSEUM)
+    assert not policy.decide(anon, work, Channel.WEBSITE)
+    assert policy.decide(anon, work, Channel.MUSEUM)
     assert ConsentRecord.objects.filter(pk=old.pk, superseded_by=new).exists()
 
 
@@ -127,23 +128,23 @@ def test_partial_withdrawal_only_some_channels_and_works(project):
     grant(b, participant=person)
     w = Withdrawal.objects.create(participant=person, channels=["website"])
     w.works.set([a])
-    assert not decide(anon, a, Channel.WEBSITE)
-    assert decide(anon, a, Channel.MUSEUM)
-    assert decide(anon, b, Channel.WEBSITE)
+    assert not policy.decide(anon, a, Channel.WEBSITE)
+    assert policy.decide(anon, a, Channel.MUSEUM)
+    assert policy.decide(anon, b, Channel.WEBSITE)
 
 
 def test_no_participant_and_no_declaration_is_internal_only(work, admin_user):
-    assert not decide(anon, work, Channel.WEBSITE)
-    assert decide(admin_user, work, Channel.INTERNAL)
+    assert not policy.decide(anon, work, Channel.WEBSITE)
+    assert policy.decide(admin_user, work, Channel.INTERNAL)
     publish(work)
-    assert decide(anon, work, Channel.WEBSITE)
+    assert policy.decide(anon, work, Channel.WEBSITE)
 
 
 def test_trashed_work_is_refused(work):
     grant(work)
     work.trashed_at = timezone.now()
     work.save()
-    assert not decide(anon, work, Channel.WEBSITE)
+    assert not policy.decide(anon, work, Channel.WEBSITE)
 
 
 def _blurred_rendition(media, blurred):
@@ -157,14 +158,14 @@ def _blurred_rendition(media, blurred):
 def test_face_blurred_condition_is_met_only_by_a_blurred_variant(client, work, small_image):
     grant(work, face_blurred=True)
     media = ingest_file(work, small_image)
-    assert not decide(anon, work, Channel.WEBSITE)  # aucune version floutée : la page est refusée
+    assert not policy.decide(anon, work, Channel.WEBSITE)  # aucune version floutée : la page est refusée
     plain = _blurred_rendition(media, False)
     blurred = _blurred_rendition(media, True)
-    decision = decide(anon, work, Channel.WEBSITE)
+    decision = policy.decide(anon, work, Channel.WEBSITE)
     assert decision.allowed and decision.required_variant_flags == {"is_blurred"}
-    assert not decide(anon, work, Channel.WEBSITE, variant=media)
-    assert not decide(anon, work, Channel.WEBSITE, variant=plain)
-    assert decide(anon, work, Channel.WEBSITE, variant=blurred)
+    assert not policy.decide(anon, work, Channel.WEBSITE, variant=media)
+    assert not policy.decide(anon, work, Channel.WEBSITE, variant=plain)
+    assert policy.decide(anon, work, Channel.WEBSITE, variant=blurred)
     assert client.get(media.get_serve_url("website")).status_code == 404
     assert client.get(plain.get_serve_url("website")).status_code == 404
     assert client.get(blurred.get_serve_url("website")).status_code == 200
@@ -196,14 +197,14 @@ def test_facilitator_sees_only_what_their_organisation_may_use(project):
     for w in (own, theirs, closed):
         grant(w)
     grant(no_download, channels=["website", "closed_screening"])
-    assert decide(me, own, Channel.FACILITATOR_DOWNLOAD)
-    assert decide(me, theirs, Channel.FACILITATOR_DOWNLOAD)
-    assert not decide(me, closed, Channel.FACILITATOR_DOWNLOAD)  # communauté protégée : pas la sienne
-    assert not decide(me, no_download, Channel.FACILITATOR_DOWNLOAD)  # non accordé
-    assert decide(me, no_download, Channel.CLOSED_SCREENING)
-    assert not decide(anon, own, Channel.FACILITATOR_DOWNLOAD)  # il faut être d'une organisation partenaire
-    assert set(visible_works(me, Channel.FACILITATOR_DOWNLOAD)) == {own, theirs}
-    assert not decide(me, own, Channel.INTERNAL)  # un·e animateur·rice n'est pas l'équipe de l'archive
+    assert policy.decide(me, own, Channel.FACILITATOR_DOWNLOAD)
+    assert policy.decide(me, theirs, Channel.FACILITATOR_DOWNLOAD)
+    assert not policy.decide(me, closed, Channel.FACILITATOR_DOWNLOAD)  # communauté protégée : pas la sienne
+    assert not policy.decide(me, no_download, Channel.FACILITATOR_DOWNLOAD)  # non accordé
+    assert policy.decide(me, no_download, Channel.CLOSED_SCREENING)
+    assert not policy.decide(anon, own, Channel.FACILITATOR_DOWNLOAD)  # il faut être d'une organisation partenaire
+    assert set(policy.visible(me, Channel.FACILITATOR_DOWNLOAD)) == {own, theirs}
+    assert not policy.decide(me, own, Channel.INTERNAL)  # un·e animateur·rice n'est pas l'équipe de l'archive
 
 
 def test_protected_community_visible_only_to_members_and_officers(project):
@@ -215,14 +216,14 @@ def test_protected_community_visible_only_to_members_and_officers(project):
     officer = user_with_role("off", CONSENT_OFFICER)
     work = WorkFactory(project=project, partner=community)
     grant(work)
-    assert not decide(anon, work, Channel.WEBSITE)
-    assert not decide(curator, work, Channel.INTERNAL)
-    assert decide(member, work, Channel.CLOSED_SCREENING)
-    assert decide(officer, work, Channel.INTERNAL)
+    assert not policy.decide(anon, work, Channel.WEBSITE)
+    assert not policy.decide(curator, work, Channel.INTERNAL)
+    assert policy.decide(member, work, Channel.CLOSED_SCREENING)
+    assert policy.decide(officer, work, Channel.INTERNAL)
     # Une personne de la communauté dans une œuvre d'un autre partenaire protège aussi l'œuvre.
     other = WorkFactory(project=project)
     grant(other, participant=make_participant("X", partner=community))
-    assert not decide(anon, other, Channel.WEBSITE)
+    assert not policy.decide(anon, other, Channel.WEBSITE)
 
 
 # --- Performances : listes sans N+1 ------------------------------------------------------------------
@@ -234,7 +235,7 @@ def test_visible_works_runs_in_a_bounded_number_of_queries(project, django_asser
         w = WorkFactory(project=project, workshop=workshop if i % 2 else None)
         grant(w, expires_on=TODAY + datetime.timedelta(days=10))
     with django_assert_max_num_queries(10):
-        ids = list(visible_works(anon, Channel.WEBSITE).values_list("pk", flat=True))
+        ids = list(policy.visible(anon, Channel.WEBSITE).values_list("pk", flat=True))
     assert len(ids) == 100
     with django_assert_max_num_queries(10):
         labels = work_labels(Work.objects.all())

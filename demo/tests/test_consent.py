@@ -4,9 +4,9 @@ import io
 
 from django.contrib.auth.models import AnonymousUser
 
-from consent.access import decide
 from consent.channels import Channel
 from consent.models import AuditEntry, ConsentRecord, Participant, Withdrawal
+from consent.policy import policy
 from demo import consent as demo
 from media_library.tests.factories import PartnerFactory, UserFactory, WorkFactory
 
@@ -45,14 +45,14 @@ def test_demo_cases_and_idempotence(project):
 
     w, anon = ctx["works"], AnonymousUser()
     officer, facilitator = ctx["users"]["consent_officer"], ctx["users"]["facilitator"]
-    assert decide(anon, w["capsule_vbg_1"], Channel.WEBSITE)
-    assert decide(anon, w["leaflet_1"], Channel.WEBSITE)
-    photo = decide(anon, w["photovoice_1"], Channel.WEBSITE)
+    assert policy.decide(anon, w["capsule_vbg_1"], Channel.WEBSITE)
+    assert policy.decide(anon, w["leaflet_1"], Channel.WEBSITE)
+    photo = policy.decide(anon, w["photovoice_1"], Channel.WEBSITE)
     assert photo.allowed and photo.pseudonym_only
-    assert not decide(anon, w["photovoice_1"], Channel.BROADCAST)
+    assert not policy.decide(anon, w["photovoice_1"], Channel.BROADCAST)
     for key in ("capsule_secured", "capsule_expired", "bodymap_withdrawn"):
-        assert not decide(anon, w[key], Channel.WEBSITE), key
-        assert not decide(facilitator, w[key], Channel.FACILITATOR_DOWNLOAD), key
-        assert decide(officer, w[key], Channel.INTERNAL), key
-    assert not decide(facilitator, w["capsule_secured"], Channel.SECURED_EVENT)
-    assert decide(facilitator, w["capsule_vbg_1"], Channel.FACILITATOR_DOWNLOAD)
+        assert not policy.decide(anon, w[key], Channel.WEBSITE), key
+        assert not policy.decide(facilitator, w[key], Channel.FACILITATOR_DOWNLOAD), key
+        assert policy.decide(officer, w[key], Channel.INTERNAL), key
+    assert not policy.decide(facilitator, w["capsule_secured"], Channel.SECURED_EVENT)
+    assert policy.decide(facilitator, w["capsule_vbg_1"], Channel.FACILITATOR_DOWNLOAD)

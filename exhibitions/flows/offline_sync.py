@@ -27,11 +27,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from consent.access import decide, visible_works
 from consent.channels import Channel
 from consent.policy import policy
 
-from .. import integrations, services
+from .. import integrations
+from .toolkit_materials import material_is_for
 
 CHANNEL = Channel.FACILITATOR_DOWNLOAD
 MAX_HELD = 500  # plus de supports gardés que cela : demande illisible
@@ -138,7 +138,7 @@ def _describe(material, work, decision, tracks, *, guide_allowed=True):
 def allowed_items(user):
     """{item_id: description} : ce que `user` peut garder sur son téléphone, maintenant.
 
-    Chaque œuvre est décidée par la politique du consentement (visible_works pour l'ensemble, decide
+    Chaque œuvre est décidée par la politique du consentement (policy.visible pour l'ensemble, policy.decide
     pour les conditions d'une œuvre permise) ; le support doit être destiné à son organisation.
     """
     from media_library.models import Work
@@ -152,11 +152,11 @@ def allowed_items(user):
         ToolkitMaterial.objects.filter(page__in=pages).select_related("work").prefetch_related("organisations")
         .order_by("page__path", "sort_order", "pk")
     )
-    materials = [m for m in materials if services.material_is_for(m, user)]
+    materials = [m for m in materials if material_is_for(m, user)]
     if not materials:
         return {}
     work_ids = {m.work_id for m in materials}
-    permitted = set(visible_works(user, CHANNEL, Work.objects.filter(pk__in=work_ids)).values_list("pk", flat=True))
+    permitted = set(policy.visible(user, CHANNEL, Work.objects.filter(pk__in=work_ids)).values_list("pk", flat=True))
     works = integrations.prefetch_works(permitted)
     tracks = integrations.subtitle_tracks(works.values())
     decisions = {}
@@ -166,13 +166,13 @@ def allowed_items(user):
         if work is None:
             continue
         if work.pk not in decisions:
-            decisions[work.pk] = decide(user, work, CHANNEL)
+            decisions[work.pk] = policy.decide(user, work, CHANNEL)
         decision = decisions[work.pk]
         if not decision.allowed:
             continue
         # Le guide suit la décision de la porte pour le guide PDF de la boîte à outils (variante = le support).
         conditional = not policy.admits(decision, None)  # une condition sur les médias (visage flouté…)
-        guide_allowed = decide(user, work, CHANNEL, variant=material).allowed if conditional else True
+        guide_allowed = policy.decide(user, work, CHANNEL, variant=material).allowed if conditional else True
         description = _describe(material, work, decision, tracks.get(work.pk, []), guide_allowed=guide_allowed)
         if not description["files"] and not guide_allowed:
             continue

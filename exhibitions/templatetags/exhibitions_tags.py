@@ -1,6 +1,6 @@
 from django import template
 
-from ..services import IMAGE_SPEC, Exhibit
+from ..flows.render_exhibition import IMAGE_SPEC, Exhibit
 
 register = template.Library()
 

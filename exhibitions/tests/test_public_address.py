@@ -2,7 +2,7 @@
 d'exposition avertit quand cette adresse ne désigne que cette machine."""
 
 import pytest
-from django.test import RequestFactory, override_settings
+from django.test import override_settings
 
 from media_library.models import WorkKind
 
@@ -13,14 +13,12 @@ pytestmark = pytest.mark.django_db
 
 @override_settings(PAROLES_BASE_URL="https://paroles.example.ml/")
 def test_label_qr_urls_use_the_public_address_not_the_site_hostname(tmp_path, admin_user):
-    from exhibitions.views.admin import museum_entries
+    from exhibitions.flows.print_exhibition import museum_entries
 
     work = f.work_with_file(tmp_path, kind=WorkKind.PHOTOVOICE, title="Le puits", channels=["museum"])
     page = f.exhibition([work], kind="museum")
     assert page.get_site().hostname == "localhost"
-    request = RequestFactory().get("/")
-    request.user = admin_user
-    entries = [e for _room, items in museum_entries(page, request, "museum") for e in items]
+    entries = [e for _room, items in museum_entries(page, "museum") for e in items]
     assert [e["url"] for e in entries] == [f"https://paroles.example.ml/expositions/ecouter/{page.pk}/{work.pk}/"]
 
 

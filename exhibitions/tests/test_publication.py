@@ -12,7 +12,7 @@ from wagtail.models import ModelLogEntry, PageLogEntry
 
 from consent.testing import withdraw_all
 from exhibitions.models import ExhibitionPage
-from exhibitions.services import ExhibitionPublishBlocked, check_publication
+from exhibitions.flows.publish_exhibition import ExhibitionPublishBlocked, check_publication
 from exhibitions.wagtail_hooks import block_bulk_publication, block_publication_without_consent
 
 from . import factories as f

@@ -1,21 +1,16 @@
-"""Vues d'administration : catalogue PDF et cartels muraux d'une exposition (équipe seulement)."""
+"""Vues d'administration : catalogue PDF et cartels muraux d'une exposition (équipe seulement ; construits par
+`flows.print_exhibition`), et la revérification du consentement depuis l'éditeur."""
 
-from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 from wagtail.models import Page
 
-from consent.channels import Channel
-
-from .. import integrations, pdf
-from ..base_url import public_base_url
+from ..flows import print_exhibition
+from ..flows.publish_exhibition import check_publication
 from ..models import ExhibitionPage
-from ..services import collect_refs, iter_blocks
 
 
 def _page_for(request, pk):
@@ -25,18 +20,11 @@ def _page_for(request, pk):
     return page
 
 
-def _base_url(request, page):
-    """L'adresse publique configurée (PAROLES_BASE_URL), pas le nom d'hôte du Site Wagtail : un QR code
-    imprimé doit mener au vrai site, pas à « http://localhost/ »."""
-    return public_base_url()
-
-
 @require_POST
 def consent_check(request, pk=None):
     """L'état du consentement des œuvres d'après le formulaire en cours d'édition (pas encore enregistré) :
     le panneau de l'éditeur se met à jour dès qu'une œuvre ou le type d'exposition change."""
     from ..panels import consent_status_context
-    from ..services import check_publication
 
     if pk is not None:
         page = get_object_or_404(ExhibitionPage, pk=pk).get_latest_revision_as_object()
@@ -64,54 +52,6 @@ def consent_check(request, pk=None):
     return response
 
 
-def museum_entries(page, request, channel):
-    """Par salle, les œuvres autorisées sur `channel` (décision pour le public), avec leurs textes."""
-    where, _image_work = collect_refs(page)
-    works = integrations.prefetch_works(where)
-    decisions = integrations.decide_many(AnonymousUser(), list(works.values()), channel)
-    authors = integrations.pseudonyms(works.values())
-    base = _base_url(request, page)
-    rooms, seen = {}, set()
-    order = []
-    for room, block_type, value in iter_blocks(page):
-        work = value.get("work") if hasattr(value, "get") else None
-        if work is None or work.pk not in works:
-            continue
-        work = works[work.pk]
-        if not decisions.get(work.pk) or not decisions[work.pk].allowed or (room, work.pk) in seen:
-            continue
-        seen.add((room, work.pk))
-        if room not in rooms:
-            rooms[room] = []
-            order.append(room)
-        verbatim = block_type == "photovoice" or bool(work.words_verbatim)
-        text_fr = (value.get("words_verbatim") or work.words_verbatim) if verbatim else (
-            value.get("caption_fr") or value.get("intro_fr") or work.description_fr)
-        text_bm = (value.get("words_bm") or work.words_bm) if verbatim else (
-            value.get("caption_bm") or value.get("intro_bm") or work.description_bm)
-        image_path = ""
-        media = integrations.image_file(work)
-        if media is not None and media.image is not None:
-            try:
-                image_path = media.image.get_rendition("max-800x800").file.path
-            except Exception:  # noqa: BLE001 - stockage distant ou image illisible
-                image_path = ""
-        rooms[room].append({
-            "work": work,
-            "title_fr": work.title_fr,
-            "title_bm": work.title_bm,
-            "author": authors.get(work.pk) or value.get("author") or "",
-            "kind": work.get_kind_display(),
-            "date": work.date_made_text or (work.date_made.strftime("%Y") if work.date_made else ""),
-            "text_fr": text_fr or "",
-            "text_bm": text_bm or "",
-            "verbatim": verbatim,
-            "url": base + reverse("exhibitions:listen", kwargs={"page_pk": page.pk, "work_pk": work.pk}),
-            "image_path": image_path,
-        })
-    return [(room, rooms[room]) for room in order]
-
-
 def _pdf_response(data, filename):
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -121,16 +61,8 @@ def _pdf_response(data, filename):
 
 
 def labels(request, pk):
-    page = _page_for(request, pk)
-    entries = [e for _room, items in museum_entries(page, request, Channel.MUSEUM) for e in items]
-    return _pdf_response(pdf.labels_pdf(page, entries), f"cartels-{slugify(page.title)[:50] or 'exposition'}.pdf")
+    return _pdf_response(*print_exhibition.labels_pdf(_page_for(request, pk)))
 
 
 def catalogue(request, pk):
-    page = _page_for(request, pk)
-    sections = {s.value.get("title_fr"): s.value for s in page.body or []}
-    rooms = []
-    for room, items in museum_entries(page, request, page.publication_channel):
-        value = sections.get(room) or {}
-        rooms.append((room, value.get("title_bm", ""), value.get("intro_fr", ""), items))
-    return _pdf_response(pdf.catalogue_pdf(page, rooms), f"catalogue-{slugify(page.title)[:50] or 'exposition'}.pdf")
+    return _pdf_response(*print_exhibition.catalogue_pdf(_page_for(request, pk)))

@@ -14,15 +14,15 @@ import json
 from csp.decorators import csp_update
 from django.conf import settings
 from django.contrib.auth import logout as auth_logout
-from django.http import HttpResponse, JsonResponse
+from django.http import JsonResponse
 from django.middleware.csrf import get_token
-from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
-from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
+
+from paroles import offline as offline_shell
 
 from ..flows.offline_sync import max_days, sync
 
@@ -31,7 +31,8 @@ from ..flows.offline_sync import max_days, sync
 WIPE_COOKIE = "paroles_hors_ligne_effacer"
 
 # Changez ce numéro quand la coquille change : le service worker renouvelle alors son cache.
-SHELL_VERSION = "1"
+SHELL_VERSION = "2"  # 2 : la coquille commune (paroles/offline/shell.js, paroles.offline)
+THEME_COLOR = "#7a3b1d"
 # Taille des tranches téléchargées (requêtes Range) : une coupure ne fait perdre que la tranche en cours.
 CHUNK_BYTES = 512 * 1024
 
@@ -54,6 +55,7 @@ def app(request):
         "chunk_bytes": CHUNK_BYTES,
         "max_days": max_days(),
         "wipe_cookie": WIPE_COOKIE,
+        "theme_color": THEME_COLOR,
         "sex_age_fields": fields(SEX_AGE_FIELDS),
         "group_fields": fields(GROUP_FIELDS),
     })
@@ -63,52 +65,27 @@ def app(request):
 
 @require_GET
 def manifest(request):
-    scope = reverse("exhibitions:offline")
-    data = {
-        "name": _("Boîte à outils hors ligne · Paroles"),
-        "short_name": _("Boîte à outils"),
-        "description": _("Les capsules, extraits et guides des causeries, gardés sur le téléphone pour les montrer sans réseau."),
-        "lang": "fr",
-        "start_url": scope,
-        "scope": scope,
-        "display": "standalone",
-        "background_color": "#ffffff",
-        "theme_color": "#7a3b1d",
-        "icons": [
-            {"src": static("communication/img/icon-192.png"), "sizes": "192x192", "type": "image/png"},
-            {"src": static("communication/img/icon-512.png"), "sizes": "512x512", "type": "image/png"},
-        ],
-    }
-    response = HttpResponse(json.dumps(data, ensure_ascii=False), content_type="application/manifest+json; charset=utf-8")
-    response["Cache-Control"] = "no-cache"
-    return response
-
-
-def precache_urls():
-    return [
-        reverse("exhibitions:offline"),
-        reverse("exhibitions:offline_manifest"),
-        reverse("javascript-catalog"),
-        static("exhibitions/offline/offline.js"),
-        static("exhibitions/offline/offline.css"),
-        static("paroles/css/paroles.css"),
-        static("communication/img/icon-192.png"),
-    ]
+    return offline_shell.manifest_response(
+        name=_("Boîte à outils hors ligne · Paroles"),
+        short_name=_("Boîte à outils"),
+        description=_("Les capsules, extraits et guides des causeries, gardés sur le téléphone pour les montrer sans réseau."),
+        scope=reverse("exhibitions:offline"),
+        theme_color=THEME_COLOR,
+        icons=[("communication/img/icon-192.png", "192x192", "image/png"),
+               ("communication/img/icon-512.png", "512x512", "image/png")],
+    )
 
 
 @require_GET
 def service_worker(request):
     scope = reverse("exhibitions:offline")
-    body = render_to_string("exhibitions/offline/sw.js", {
-        "version": SHELL_VERSION,
-        "precache": json.dumps(precache_urls()),
-        "shell": json.dumps(scope),
-        "api_prefix": json.dumps(scope + "api/"),
-    })
-    response = HttpResponse(body, content_type="application/javascript; charset=utf-8")
-    response["Cache-Control"] = "no-cache"
-    response["Service-Worker-Allowed"] = scope
-    return response
+    return offline_shell.service_worker_response(
+        app_name=_("Boîte à outils hors ligne"), scope=scope, sw_url=reverse("exhibitions:offline_sw"),
+        cache_prefix="paroles-horsligne-coquille-", version=SHELL_VERSION,
+        precache=offline_shell.precache_urls(scope, reverse("exhibitions:offline_manifest"), [
+            "exhibitions/offline/offline.js", "exhibitions/offline/offline.css", "communication/img/icon-192.png",
+        ]),
+    )
 
 
 @never_cache

@@ -11,7 +11,8 @@ from consent.policy import policy
 
 from ..forms import FacilitatorLoginForm
 from ..models import ExhibitionKind, ExhibitionPage
-from ..services import Exhibit, collect_refs
+from ..contents import collect_refs
+from ..flows.render_exhibition import Exhibit
 
 
 def listen(request, page_pk, work_pk):

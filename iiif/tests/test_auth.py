@@ -107,14 +107,14 @@ def test_token_service_refuses_bad_requests_and_foreign_origins(client, partner,
 
 
 def test_a_token_identifies_the_person_and_the_policy_decides(protected_map, client, officer):
-    from consent.access import decide
+    from consent.policy import policy
 
     assert probe(protected_map) == 401  # le public : refusé
     client.force_login(officer)
     message, _response = token_message(client)
     assert message["type"] == "AuthAccessToken2" and message["expiresIn"] == 300 and message["messageId"] == "m-1"
     token = message["accessToken"]
-    assert decide(officer, protected_map, "website").allowed
+    assert policy.decide(officer, protected_map, "website").allowed
     assert probe(protected_map, token) == 200  # la responsable, par son seul jeton (aucun cookie)
     # Le retrait vaut à la requête suivante, jeton ou pas : la politique répond (403 : connecté·e, refusé).
     withdraw_all(ConsentRecord.objects.get(work=protected_map).participant)

@@ -123,9 +123,9 @@ def test_withdrawal_refuses_info_tiles_and_probe_on_the_next_request(body_map, c
     text = probe.content.decode()
     from django.contrib.auth.models import AnonymousUser
 
-    from consent.access import decide
+    from consent.policy import policy
 
-    reason = str(decide(AnonymousUser(), body_map, "website").reason)
+    reason = str(policy.decide(AnonymousUser(), body_map, "website").reason)
     assert reason and reason not in text  # jamais la raison privée (retrait, personne…)
     assert record.participant.pseudonym not in text
     # Une image qui n'existe pas répond exactement pareil : rien ne révèle qu'elle existe.

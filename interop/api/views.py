@@ -12,7 +12,6 @@ from django.contrib.auth.models import AnonymousUser
 from wagtail.api.v3.auth import BearerTokenAuth
 
 from communication.flows.record_screening import record_screening
-from consent.access import decide, visible_works
 from consent.channels import Channel
 from consent.policy import policy
 from media_library.links import LINK_ONLY
@@ -101,11 +100,11 @@ def _work_out(request, work, channel, decision):
 @api.get("/works", response=WorkList, auth=READ_AUTH, tags=["œuvres"], summary="Œuvres visibles sur un canal")
 def list_works(request, page: Query[Page]):
     channel = Channel(page.channel.value)
-    qs = visible_works(request.user, channel, Work.objects.all()).select_related("project").order_by("pk")
+    qs = policy.visible(request.user, channel, Work.objects.all()).select_related("project").order_by("pk")
     count = qs.count()
     items = []
     for work in qs.prefetch_related("files__renditions")[page.offset:page.offset + page.limit]:
-        decision = decide(request.user, work, channel)
+        decision = policy.decide(request.user, work, channel)
         if decision.allowed:
             items.append(_work_out(request, work, channel, decision))
     return WorkList(count=count, offset=page.offset, limit=page.limit, items=items)
@@ -122,7 +121,7 @@ def get_work(request, work_id: int, params: Query[ChannelOnly]):
     work = Work.objects.select_related("project").prefetch_related("files__renditions").filter(pk=work_id).first()
     if work is None:
         raise Http404
-    decision = decide(request.user, work, channel)
+    decision = policy.decide(request.user, work, channel)
     if not decision.allowed:
         raise Http404
     return _work_out(request, work, channel, decision)
@@ -135,11 +134,11 @@ def _exhibitions():
 
 
 def _exhibition_out(request, page):
-    from exhibitions.services import collect_refs
+    from exhibitions.contents import collect_refs
 
     where, image_work = collect_refs(page)
     candidates = Work.objects.filter(pk__in=set(where) | set(image_work.values()))
-    visible = sorted(visible_works(request.user, page.display_channel, candidates).values_list("pk", flat=True))
+    visible = sorted(policy.visible(request.user, page.display_channel, candidates).values_list("pk", flat=True))
     return ExhibitionOut(
         id=page.pk, title=page.title, title_bm=page.title_bm, kind=page.kind, venue=page.venue,
         start_date=page.start_date, end_date=page.end_date, url=request.build_absolute_uri(page.url),
@@ -166,7 +165,7 @@ def get_exhibition(request, page_id: int):
          summary="Supports de causerie que l'appelant peut voir, et ce qu'il peut télécharger")
 def list_toolkit(request):
     from exhibitions.models import ToolkitPage
-    from exhibitions.services import toolkit_entries
+    from exhibitions.flows.toolkit_materials import toolkit_entries
 
     items = []
     for toolkit in ToolkitPage.objects.live().public().order_by("pk"):

@@ -12,8 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from lxml import etree
 
-from consent.access import visible_works
 from consent.channels import Channel
+from consent.policy import policy
 from media_library.files import safe_download_name
 from media_library.models import Work
 from media_library.flows.import_works import ALL_COLUMNS, LIST_SEPARATOR
@@ -89,7 +89,7 @@ def export_works(dest, *, user, works=None, progress=None):
     dest = Path(dest)
     if dest.exists() and any(dest.iterdir()):
         raise ExportError(_("Le dossier %(path)s existe et n'est pas vide : choisissez un dossier neuf.") % {"path": dest})
-    works = visible_works(user, Channel.INTERNAL, works if works is not None else Work.objects.all())
+    works = policy.visible(user, Channel.INTERNAL, works if works is not None else Work.objects.all())
     works = list(works.select_related("project", "series", "partner", "workshop")
                  .prefetch_related("themes", "spoken_languages", "content_warnings", "files").order_by("pk"))
     tmp = dest.with_name(f".{dest.name}.en-cours-{timezone.now():%Y%m%d%H%M%S}")

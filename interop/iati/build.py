@@ -11,7 +11,6 @@ from consent.policy import policy
 from communication.dashboard import Filters, suppress
 from communication.exports import rows as indicator_rows
 from communication.models import GROUP_FIELDS, SEX_AGE_FIELDS, CommunicationPlan, Measure, Screening
-from consent.access import visible_works
 from consent.channels import Channel
 from media_library.models import Work
 
@@ -49,7 +48,7 @@ def _public_url(path):
 def _plan_works(plan):
     """Les œuvres du plan (ses activités, puis son projet) que le public du site peut voir maintenant."""
     candidates = Work.objects.filter(project=plan.project)
-    return visible_works(AnonymousUser(), Channel.WEBSITE, candidates).order_by("title_fr", "pk")
+    return policy.visible(AnonymousUser(), Channel.WEBSITE, candidates).order_by("title_fr", "pk")
 
 
 def _field_labels():

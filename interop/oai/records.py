@@ -4,8 +4,8 @@ from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 from django.utils import timezone
 
-from consent.access import visible_works
 from consent.channels import Channel
+from consent.policy import policy
 from media_library.models import Work
 
 from ..models import OaiRecord
@@ -14,7 +14,7 @@ CHANNEL = Channel.WEBSITE
 
 
 def visible_now():
-    return visible_works(AnonymousUser(), CHANNEL, Work.objects.all())
+    return policy.visible(AnonymousUser(), CHANNEL, Work.objects.all())
 
 
 def sync_records(now=None):

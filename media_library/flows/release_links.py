@@ -12,8 +12,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from consent.access import decide, is_archive_staff
+from consent.access import is_archive_staff
 from consent.channels import Channel
+from consent.policy import policy
 
 from ..models import ReleaseLink
 
@@ -22,7 +23,7 @@ MAX_DAYS = 90
 
 def may_issue(user, work):
     """L'équipe de l'archive qui voit l'œuvre sur l'archive interne (décision de la fonction d'accès)."""
-    return is_archive_staff(user) and decide(user, work, Channel.INTERNAL).allowed
+    return is_archive_staff(user) and policy.decide(user, work, Channel.INTERNAL).allowed
 
 
 def issue_release_link(work, *, user, channel, recipient, expires_on, organisation=""):
@@ -42,7 +43,7 @@ def issue_release_link(work, *, user, channel, recipient, expires_on, organisati
     if not errors:
         # Le lien ne crée aucun droit : la fonction d'accès décide encore à chaque fichier. On refuse
         # d'emblée un lien qui ne servirait rien, avec la raison.
-        decision = decide(AnonymousUser(), work, channel)
+        decision = policy.decide(AnonymousUser(), work, channel)
         if not decision.allowed:
             errors["channel"] = _("Le consentement ne permet pas ce canal pour cette œuvre : %(reason)s") % {
                 "reason": decision.reason}

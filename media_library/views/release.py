@@ -3,7 +3,7 @@
 from django.http import Http404
 from django.template.response import TemplateResponse
 
-from consent.access import decide
+from consent.policy import policy
 
 from ..flows.release_links import link_files
 from ..grants import release_link_from_token
@@ -13,7 +13,7 @@ from ..links import download_url
 def release_link(request, token):
     link = release_link_from_token(token)
     # Falsifié, révoqué, expiré, ou consentement retiré depuis : exactement comme une adresse inconnue.
-    if link is None or not decide(request.user, link.work, link.channel).allowed:
+    if link is None or not policy.decide(request.user, link.work, link.channel).allowed:
         raise Http404
     items = link_files(link)
     for item in items:

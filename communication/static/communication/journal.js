@@ -39,40 +39,15 @@
     conflict: gettext("Refusée"),
   };
 
-  /* ------------------------------------------------------------------ IndexedDB */
-  let dbPromise = null;
-  function db() {
-    if (!dbPromise) {
-      dbPromise = new Promise((resolve, reject) => {
-        const request = indexedDB.open("paroles-journal", 1);
-        request.onupgradeneeded = () => {
-          const d = request.result;
-          if (!d.objectStoreNames.contains("entries")) d.createObjectStore("entries", { keyPath: "id" });
-          if (!d.objectStoreNames.contains("meta")) d.createObjectStore("meta");
-        };
-        request.onsuccess = () => resolve(request.result);
-        request.onerror = () => reject(request.error);
-      });
-    }
-    return dbPromise;
-  }
-  function tx(store, mode, fn) {
-    return db().then((d) => new Promise((resolve, reject) => {
-      const t = d.transaction(store, mode);
-      const s = t.objectStore(store);
-      let result;
-      Promise.resolve(fn(s)).then((r) => { result = r; });
-      t.oncomplete = () => resolve(result);
-      t.onerror = () => reject(t.error);
-      t.onabort = () => reject(t.error);
-    }));
-  }
-  function reqP(request) {
-    return new Promise((resolve, reject) => {
-      request.onsuccess = () => resolve(request.result);
-      request.onerror = () => reject(request.error);
-    });
-  }
+  /* ------------------------------------------------------------------ IndexedDB (coquille commune) */
+  const shell = window.ParolesOffline;  // paroles/offline/shell.js, chargé avant ce script
+  const database = shell.database("paroles-journal", 1, (d) => {
+    if (!d.objectStoreNames.contains("entries")) d.createObjectStore("entries", { keyPath: "id" });
+    if (!d.objectStoreNames.contains("meta")) d.createObjectStore("meta");
+  });
+  const db = database.open;
+  const tx = database.tx;
+  const reqP = shell.request;
   const store = {
     all: () => db().then((d) => reqP(d.transaction("entries").objectStore("entries").getAll())),
     get: (id) => db().then((d) => reqP(d.transaction("entries").objectStore("entries").get(id))),
@@ -575,15 +550,8 @@
   /* ------------------------------------------------------------------ Réseau */
   function setStatus(text) { $("net-status").textContent = text; }
 
-  async function fetchJSON(url, init) {
-    const response = await fetch(url, Object.assign({ credentials: "same-origin", cache: "no-store", redirect: "follow" }, init || {}));
-    const type = response.headers.get("Content-Type") || "";
-    if (!type.includes("application/json")) {
-      // Une redirection vers une page de connexion (session expirée) : pas du JSON.
-      return { response: response, data: null, loginRequired: true };
-    }
-    return { response: response, data: await response.json(), loginRequired: response.status === 401 };
-  }
+  // Une redirection vers une page de connexion (session expirée) n'est pas du JSON : loginRequired.
+  const fetchJSON = shell.fetchJSON;
 
   function showLogin(show, message) {
     $("login-banner").hidden = !show;
@@ -711,13 +679,13 @@
     for (const e of await store.all()) if (e.state === "accepted") await store.del(e.id);
     renderEntries();
   });
-  window.addEventListener("online", () => { setStatus(gettext("Réseau revenu : envoi…")); loadOptions().then(sync); });
-  window.addEventListener("offline", () => setStatus(gettext("Hors ligne : les fiches restent sur ce téléphone.")));
+  shell.watchNetwork({
+    online: () => { setStatus(gettext("Réseau revenu : envoi…")); loadOptions().then(sync); },
+    offline: () => setStatus(gettext("Hors ligne : les fiches restent sur ce téléphone.")),
+  });
   document.addEventListener("visibilitychange", () => { if (!document.hidden) sync(); });
 
-  if ("serviceWorker" in navigator) {
-    navigator.serviceWorker.register(root.dataset.sw, { scope: root.dataset.scope }).catch(() => {});
-  }
+  shell.registerWorker(root);
 
   (async function start() {
     // Une fiche restée « envoi en cours » (page fermée pendant l'envoi) repart : le serveur ne la

@@ -11,7 +11,8 @@
  *   serveur rappelle, montre un message neutre, puis confirme l'effacement au serveur.
  * - Délai : un support non reconfirmé depuis PAROLES_OFFLINE_MAX_DAYS jours ne se lit plus.
  * - Déconnexion : tout ce que cette application garde est effacé.
- * Textes : gettext() (catalogue JavaScript de Django, /jsi18n/).
+ * Textes : gettext() (catalogue JavaScript de Django, /jsi18n/). Base, réseau, service worker : la coquille
+ * commune (paroles/offline/shell.js, chargé avant ce script).
  */
 (function () {
   "use strict";
@@ -37,34 +38,15 @@
   const DAY = 24 * 3600 * 1000;
   const $ = (id) => document.getElementById(id);
 
-  // ---------------------------------------------------------------- IndexedDB
-  let dbPromise = null;
-  function db() {
-    if (!dbPromise) {
-      dbPromise = new Promise((resolve, reject) => {
-        const request = indexedDB.open(DB_NAME, 1);
-        request.onupgradeneeded = () => {
-          const d = request.result;
-          d.createObjectStore("meta");
-          d.createObjectStore("items", { keyPath: "id" });
-          d.createObjectStore("parts");
-          d.createObjectStore("logs", { keyPath: "id" });
-        };
-        request.onsuccess = () => resolve(request.result);
-        request.onerror = () => reject(request.error);
-      });
-    }
-    return dbPromise;
-  }
-  function tx(store, mode, fn) {
-    return db().then((d) => new Promise((resolve, reject) => {
-      const t = d.transaction(store, mode);
-      const result = fn(t.objectStore(store));
-      t.oncomplete = () => resolve(result && "result" in result ? result.result : result);
-      t.onerror = () => reject(t.error);
-      t.onabort = () => reject(t.error);
-    }));
-  }
+  // ---------------------------------------------------------------- IndexedDB (coquille commune : paroles/offline/shell.js)
+  const shell = window.ParolesOffline;
+  const database = shell.database(DB_NAME, 1, (d) => {
+    d.createObjectStore("meta");
+    d.createObjectStore("items", { keyPath: "id" });
+    d.createObjectStore("parts");
+    d.createObjectStore("logs", { keyPath: "id" });
+  });
+  const tx = database.tx;
   const get = (store, key) => tx(store, "readonly", (s) => s.get(key));
   const put = (store, value, key) => tx(store, "readwrite", (s) => (key === undefined ? s.put(value) : s.put(value, key)));
   const del = (store, key) => tx(store, "readwrite", (s) => s.delete(key));
@@ -114,12 +96,7 @@
   function online() { return navigator.onLine !== false; }
 
   // ---------------------------------------------------------------- réseau
-  async function fetchJSON(url, init) {
-    const response = await fetch(url, Object.assign({ credentials: "same-origin", cache: "no-store" }, init || {}));
-    let data = null;
-    try { data = await response.json(); } catch (e) { data = null; }
-    return { status: response.status, data: data };
-  }
+  const fetchJSON = shell.fetchJSON;
 
   async function session() {
     const result = await fetchJSON(CONF.session);
@@ -248,13 +225,7 @@
   async function wipeAll() {
     closePlayer();
     await caches.delete(FILES_CACHE);
-    const d = await db();
-    d.close();
-    dbPromise = null;
-    await new Promise((resolve) => {
-      const request = indexedDB.deleteDatabase(DB_NAME);
-      request.onsuccess = request.onerror = request.onblocked = () => resolve();
-    });
+    await database.destroy();
   }
 
   // ---------------------------------------------------------------- synchronisation
@@ -681,11 +652,11 @@
     $("open-log").addEventListener("click", openLog);
     $("cancel-log").addEventListener("click", () => { $("log-form").hidden = true; });
     $("log-form").addEventListener("submit", saveLog);
-    window.addEventListener("online", () => sync());
-    window.addEventListener("offline", () => setStatus(gettext("Hors ligne : vous pouvez montrer ce qui est sur ce téléphone.")));
-    if ("serviceWorker" in navigator) {
-      navigator.serviceWorker.register(CONF.sw, { scope: CONF.scope }).catch(() => {});
-    }
+    shell.watchNetwork({
+      online: () => sync(),
+      offline: () => setStatus(gettext("Hors ligne : vous pouvez montrer ce qui est sur ce téléphone.")),
+    });
+    shell.registerWorker(root);
     // Une déconnexion (ici ou depuis la boîte à outils) a laissé sa marque : tout effacer, même sans réseau.
     if (CONF.wipeCookie && document.cookie.split("; ").some((c) => c.startsWith(`${CONF.wipeCookie}=`))) {
       await wipeAll();

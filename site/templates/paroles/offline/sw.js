@@ -1,10 +1,11 @@
-/* Service worker de la boîte à outils hors ligne (Paroles). Servi par /boite-a-outils/hors-ligne/sw.js ;
-   portée /boite-a-outils/hors-ligne/. Il garde la coquille de la page et ses fichiers statiques. Il ne
-   met JAMAIS en cache l'API ni les fichiers des œuvres : les copies gardées sont rangées par offline.js
-   dans le stockage de l'application, et effacées dès que le serveur le demande. */
+/* Service worker de « {{ app_name }} » (Paroles), la coquille commune des applications hors ligne
+   (paroles/offline.py). Servi par {{ sw_url }} ; portée {{ scope }}. Il garde la coquille de la page et
+   ses fichiers statiques. Il ne met JAMAIS en cache l'API ({{ scope }}api/) : les données de l'application
+   sont rangées par son script (IndexedDB, stockage de l'application), qui les efface quand il le faut. */
 "use strict";
 const VERSION = "{{ version }}";
-const CACHE = "paroles-horsligne-coquille-" + VERSION;
+const PREFIX = {{ cache_prefix|safe }};
+const CACHE = PREFIX + VERSION;
 const PRECACHE = {{ precache|safe }};
 const SHELL = {{ shell|safe }};
 const API = {{ api_prefix|safe }};
@@ -14,11 +15,10 @@ self.addEventListener("install", (event) => {
 });
 
 self.addEventListener("activate", (event) => {
+  // Seuls les anciens caches de CETTE coquille partent : l'autre application garde les siens.
   event.waitUntil(
     caches.keys()
-      .then((keys) => Promise.all(
-        keys.filter((k) => k.startsWith("paroles-horsligne-coquille-") && k !== CACHE).map((k) => caches.delete(k))
-      ))
+      .then((keys) => Promise.all(keys.filter((k) => k.startsWith(PREFIX) && k !== CACHE).map((k) => caches.delete(k))))
       .then(() => self.clients.claim())
   );
 });
@@ -39,10 +39,12 @@ self.addEventListener("fetch", (event) => {
   const url = new URL(request.url);
   if (url.origin !== self.location.origin || url.pathname.startsWith(API)) return;
   if (url.pathname === SHELL) {
+    // Réseau d'abord (la page la plus récente), sinon la coquille gardée.
     event.respondWith(refresh(request, SHELL).catch(() => caches.match(SHELL).then((hit) => hit || Response.error())));
     return;
   }
   if (PRECACHE.includes(url.pathname)) {
+    // Cache d'abord (rapide sur un mauvais réseau), mis à jour en arrière-plan.
     event.respondWith(caches.match(url.pathname).then((hit) => {
       const network = refresh(request, url.pathname).catch(() => hit || Response.error());
       return hit || network;

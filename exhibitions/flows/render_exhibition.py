@@ -1,0 +1,211 @@
+"""Montrer une exposition : tout ce qu'une page montre, préparé pour UNE requête.
+
+`Exhibit.for_page(page, request)` (appelé par `ExhibitionPage.get_context`, par le câblage de
+`exhibitions.wiring`) et `Exhibit.for_works(works, request)` (page d'écoute d'un QR code, accueil,
+aperçu d'un bloc dans l'admin) : les décisions d'accès du consentement prises maintenant, en lot ;
+fichiers, sous-titres, chapitres préchargés. Les gabarits des blocs demandent `exhibit.item(œuvre)`.
+
+Aucune règle d'accès n'est écrite ici : chaque décision vient de la politique du consentement (par
+`integrations.decide_many`, la même évaluation que `decide`, chargée en lot) ou de la porte.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+from django.contrib.auth.models import AnonymousUser
+from django.template.loader import select_template
+
+from consent.access import Decision
+from consent.channels import Channel
+from consent.policy import policy
+
+from .. import integrations
+from ..contents import block_images, collect_refs, iter_blocks
+
+logger = logging.getLogger(__name__)
+
+IMAGE_SPEC = "max-1200x1200"
+LARGE_SPEC = "max-2400x2400"
+THUMB_SPEC = "fill-480x270"
+
+
+@dataclass
+class Item:
+    """Une œuvre telle que la page peut la montrer à cette requête (ou un encart neutre)."""
+
+    work: object
+    decision: Decision
+    kind: str = "none"  # video | audio | image | document | none
+    src: str = ""
+    mime: str = ""
+    poster: str = ""
+    width: int | None = None
+    height: int | None = None
+    tracks: list = field(default_factory=list)
+    chapters: list = field(default_factory=list)
+    transcript: str = ""
+    image: object = None  # rendu Wagtail (url, width, height)
+    large: object = None
+    author: str = ""
+    words_fr: str = ""
+    words_bm: str = ""
+
+    @property
+    def allowed(self):
+        return self.decision.allowed
+
+    @property
+    def labels(self):
+        return [label for label in self.decision.labels if getattr(label, "public", True)]
+
+
+def rendition_or_none(image, spec):
+    if image is None:
+        return None
+    try:
+        return image.get_rendition(spec)
+    except Exception:  # noqa: BLE001 - une image illisible ne casse pas la page
+        logger.exception("Rendu d'image impossible (%s, %s)", image.pk, spec)
+        return None
+
+
+class Exhibit:
+    """Les œuvres d'une page, décidées et préchargées pour une requête (nombre de requêtes borné)."""
+
+    def __init__(self, request, works, image_work, *, channel=Channel.WEBSITE, preview=False, images=()):
+        from media_library.models import ArchiveImage
+
+        self.request = request
+        self.channel = Channel(channel)
+        self.preview = preview
+        user = getattr(request, "user", None) or AnonymousUser()
+        self.works = works
+        # Aperçu dans l'admin : la politique montre aussi ce que le public ne verra pas, signalé.
+        self.decisions = integrations.decide_many(user, list(works.values()), self.channel, preview=preview)
+        self.image_work = image_work
+        self.tracks = integrations.subtitle_tracks(works.values())
+        self.transcripts = integrations.transcripts(works.values())
+        self.authors = integrations.pseudonyms(works.values())
+        # Toutes les images (des œuvres et des blocs) avec leurs rendus, en une fois.
+        image_pks = set(images)
+        for work in works.values():
+            for media in work.files.all():
+                if media.image_id:
+                    image_pks.add(media.image_id)
+        self.images = {
+            img.pk: img for img in ArchiveImage.objects.filter(pk__in=image_pks).prefetch_renditions()
+        } if image_pks else {}
+        self._items = {}
+        self.placeholder_template = select_template(
+            ["consent/includes/placeholder.html", "exhibitions/includes/placeholder.html"]
+        ).template.name
+
+    @property
+    def nothing_visible(self):
+        """Vrai si la page cite des œuvres et qu'aucune n'est visible de ce visiteur (par exemple une
+        exposition dont la seule œuvre a été retirée) : la page le dit au lieu d'être vide."""
+        return bool(self.works) and not any(d is not None and d.allowed for d in self.decisions.values())
+
+    # -- construction --------------------------------------------------------------------------
+    @classmethod
+    def for_page(cls, page, request):
+        where, image_work = collect_refs(page)
+        work_pks = set(where) | set(image_work.values())
+        images = set(image_work)
+        for _room, block_type, value in iter_blocks(page):
+            images.update(img.pk for img in block_images(block_type, value))
+        works = integrations.prefetch_works(work_pks)
+        preview = bool(getattr(request, "is_preview", False))
+        return cls(request, works, image_work, channel=page.display_channel, preview=preview, images=images)
+
+    @classmethod
+    def for_works(cls, works_qs, request, *, channel=Channel.WEBSITE):
+        works = integrations.prefetch_works([w.pk for w in works_qs])
+        return cls(request, works, {}, channel=channel)
+
+    # -- état ----------------------------------------------------------------------------------
+    @property
+    def restricted(self):
+        return any(d.restricted for d in self.decisions.values()) or self.preview
+
+    def decision(self, work):
+        if work is None:
+            return policy.absent()
+        return self.decisions[work.pk] if work.pk in self.decisions else policy.absent()
+
+    # -- éléments montrés ----------------------------------------------------------------------
+    def item(self, work):
+        if work is None:
+            return None
+        if work.pk in self._items:
+            return self._items[work.pk]
+        full = self.works.get(work.pk, work)
+        decision = self.decision(full)
+        item = Item(work=full, decision=decision)
+        if decision.allowed:
+            self._fill(item, full, decision)
+        self._items[work.pk] = item
+        return item
+
+    def _fill(self, item, work, decision):
+        channel = self.channel
+        flags = frozenset(getattr(decision, "required_variant_flags", ()) or ())
+        item.author = self.authors.get(work.pk, "")
+        item.words_fr = work.words_verbatim
+        item.words_bm = work.words_bm
+        media = integrations.playable(work)
+        if media is not None:
+            web = integrations.rendition(media, "web", flags)
+            if web is not None:
+                item.src, item.mime, item.width, item.height = web.get_serve_url(channel), web.mime_type, web.width, web.height
+            elif policy.admits_flags(flags, media):
+                # Pas encore de rendu web : l'original, servi par la porte (repli).
+                item.src, item.mime = media.get_serve_url(channel), media.mime_type
+                item.width, item.height = media.width, media.height
+            if item.src:
+                item.kind = "video" if media.media_type == "video" else "audio"
+                poster = integrations.rendition(media, "poster", flags) if item.kind == "video" else None
+                item.poster = poster.get_serve_url(channel) if poster else ""
+                item.tracks = [
+                    {
+                        "src": t.get_serve_url(channel, "vtt"),
+                        "srclang": t.language,
+                        "label": t.get_language_display(),
+                        "default": i == 0,
+                    }
+                    for i, t in enumerate(self.tracks.get(work.pk, []))
+                ]
+                item.chapters = list(work.chapters.all()) if hasattr(work, "chapters") else []
+                item.transcript = self.transcripts.get(work.pk, "")
+                return
+        image_media = integrations.image_file(work)
+        if image_media is not None and policy.admits_flags(flags, image_media):
+            image = self.images.get(image_media.image_id)
+            item.image = rendition_or_none(image, IMAGE_SPEC)
+            item.large = rendition_or_none(image, LARGE_SPEC)
+            if item.image is not None:
+                item.kind = "image"
+                return
+        for media in work.files.all():
+            if media.media_type == "document" and policy.admits_flags(flags, media):
+                item.kind, item.src = "document", media.get_serve_url(channel)
+                return
+
+    def image(self, image, spec=IMAGE_SPEC):
+        """Le rendu d'une image choisie dans un bloc, ou None si l'œuvre dont elle vient n'est pas autorisée."""
+        if image is None:
+            return None
+        work_pk = self.image_work.get(image.pk)
+        if work_pk is not None:
+            work = self.works.get(work_pk)
+            if work is None or not self.decision(work).allowed:
+                return None
+        return rendition_or_none(self.images.get(image.pk, image), spec)
+
+    def image_allowed(self, image):
+        if image is None:
+            return False
+        work_pk = self.image_work.get(image.pk)
+        return work_pk is None or (work_pk in self.works and self.decision(self.works[work_pk]).allowed)

@@ -1,0 +1,50 @@
+"""Montrer la page d'accueil : l'exposition à la une, les dernières œuvres visibles, la boîte à outils.
+
+`home_context(page, request)` est appelé par `HomePage.get_context` (par `exhibitions.wiring`).
+"""
+
+from django.contrib.auth.models import AnonymousUser
+
+from consent.channels import Channel
+from consent.policy import policy
+
+from .. import integrations
+from .render_exhibition import THUMB_SPEC, Exhibit, rendition_or_none
+
+
+def home_context(page, request):
+    from media_library.models import Work
+    from media_library.thumbnails import rendition_thumbnail
+
+    from ..models import ExhibitionPage, ToolkitPage
+
+    user = getattr(request, "user", None) or AnonymousUser()
+    latest_qs = policy.visible(user, Channel.WEBSITE, Work.objects.all()).order_by("-created_at", "-pk")[:6]
+    exhibit = Exhibit.for_works(list(latest_qs), request)
+    latest = [exhibit.item(w) for w in sorted(exhibit.works.values(), key=lambda w: (w.created_at, w.pk), reverse=True)]
+    latest = [i for i in latest if i.allowed]
+    thumbs = {}
+    for item in latest:
+        media = integrations.image_file(item.work)
+        if media is None:
+            for m in item.work.files.all():
+                if m.image_id:
+                    media = m
+                    break
+        if media is not None:
+            thumbs[item.work.pk] = rendition_or_none(exhibit.images.get(media.image_id), THUMB_SPEC)
+        else:  # vidéo, PDF : l'affiche ou la couverture, comme dans la liste des archives
+            thumbs[item.work.pk] = rendition_thumbnail(list(item.work.files.all()))
+    exhibitions = list(
+        ExhibitionPage.objects.live().public().select_related("cover_image").order_by("-start_date", "title")[:6]
+    )
+    featured = page.featured_exhibition if page.featured_exhibition_id else (exhibitions[0] if exhibitions else None)
+    if featured is not None and not featured.live:
+        featured = None
+    toolkit = page.toolkit if page.toolkit_id else ToolkitPage.objects.live().first()
+    return {
+        "featured": featured,
+        "exhibitions": [e for e in exhibitions if featured is None or e.pk != featured.pk],
+        "latest": [(item, thumbs.get(item.work.pk)) for item in latest],
+        "toolkit_page": toolkit,
+    }
