@@ -15,6 +15,17 @@ supprimée). Les cumuls du tableau de bord (communication.rollups) sont ensuite 
 - la référence « outil nu » dans la même exécution : la même base interrogée en SQL brut pour le seul
   total (SUM/COUNT sur toutes les fiches), et le rapport tableau de bord / SQL brut.
 Cible : rendu sous 1 seconde.
+
+Rejouer seulement les mesures, au calme, sur des bases gardées (générer un million de fiches prend des
+dizaines de minutes sous charge) :
+
+    .venv/bin/python bench/dashboard.py --keep /work/benchdata/bench-1m.sqlite3 [--pg-db paroles_bench_1m]
+    .venv/bin/python bench/dashboard.py --reuse /work/benchdata/bench-1m.sqlite3 [--only sqlite|postgresql]
+
+--keep garde la base SQLite dans le fichier donné et, si DATABASE_URL désigne un serveur PostgreSQL, la base
+nommée --pg-db sur ce serveur ; --reuse y applique les migrations en attente (un cumul nouveau est rempli par
+la sienne) puis ne fait que les mesures (--rebuild : recompte aussi les cumuls). La charge de la machine
+(moyenne sur 1 minute) est imprimée avant et après les mesures.
 """
 
 import argparse
@@ -298,8 +309,8 @@ def child(args):
             c.execute("ANALYZE")
 
     # Les insertions en masse n'envoient pas de signaux : les cumuls sont recomptés d'un coup, par la commande.
-    # Sur une base réutilisée, seulement si une migration vient d'y passer (un cumul nouveau) ou sur demande.
-    if not reuse or pending or args.rebuild:
+    # Sur une base réutilisée, seulement sur demande (--rebuild) : un cumul nouveau est rempli par sa migration.
+    if not reuse or args.rebuild:
         t_roll = time.perf_counter()
         call_command("rebuild_rollups", stdout=sys.stdout)
         print(f"rebuild_rollups : {time.perf_counter() - t_roll:.1f} s")
@@ -342,6 +353,7 @@ def child(args):
             assert response.status_code == 200, response.status_code
         return fn
 
+    print("charge avant les mesures : %.2f %.2f %.2f" % os.getloadavg())
     bare_t = measure("SQL brut : COUNT + SUM sur toutes les fiches", bare)
     full = measure("Tableau de bord, sans filtre", page())
     measure("Tableau de bord, un partenaire et une année", page(f"?partner={partners[0].pk}&start=2023-01-01&end=2023-12-31"))
@@ -353,6 +365,7 @@ def child(args):
     if not args.no_exports:
         measure("Export CSV (cadre logique)", lambda: as_csv(Filters(), user))
         measure("Export XLSX (cadre logique)", lambda: as_xlsx(Filters(), user))
+    print("charge après les mesures : %.2f %.2f %.2f" % os.getloadavg())
     print(f"rapport tableau de bord / SQL brut : {full / bare_t:.1f}")
     print(f"cible < 1 s : {'atteinte' if full < 1 else 'MANQUÉE'} ({full:.2f} s)")
     return 0

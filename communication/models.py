@@ -529,3 +529,18 @@ class MaterialMonthRollup(_RollupBase):
                                     name="communication_material_month_rollup_key"),
         ]
         indexes = [models.Index(fields=["work", "period_month"]), models.Index(fields=["project", "period_month"])]
+
+
+class DownloadRollup(models.Model):
+    """Les téléchargements comptés (règle de `communication.downloads`) par jour local × œuvre, tenus exacts
+    à chaque ligne écrite ou retirée du journal de la porte (communication.rollups) : le tableau de bord ne
+    rejoue plus la fenêtre de 24 heures sur tout le journal. Jamais saisi à la main."""
+
+    day = models.DateField(_("jour"))
+    work = models.ForeignKey("media_library.Work", on_delete=models.CASCADE, related_name="+")
+    n = models.IntegerField(_("téléchargements"), default=0)
+
+    class Meta:
+        verbose_name = _("cumul des téléchargements")
+        constraints = [models.UniqueConstraint(fields=["day", "work"], name="communication_download_rollup_key")]
+        indexes = [models.Index(fields=["work", "day"])]
