@@ -327,19 +327,21 @@ def child(args):
 
     def measure(label, fn):
         fn()  # échauffement
-        times, queries = [], 0
+        times, cpu, queries = [], [], 0
         for _ in range(args.repeat):
             with CaptureQueriesContext(connection) as ctx:
-                t0 = time.perf_counter()
+                t0, c0 = time.perf_counter(), time.process_time()
                 fn()
                 times.append(time.perf_counter() - t0)
+                cpu.append(time.process_time() - c0)
             queries = len(ctx.captured_queries)
         median = statistics.median(times)
         if args.profile:
             for q in sorted(ctx.captured_queries, key=lambda q: -float(q["time"]))[:6]:
                 print(f"    {float(q['time']) * 1000:7.0f} ms  {q['sql'][:160]}")
         print(f"{label:<52} {median * 1000:8.0f} ms (médiane de {args.repeat}, {min(times) * 1000:.0f}–"
-              f"{max(times) * 1000:.0f} ms)  {queries:3d} requêtes")
+              f"{max(times) * 1000:.0f} ms)  {queries:3d} requêtes ; CPU de ce processus {statistics.median(cpu) * 1000:.0f} ms"
+              f" ({min(cpu) * 1000:.0f}–{max(cpu) * 1000:.0f})")
         return median
 
     def bare():

@@ -497,7 +497,9 @@ class MaterialRollup(_DayRollupBase):
             models.UniqueConstraint(fields=["day", "project", "partner", "channel", "region", "work"],
                                     name="communication_material_rollup_key"),
         ]
-        indexes = [models.Index(fields=["work", "day"]), models.Index(fields=["project", "day"])]
+        # (œuvre, partenaire, jour) : l'avancement d'une activité du plan d'un support (un partenaire, des jours).
+        indexes = [models.Index(fields=["work", "day"]), models.Index(fields=["project", "day"]),
+                   models.Index(fields=["work", "partner", "day"])]
 
 
 class ScreeningMonthRollup(_RollupBase, _PeopleCounts):
