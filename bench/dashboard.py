@@ -15,6 +15,17 @@ supprimée). Les cumuls du tableau de bord (communication.rollups) sont ensuite 
 - la référence « outil nu » dans la même exécution : la même base interrogée en SQL brut pour le seul
   total (SUM/COUNT sur toutes les fiches), et le rapport tableau de bord / SQL brut.
 Cible : rendu sous 1 seconde.
+
+Rejouer seulement les mesures, au calme, sur des bases gardées (générer un million de fiches prend des
+dizaines de minutes sous charge) :
+
+    .venv/bin/python bench/dashboard.py --keep /work/benchdata/bench-1m.sqlite3 [--pg-db paroles_bench_1m]
+    .venv/bin/python bench/dashboard.py --reuse /work/benchdata/bench-1m.sqlite3 [--only sqlite|postgresql]
+
+--keep garde la base SQLite dans le fichier donné et, si DATABASE_URL désigne un serveur PostgreSQL, la base
+nommée --pg-db sur ce serveur ; --reuse y applique les migrations en attente (un cumul nouveau est rempli par
+la sienne) puis ne fait que les mesures (--rebuild : recompte aussi les cumuls). La charge de la machine
+(moyenne sur 1 minute) est imprimée avant et après les mesures.
 """
 
 import argparse
@@ -30,12 +41,21 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def run_child(database_url, args):
+def run_child(database_url, args, *, reuse=False):
     env = dict(os.environ, DATABASE_URL=database_url, DJANGO_SETTINGS_MODULE="paroles.settings.test",
                PAROLES_BENCH_CHILD="1")
-    cmd = [sys.executable, str(Path(__file__).resolve()), "--screenings", str(args.screenings), "--repeat", str(args.repeat)] + (["--profile"] if args.profile else []) \
-        + (["--check"] if args.check else []) + (["--no-exports"] if args.no_exports else [])
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--screenings", str(args.screenings), "--repeat", str(args.repeat)] \
+        + (["--profile"] if args.profile else []) + (["--check"] if args.check else []) \
+        + (["--no-exports"] if args.no_exports else []) + (["--rebuild"] if args.rebuild else []) \
+        + (["--reuse", "-"] if reuse else [])
     return subprocess.call(cmd, env=env, cwd=str(ROOT))
+
+
+def _pg_exists(url, name):
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        return conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is not None
 
 
 def bulk_generate(connection, n, *, project, partners, works, places, regions, channels, start, chunk=100_000):
@@ -134,60 +154,77 @@ def main():
     parser.add_argument("--check", action="store_true", help="lance aussi rebuild_rollups --check")
     parser.add_argument("--no-exports", action="store_true", help="ne mesure pas les exports CSV/XLSX")
     parser.add_argument("--profile", action="store_true", help="affiche les requêtes les plus lentes")
+    parser.add_argument("--keep", metavar="FICHIER", help="garde la base SQLite générée dans FICHIER (et la base "
+                        "PostgreSQL --pg-db) pour la réutiliser ensuite par --reuse")
+    parser.add_argument("--reuse", metavar="FICHIER", help="réutilise la base SQLite FICHIER (et la base PostgreSQL "
+                        "--pg-db) gardée par --keep : ne mesure que les temps (migrations en attente appliquées, "
+                        "cumuls recomptés alors)")
+    parser.add_argument("--pg-db", default="paroles_bench_1m", help="nom de la base PostgreSQL gardée ou réutilisée")
+    parser.add_argument("--only", choices=("sqlite", "postgresql"), help="une seule des deux bases")
+    parser.add_argument("--rebuild", action="store_true", help="avec --reuse : recompte aussi les cumuls")
     args = parser.parse_args()
     if os.environ.get("PAROLES_BENCH_CHILD"):
         return child(args)
+    if args.keep and args.reuse:
+        parser.error("--keep ou --reuse, pas les deux")
 
     status = 0
-    with tempfile.TemporaryDirectory(prefix="paroles-bench-") as tmp:
-        status |= run_child(f"sqlite:///{tmp}/bench.sqlite3", args)
+    if args.only != "postgresql":
+        if args.reuse:
+            path = Path(args.reuse).resolve()
+            if not path.exists():
+                parser.error(f"{path} : base introuvable (à créer d'abord par --keep)")
+            status |= run_child(f"sqlite:///{path}", args, reuse=True)
+        elif args.keep:
+            path = Path(args.keep).resolve()
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if path.exists():
+                parser.error(f"{path} existe déjà : --reuse pour la réutiliser, ou supprimez-la")
+            status |= run_child(f"sqlite:///{path}", args)
+        else:
+            with tempfile.TemporaryDirectory(prefix="paroles-bench-") as tmp:
+                status |= run_child(f"sqlite:///{tmp}/bench.sqlite3", args)
     url = os.environ.get("DATABASE_URL", "")
+    if args.only == "sqlite":
+        return status
     if url.startswith(("postgres://", "postgresql://")):
         import psycopg
         from urllib.parse import urlsplit, urlunsplit
 
-        name = f"paroles_bench_{uuid.uuid4().hex[:8]}"
         parts = urlsplit(url)
+        kept = bool(args.keep or args.reuse)
+        name = args.pg_db if kept else f"paroles_bench_{uuid.uuid4().hex[:8]}"
+        target = urlunsplit(parts._replace(path="/" + name))
+        if args.reuse:
+            if not _pg_exists(url, name):
+                print(f"PostgreSQL : base {name} introuvable (à créer d'abord par --keep).")
+                return status | 1
+            return status | run_child(target, args, reuse=True)
+        if args.keep and _pg_exists(url, name):
+            print(f"PostgreSQL : la base {name} existe déjà : --reuse pour la réutiliser, ou supprimez-la.")
+            return status | 1
         with psycopg.connect(url, autocommit=True) as conn:
             conn.execute(f'CREATE DATABASE "{name}"')
         try:
-            status |= run_child(urlunsplit(parts._replace(path="/" + name)), args)
+            status |= run_child(target, args)
         finally:
-            with psycopg.connect(url, autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            if not args.keep:
+                with psycopg.connect(url, autocommit=True) as conn:
+                    conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
     else:
         print("\nPostgreSQL : DATABASE_URL non défini (ou pas PostgreSQL), banc ignoré.")
     return status
 
 
-def child(args):
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
+def generate(args, connection):
+    """Crée le projet, les partenaires, les œuvres, le plan, puis les fiches (en base) et le journal de la porte."""
     import datetime as dt
     import random
 
-    from django.core.management import call_command
-    from django.db import connection
-    from django.test import Client
-    from django.test.utils import CaptureQueriesContext
-    from django.utils import timezone
-    from tqdm import tqdm
-
-    vendor = connection.vendor
-    print(f"\n=== {vendor} ({args.screenings:,} fiches) ===".replace(",", " "))
-    t = time.perf_counter()
-    call_command("migrate", verbosity=0)
-    print(f"migrations : {time.perf_counter() - t:.1f} s")
-
     from django.contrib.auth import get_user_model
+    from django.utils import timezone
 
-    from communication.dashboard import Filters
-    from communication.exports import as_csv, as_xlsx
-    from communication.models import (
-        COUNT_FIELDS, CommunicationPlan, Indicator, Place, PlannedActivity, Screening, ScreeningMaterial,
-    )
+    from communication.models import CommunicationPlan, Indicator, Place, PlannedActivity, Screening
     from media_library.models import PartnerOrganisation, Project, ServedFile, Work
 
     rng = random.Random(7)
@@ -221,17 +258,65 @@ def child(args):
     ServedFile.objects.bulk_create(served, batch_size=5000)
     print(f"données : {n_screenings:,} fiches, {n_materials:,} supports, {len(served):,} lignes du journal de la porte, "
           f"insérées en {time.perf_counter() - t:.1f} s".replace(",", " "))
-    if vendor == "postgresql":
+    return project, partners, user
+
+
+def child(args):
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    import datetime as dt
+    import random
+
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+    from tqdm import tqdm
+
+    vendor = connection.vendor
+    reuse = bool(args.reuse)
+    print(f"\n=== {vendor} ({'base réutilisée' if reuse else format(args.screenings, ',') + ' fiches'}) ===".replace(",", " "))
+    from django.db.migrations.executor import MigrationExecutor
+
+    pending = MigrationExecutor(connection).migration_plan(MigrationExecutor(connection).loader.graph.leaf_nodes())
+    t = time.perf_counter()
+    call_command("migrate", verbosity=0)
+    print(f"migrations : {len(pending)} appliquée(s), {time.perf_counter() - t:.1f} s")
+
+    from django.contrib.auth import get_user_model
+
+    from communication.dashboard import Filters
+    from communication.exports import as_csv, as_xlsx
+    from communication.models import (
+        COUNT_FIELDS, CommunicationPlan, Indicator, Place, PlannedActivity, Screening, ScreeningMaterial,
+    )
+    from media_library.models import PartnerOrganisation, Project, ServedFile, Work
+
+    if reuse:
+        # La base gardée par --keep : mêmes objets, retrouvés par leurs noms.
+        project = Project.objects.get(name="Banc")
+        partners = [PartnerOrganisation.objects.get(name=f"Partenaire {i}") for i in range(8)]
+        user = get_user_model().objects.get(username="bench")
+        print(f"données : {Screening.objects.count():,} fiches, {ScreeningMaterial.objects.count():,} supports, "
+              f"{ServedFile.objects.count():,} lignes du journal de la porte (réutilisées)".replace(",", " "))
+    else:
+        project, partners, user = generate(args, connection)
+    if vendor == "postgresql" and not reuse:
         with connection.cursor() as c:
             c.execute("ANALYZE")
 
     # Les insertions en masse n'envoient pas de signaux : les cumuls sont recomptés d'un coup, par la commande.
-    t_roll = time.perf_counter()
-    call_command("rebuild_rollups", stdout=sys.stdout)
-    print(f"rebuild_rollups : {time.perf_counter() - t_roll:.1f} s")
-    if vendor == "postgresql":
-        with connection.cursor() as c:
-            c.execute("ANALYZE")
+    # Sur une base réutilisée, seulement sur demande (--rebuild) : un cumul nouveau est rempli par sa migration.
+    if not reuse or args.rebuild:
+        t_roll = time.perf_counter()
+        call_command("rebuild_rollups", stdout=sys.stdout)
+        print(f"rebuild_rollups : {time.perf_counter() - t_roll:.1f} s")
+        if vendor == "postgresql":
+            with connection.cursor() as c:
+                c.execute("ANALYZE")
     if args.check:
         t_check = time.perf_counter()
         call_command("rebuild_rollups", "--check", stdout=sys.stdout)
@@ -242,19 +327,21 @@ def child(args):
 
     def measure(label, fn):
         fn()  # échauffement
-        times, queries = [], 0
+        times, cpu, queries = [], [], 0
         for _ in range(args.repeat):
             with CaptureQueriesContext(connection) as ctx:
-                t0 = time.perf_counter()
+                t0, c0 = time.perf_counter(), time.process_time()
                 fn()
                 times.append(time.perf_counter() - t0)
+                cpu.append(time.process_time() - c0)
             queries = len(ctx.captured_queries)
         median = statistics.median(times)
         if args.profile:
             for q in sorted(ctx.captured_queries, key=lambda q: -float(q["time"]))[:6]:
                 print(f"    {float(q['time']) * 1000:7.0f} ms  {q['sql'][:160]}")
         print(f"{label:<52} {median * 1000:8.0f} ms (médiane de {args.repeat}, {min(times) * 1000:.0f}–"
-              f"{max(times) * 1000:.0f} ms)  {queries:3d} requêtes")
+              f"{max(times) * 1000:.0f} ms)  {queries:3d} requêtes ; CPU de ce processus {statistics.median(cpu) * 1000:.0f} ms"
+              f" ({min(cpu) * 1000:.0f}–{max(cpu) * 1000:.0f})")
         return median
 
     def bare():
@@ -268,6 +355,7 @@ def child(args):
             assert response.status_code == 200, response.status_code
         return fn
 
+    print("charge avant les mesures : %.2f %.2f %.2f" % os.getloadavg())
     bare_t = measure("SQL brut : COUNT + SUM sur toutes les fiches", bare)
     full = measure("Tableau de bord, sans filtre", page())
     measure("Tableau de bord, un partenaire et une année", page(f"?partner={partners[0].pk}&start=2023-01-01&end=2023-12-31"))
@@ -279,6 +367,7 @@ def child(args):
     if not args.no_exports:
         measure("Export CSV (cadre logique)", lambda: as_csv(Filters(), user))
         measure("Export XLSX (cadre logique)", lambda: as_xlsx(Filters(), user))
+    print("charge après les mesures : %.2f %.2f %.2f" % os.getloadavg())
     print(f"rapport tableau de bord / SQL brut : {full / bare_t:.1f}")
     print(f"cible < 1 s : {'atteinte' if full < 1 else 'MANQUÉE'} ({full:.2f} s)")
     return 0

@@ -9,6 +9,10 @@ class CommunicationConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 
+        from django.contrib.auth import get_user_model
+
+        from media_library.models import ServedFile, Work
+
         from . import rollups
         from .models import Screening, ScreeningMaterial
 
@@ -20,3 +24,11 @@ class CommunicationConfig(AppConfig):
         pre_delete.connect(rollups.on_material_pre_delete, sender=ScreeningMaterial, dispatch_uid="rollup-material-pre")
         post_delete.connect(rollups.on_material_post_delete, sender=ScreeningMaterial,
                             dispatch_uid="rollup-material-delete")
+        # Les téléchargements comptés suivent le journal de la porte, ses auteurs et la durée des œuvres.
+        pre_save.connect(rollups.on_served_pre_save, sender=ServedFile, dispatch_uid="rollup-served-pre-save")
+        post_save.connect(rollups.on_served_post_save, sender=ServedFile, dispatch_uid="rollup-served-save")
+        pre_delete.connect(rollups.on_served_pre_delete, sender=ServedFile, dispatch_uid="rollup-served-pre-delete")
+        post_delete.connect(rollups.on_served_post_delete, sender=ServedFile, dispatch_uid="rollup-served-delete")
+        pre_delete.connect(rollups.on_user_pre_delete, sender=get_user_model(), dispatch_uid="rollup-user-delete")
+        pre_save.connect(rollups.on_work_pre_save, sender=Work, dispatch_uid="rollup-work-pre-save")
+        post_save.connect(rollups.on_work_post_save, sender=Work, dispatch_uid="rollup-work-save")

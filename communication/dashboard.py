@@ -212,6 +212,19 @@ def _overlap_share(activity, start, end):
     return activity.target * ((hi - lo).days + 1) / ((a1 - a0).days + 1)
 
 
+def downloads_per_work(filters, limit=30):
+    """Les téléchargements comptés par œuvre (règle de `communication.downloads`), lus dans leur cumul par jour
+    local (communication.rollups) : la période du filtre est faite de jours entiers, comme ce cumul. Mêmes
+    lignes que `downloads.downloads_per_work` sur le journal."""
+    from .models import DownloadRollup
+
+    qs = DownloadRollup.objects.filter(_bounds("day", filters.start, filters.end))
+    if filters.project:
+        qs = qs.filter(work__project=filters.project)
+    return list(qs.order_by().values("work", "work__title_fr").annotate(downloads=Sum("n"))
+                .order_by("-downloads", "work__title_fr")[:limit])
+
+
 def build(filters, user, *, material_limit=25):
     """Renvoie un dictionnaire prêt pour le gabarit. Nombre de requêtes borné (environ 15), indépendant du
     nombre de fiches."""
@@ -372,7 +385,7 @@ def build(filters, user, *, material_limit=25):
         month_rows.append({"month": key, "label": month_label(key), "people": row["people"], "audience": row["audience"],
                            "sessions": row["sessions"], "target": round(target_month.get(key, 0)) or None})
 
-    downloads_rows = downloads.downloads_per_work(project=filters.project, start=filters.start_dt(), end=filters.end_dt())
+    downloads_rows = downloads_per_work(filters)
 
     indicators = Indicator.objects.select_related("plan")
     if filters.project:

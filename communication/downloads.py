@@ -55,11 +55,11 @@ def counted(queryset=None):
     ou date de 24 heures ou plus. Le filtre de période s'applique APRÈS la fenêtre : un téléchargement
     du 1er janvier précédé d'un autre le 31 décembre au soir ne compte pas.
     """
-    windowed = qualifying().annotate(
+    qs = ServedFile.objects.all() if queryset is None else queryset
+    windowed = qualifying(qs.model._default_manager.all()).annotate(
         previous=Window(Lag("created_at"), partition_by=[F("user_id"), F("work_id"), F("object_key")],
                         order_by=[F("created_at").asc(), F("pk").asc()]),
     ).filter(Q(previous__isnull=True) | Q(previous__lte=F("created_at") - WINDOW))
-    qs = ServedFile.objects.all() if queryset is None else queryset
     return qs.filter(pk__in=windowed.values("pk"))
 
 

@@ -426,16 +426,15 @@ class ScreeningMaterial(models.Model):
 
 
 class _RollupBase(models.Model):
-    """Cumuls par jour (heure locale) × projet × partenaire × canal × région, tenus exacts à chaque
-    enregistrement, modification ou suppression d'une fiche (communication.rollups) : le tableau de bord
-    lit ces quelques dizaines de milliers de lignes au lieu du million de fiches. Jamais saisis à la main."""
+    """Les champs communs aux quatre cumuls des fiches (communication.rollups) : mois local × projet ×
+    partenaire × canal, et les sommes (fiches, personnes présentes, public estimé). Tenus exacts à chaque
+    enregistrement, modification ou suppression d'une fiche : le tableau de bord lit ces lignes au lieu du
+    million de fiches. Jamais saisis à la main."""
 
-    day = models.DateField(_("jour"))
     period_month = models.DateField(_("mois"))
     project = models.ForeignKey("media_library.Project", on_delete=models.CASCADE, related_name="+")
     partner = models.ForeignKey("media_library.PartnerOrganisation", on_delete=models.CASCADE, related_name="+")
     channel = models.CharField(_("canal"), max_length=20, choices=CommChannel.choices)
-    region = models.ForeignKey(Place, on_delete=models.CASCADE, related_name="+")
     n = models.IntegerField(_("fiches"), default=0)
     people = models.BigIntegerField(_("personnes présentes"), default=0)
     audience = models.BigIntegerField(_("public estimé"), default=0)
@@ -444,7 +443,20 @@ class _RollupBase(models.Model):
         abstract = True
 
 
-class ScreeningRollup(_RollupBase):
+class _DayRollupBase(_RollupBase):
+    """Le grain au jour (heure locale) et par région : les jours des mois entamés par un filtre de dates, et
+    l'avancement des activités du plan."""
+
+    day = models.DateField(_("jour"))
+    region = models.ForeignKey(Place, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        abstract = True
+
+
+class _PeopleCounts(models.Model):
+    """Les comptages par sexe, âge et groupe d'une fiche (COUNT_FIELDS), sommés."""
+
     girls = models.BigIntegerField(default=0)
     boys = models.BigIntegerField(default=0)
     women = models.BigIntegerField(default=0)
@@ -458,6 +470,12 @@ class ScreeningRollup(_RollupBase):
     other_group = models.BigIntegerField(default=0)
     sex_workers = models.BigIntegerField(default=0)
     gender_minorities = models.BigIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+
+class ScreeningRollup(_DayRollupBase, _PeopleCounts):
 
     class Meta:
         verbose_name = _("cumul des projections")
@@ -468,7 +486,7 @@ class ScreeningRollup(_RollupBase):
         indexes = [models.Index(fields=["project", "day"]), models.Index(fields=["partner", "day"])]
 
 
-class MaterialRollup(_RollupBase):
+class MaterialRollup(_DayRollupBase):
     """Le même cumul par support (œuvre) : une fiche qui montre deux chapitres d'une œuvre compte une fois."""
 
     work = models.ForeignKey("media_library.Work", on_delete=models.CASCADE, related_name="+")
@@ -479,35 +497,17 @@ class MaterialRollup(_RollupBase):
             models.UniqueConstraint(fields=["day", "project", "partner", "channel", "region", "work"],
                                     name="communication_material_rollup_key"),
         ]
-        indexes = [models.Index(fields=["work", "day"]), models.Index(fields=["project", "day"])]
+        # (œuvre, partenaire, jour) : l'avancement d'une activité du plan d'un support (un partenaire, des jours).
+        indexes = [models.Index(fields=["work", "day"]), models.Index(fields=["project", "day"]),
+                   models.Index(fields=["work", "partner", "day"])]
 
 
-class ScreeningMonthRollup(models.Model):
+class ScreeningMonthRollup(_RollupBase, _PeopleCounts):
     """Le cumul des fiches au mois (heure locale) × projet × partenaire × canal × région : quelques milliers de
     lignes pour un million de fiches. Le tableau de bord lit les mois entiers ici et les jours des mois
     entamés par un filtre de dates dans `ScreeningRollup` (communication.rollups). Jamais saisi à la main."""
 
-    period_month = models.DateField(_("mois"))
-    project = models.ForeignKey("media_library.Project", on_delete=models.CASCADE, related_name="+")
-    partner = models.ForeignKey("media_library.PartnerOrganisation", on_delete=models.CASCADE, related_name="+")
-    channel = models.CharField(_("canal"), max_length=20, choices=CommChannel.choices)
     region = models.ForeignKey(Place, on_delete=models.CASCADE, related_name="+")
-    n = models.IntegerField(_("fiches"), default=0)
-    people = models.BigIntegerField(_("personnes présentes"), default=0)
-    audience = models.BigIntegerField(_("public estimé"), default=0)
-    girls = models.BigIntegerField(default=0)
-    boys = models.BigIntegerField(default=0)
-    women = models.BigIntegerField(default=0)
-    men = models.BigIntegerField(default=0)
-    migrants = models.BigIntegerField(default=0)
-    refugees = models.BigIntegerField(default=0)
-    idps = models.BigIntegerField(default=0)
-    host_community = models.BigIntegerField(default=0)
-    authorities = models.BigIntegerField(default=0)
-    media_people = models.BigIntegerField(default=0)
-    other_group = models.BigIntegerField(default=0)
-    sex_workers = models.BigIntegerField(default=0)
-    gender_minorities = models.BigIntegerField(default=0)
 
     class Meta:
         verbose_name = _("cumul mensuel des projections")
@@ -518,18 +518,11 @@ class ScreeningMonthRollup(models.Model):
         indexes = [models.Index(fields=["project", "period_month"]), models.Index(fields=["partner", "period_month"])]
 
 
-class MaterialMonthRollup(models.Model):
+class MaterialMonthRollup(_RollupBase):
     """Le cumul par support au mois × projet × partenaire × canal (sans la région, qu'aucun filtre du tableau de
     bord ne demande) : un ordre de grandeur de moins que le cumul par jour et par région."""
 
-    period_month = models.DateField(_("mois"))
-    project = models.ForeignKey("media_library.Project", on_delete=models.CASCADE, related_name="+")
-    partner = models.ForeignKey("media_library.PartnerOrganisation", on_delete=models.CASCADE, related_name="+")
-    channel = models.CharField(_("canal"), max_length=20, choices=CommChannel.choices)
     work = models.ForeignKey("media_library.Work", on_delete=models.CASCADE, related_name="+")
-    n = models.IntegerField(_("fiches"), default=0)
-    people = models.BigIntegerField(_("personnes présentes"), default=0)
-    audience = models.BigIntegerField(_("public estimé"), default=0)
 
     class Meta:
         verbose_name = _("cumul mensuel des projections par support")
@@ -538,3 +531,18 @@ class MaterialMonthRollup(models.Model):
                                     name="communication_material_month_rollup_key"),
         ]
         indexes = [models.Index(fields=["work", "period_month"]), models.Index(fields=["project", "period_month"])]
+
+
+class DownloadRollup(models.Model):
+    """Les téléchargements comptés (règle de `communication.downloads`) par jour local × œuvre, tenus exacts
+    à chaque ligne écrite ou retirée du journal de la porte (communication.rollups) : le tableau de bord ne
+    rejoue plus la fenêtre de 24 heures sur tout le journal. Jamais saisi à la main."""
+
+    day = models.DateField(_("jour"))
+    work = models.ForeignKey("media_library.Work", on_delete=models.CASCADE, related_name="+")
+    n = models.IntegerField(_("téléchargements"), default=0)
+
+    class Meta:
+        verbose_name = _("cumul des téléchargements")
+        constraints = [models.UniqueConstraint(fields=["day", "work"], name="communication_download_rollup_key")]
+        indexes = [models.Index(fields=["work", "day"])]

@@ -1,13 +1,18 @@
 """Cumuls du tableau de bord, tenus exacts à chaque écriture d'une fiche de projection.
 
-Le tableau de bord d'un million de fiches ne relit pas le million. Quatre cumuls :
+Le tableau de bord d'un million de fiches ne relit pas le million. Cinq cumuls :
 
 - `ScreeningMonthRollup` (mois local × projet × partenaire × canal × région, quelques milliers de lignes)
   et `MaterialMonthRollup` (mois × projet × partenaire × canal × œuvre montrée) : le tableau de bord les lit
   pour tous les mois entiers de la période ;
 - `ScreeningRollup` et `MaterialRollup`, les mêmes au jour (et par région pour les supports) : le tableau de
   bord n'y lit que les jours des mois entamés par un filtre de dates (au plus deux mois), et l'avancement de
-  chaque activité du plan (une sous-requête indexée par activité, réunies en une requête).
+  chaque activité du plan (une sous-requête indexée par activité, réunies en une requête) ;
+- `DownloadRollup` (jour local × œuvre) : les téléchargements comptés selon la règle publiée
+  (`communication.downloads`, fenêtre de 24 heures par personne et par fichier), tenus par les signaux du
+  journal de la porte (`ServedFile`) : une ligne écrite ou retirée ne change que son compte et celui de la
+  ligne valable suivante du même couple ; une personne supprimée retire les siens ; une œuvre dont la durée
+  change voit ses téléchargements recomptés. Le tableau de bord n'y rejoue plus la fenêtre sur tout le journal.
 
 Ils bougent ensemble par incréments atomiques (`UPDATE … SET n = n + 1`), sûrs sous concurrence :
 
@@ -26,8 +31,10 @@ Un test compare les cumuls à un recomptage complet après une suite d'écriture
 tableau de bord, sous des filtres tirés au hasard, à un calcul direct sur les fiches.
 """
 
+import datetime as dt
+
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Min, Sum
+from django.db.models import Count, F, Min, Q, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -41,9 +48,10 @@ KEYS = {
     "ScreeningMonthRollup": ("period_month", "project_id", "partner_id", "channel", "region_id"),
     "MaterialRollup": ("day", "project_id", "partner_id", "channel", "region_id", "work_id"),
     "MaterialMonthRollup": ("period_month", "project_id", "partner_id", "channel", "work_id"),
+    "DownloadRollup": ("day", "work_id"),
 }
 AMOUNTS = {"ScreeningRollup": SCREENING_AMOUNTS, "ScreeningMonthRollup": SCREENING_AMOUNTS,
-           "MaterialRollup": MATERIAL_AMOUNTS, "MaterialMonthRollup": MATERIAL_AMOUNTS}
+           "MaterialRollup": MATERIAL_AMOUNTS, "MaterialMonthRollup": MATERIAL_AMOUNTS, "DownloadRollup": ("n",)}
 SCREENING_TABLES = ("ScreeningRollup", "ScreeningMonthRollup")
 MATERIAL_TABLES = ("MaterialRollup", "MaterialMonthRollup")
 
@@ -54,9 +62,9 @@ def _models(apps=None):
 
     registry = apps or global_apps
     found = {}
-    for name in ("Screening", "ScreeningMaterial", *KEYS):
+    for app, name in (("media_library", "ServedFile"), *(("communication", n) for n in ("Screening", "ScreeningMaterial", *KEYS))):
         try:
-            found[name] = registry.get_model("communication", name)
+            found[name] = registry.get_model(app, name)
         except LookupError:
             pass
     return found
@@ -88,7 +96,7 @@ def _bump(model, key, amounts, sign):
     if sign < 0:
         # Rien à retirer : le cumul a été effacé (reconstruction en cours) ; il sera recompté.
         return
-    extra = {"period_month": key["period_month"]} if "day" in lookup else {}
+    extra = {"period_month": key["period_month"]} if "day" in lookup and "period_month" in key else {}
     try:
         with transaction.atomic():
             model.objects.create(**lookup, **extra, **{f: amounts[f] for f in AMOUNTS[model.__name__]})
@@ -198,6 +206,124 @@ def on_material_post_delete(sender, instance, **kwargs):
 
 
 # --------------------------------------------------------------------------------------------------
+# Téléchargements comptés (`communication.downloads`) : une ligne du journal de la porte compte si la ligne
+# valable qui la précède pour la même personne et le même fichier manque ou date de 24 heures ou plus. Une
+# ligne écrite ou retirée ne change donc que son propre compte et celui de la ligne valable qui la suit : deux
+# requêtes indexées (la précédente, la suivante), quel que soit l'ordre d'arrivée des lignes.
+
+
+def _counts(previous, created_at):
+    from .downloads import WINDOW
+
+    return previous is None or previous <= created_at - WINDOW
+
+
+def _bump_download(created_at, work_id, sign):
+    from .models import DownloadRollup
+
+    if sign:
+        _bump(DownloadRollup, {"day": timezone.localdate(created_at), "work_id": work_id}, {"n": abs(sign)},
+              1 if sign > 0 else -1)
+
+
+def _qualifies(row):
+    from .downloads import DOWNLOAD_CHANNELS, qualifying
+
+    # Les premiers critères de `qualifying`, lus sur la ligne elle-même : un refus ou un fichier public ne coûte
+    # aucune requête à la porte ; le reste (plage, durée de l'œuvre) est décidé en base par la même règle.
+    if row.pk is None or not row.allowed or row.user_id is None or row.work_id is None \
+            or row.channel not in {str(c) for c in DOWNLOAD_CHANNELS}:
+        return False
+    return qualifying().filter(pk=row.pk).exists()
+
+
+def _download_changed(row, sign):
+    """La ligne valable `row` vient d'entrer au journal (sign=1) ou d'en sortir (sign=-1) : son compte et celui
+    de la ligne valable suivante du même couple (personne, fichier) bougent, les autres non."""
+    from .downloads import qualifying
+
+    same = qualifying().filter(user_id=row.user_id, work_id=row.work_id, object_key=row.object_key).exclude(pk=row.pk)
+    before = Q(created_at__lt=row.created_at) | Q(created_at=row.created_at, pk__lt=row.pk)
+    previous = same.filter(before).order_by("-created_at", "-pk").values_list("created_at", flat=True).first()
+    following = same.exclude(before).order_by("created_at", "pk").values("created_at", "work_id").first()
+    if _counts(previous, row.created_at):
+        _bump_download(row.created_at, row.work_id, sign)
+    if following is not None:
+        with_row, without = _counts(row.created_at, following["created_at"]), _counts(previous, following["created_at"])
+        _bump_download(following["created_at"], following["work_id"], sign * (int(with_row) - int(without)))
+
+
+def on_served_pre_save(sender, instance, raw=False, **kwargs):
+    instance._download_old = None
+    if raw or instance.pk is None:
+        return
+    old = sender.objects.filter(pk=instance.pk).first()
+    if old is not None and _qualifies(old):
+        instance._download_old = old
+
+
+def on_served_post_save(sender, instance, created, raw=False, **kwargs):
+    if raw:
+        return
+    old = getattr(instance, "_download_old", None)
+    if old is not None:
+        _download_changed(old, -1)
+    if _qualifies(instance):
+        _download_changed(instance, 1)
+
+
+def on_served_pre_delete(sender, instance, **kwargs):
+    instance._download_qualified = _qualifies(instance)
+
+
+def on_served_post_delete(sender, instance, **kwargs):
+    if getattr(instance, "_download_qualified", False):
+        _download_changed(instance, -1)
+
+
+def _download_rows(models, queryset):
+    from .downloads import counted
+
+    tz = timezone.get_current_timezone()
+    return (counted(queryset).order_by().annotate(day=TruncDate("created_at", tzinfo=tz))
+            .values("day", "work_id").annotate(n=Count("pk")))
+
+
+def on_user_pre_delete(sender, instance, **kwargs):
+    """Une personne supprimée : ses lignes du journal perdent leur auteur (SET_NULL, sans signal) et ne
+    comptent plus. Seuls ses propres comptes changent (la fenêtre est par personne)."""
+    from media_library.models import ServedFile
+
+    for row in _download_rows(_models(), ServedFile.objects.filter(user_id=instance.pk)):
+        _bump_download(_midday(row["day"]), row["work_id"], -row["n"])
+
+
+def on_work_pre_save(sender, instance, raw=False, **kwargs):
+    if raw or instance.pk is None:
+        instance._download_duration = None
+        return
+    instance._download_duration = sender.objects.filter(pk=instance.pk).values_list("duration_seconds", flat=True).first()
+
+
+def on_work_post_save(sender, instance, created, raw=False, **kwargs):
+    """La durée d'une œuvre décide si une lecture partielle compte (une minute de média) : changée, les
+    téléchargements de l'œuvre sont recomptés (ses seules lignes)."""
+    from media_library.models import ServedFile
+
+    from .models import DownloadRollup
+
+    if raw or created or getattr(instance, "_download_duration", None) == instance.duration_seconds:
+        return
+    DownloadRollup.objects.filter(work_id=instance.pk).delete()
+    for row in _download_rows(_models(), ServedFile.objects.filter(work_id=instance.pk)):
+        _bump_download(_midday(row["day"]), row["work_id"], row["n"])
+
+
+def _midday(day):
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(12)))
+
+
+# --------------------------------------------------------------------------------------------------
 # Recomptage complet : agrégats SQL sur les fiches, jamais une boucle sur le million de fiches.
 
 
@@ -240,6 +366,9 @@ def _recounted(models):
                     acc[f] += amounts[f]
         for key, amounts in months.items():
             yield month_name, key, amounts
+    if "DownloadRollup" in models:
+        for row in _download_rows(models, models["ServedFile"].objects.all()).iterator(chunk_size=5000):
+            yield "DownloadRollup", (row["day"], row["work_id"]), {"n": row["n"]}
 
 
 def recount(apps=None):
@@ -278,6 +407,8 @@ def _sources(models):
     for name in ("ScreeningMonthRollup", "MaterialMonthRollup"):
         if name in models:
             sources[name] = _month_of_day_rows(models, name)
+    if "DownloadRollup" in models:
+        sources["DownloadRollup"] = _download_rows(models, models["ServedFile"].objects.all())
     return sources
 
 
@@ -309,22 +440,25 @@ def check(apps=None):
 
 
 @transaction.atomic
-def rebuild(apps=None, *, progress=False):
+def rebuild(apps=None, *, progress=False, names=None):
     """Efface et recompte tous les cumuls (après un chargement en masse), en base : chaque agrégat SQL
     (`values().annotate()`) est inséré tel quel (INSERT … SELECT), les cumuls au jour depuis les fiches, puis
-    ceux au mois depuis les cumuls au jour. Renvoie {nom du cumul: lignes}."""
+    ceux au mois depuis les cumuls au jour, les téléchargements depuis le journal de la porte. `names` : ceux-là
+    seulement (un cumul nouveau, rempli par sa migration). Renvoie {nom du cumul: lignes}."""
     from django.db import connections, router
     from django.db.models.functions import TruncMonth
     from tqdm import tqdm
 
     models = _models(apps)
-    names = [name for name in KEYS if name in models]
+    names = [name for name in KEYS if name in models and (names is None or name in names)]
     counts = {}
     with tqdm(total=2 * len(names), desc="cumuls", unit=" étape", disable=not progress) as bar:
         for name in names:
             models[name].objects.all().delete()
         bar.set_postfix_str("effacés")
         for name, source in _sources(models).items():
+            if name not in names:
+                continue
             model = models[name]
             bar.set_postfix_str(str(model._meta.verbose_name))
             connection = connections[router.db_for_write(model)]
@@ -332,7 +466,8 @@ def rebuild(apps=None, *, progress=False):
             columns = list(KEYS[name] + AMOUNTS[name])
             sql, params = _sql(source)
             # Le mois d'une ligne au jour : d'abord le jour lui-même (colonne obligatoire), puis son mois.
-            extra = ["period_month"] if "day" in KEYS[name] else []
+            has_month = any(f.name == "period_month" for f in model._meta.fields)
+            extra = ["period_month"] if "day" in KEYS[name] and has_month else []
             select = ", ".join(q(c) for c in columns + (["day"] if extra else []))
             model_columns = ", ".join(q(model._meta.get_field(c.removesuffix("_id")).column)
                                       for c in columns + extra)
