@@ -31,7 +31,10 @@ logger = logging.getLogger(__name__)
 
 IMAGE_SPEC = "max-1200x1200"
 LARGE_SPEC = "max-2400x2400"
+# Téléphone (360 px de large, densité 2) : la version que `srcset` fait choisir à un petit écran.
+PHONE_SPEC = "max-720x720"
 THUMB_SPEC = "fill-480x270"
+THUMB_SMALL_SPEC = "fill-240x135"
 
 
 # --------------------------------------------------------------------------------------------------
@@ -184,6 +187,7 @@ class Item:
     chapters: list = field(default_factory=list)
     transcript: str = ""
     image: object = None  # rendu Wagtail (url, width, height)
+    phone: object = None  # le même, pour un téléphone (srcset)
     large: object = None
     author: str = ""
     words_fr: str = ""
@@ -321,6 +325,7 @@ class Exhibit:
         if image_media is not None and policy.admits_flags(flags, image_media):
             image = self.images.get(image_media.image_id)
             item.image = _rendition_or_none(image, IMAGE_SPEC)
+            item.phone = _rendition_or_none(image, PHONE_SPEC)
             item.large = _rendition_or_none(image, LARGE_SPEC)
             if item.image is not None:
                 item.kind = "image"
@@ -363,7 +368,7 @@ def home_context(page, request):
     exhibit = Exhibit.for_works(list(latest_qs), request)
     latest = [exhibit.item(w) for w in sorted(exhibit.works.values(), key=lambda w: (w.created_at, w.pk), reverse=True)]
     latest = [i for i in latest if i.allowed]
-    thumbs = {}
+    thumbs, small = {}, {}
     for item in latest:
         media = integrations.image_file(item.work)
         if media is None:
@@ -373,6 +378,7 @@ def home_context(page, request):
                     break
         if media is not None:
             thumbs[item.work.pk] = _rendition_or_none(exhibit.images.get(media.image_id), THUMB_SPEC)
+            small[item.work.pk] = _rendition_or_none(exhibit.images.get(media.image_id), THUMB_SMALL_SPEC)
         else:  # vidéo, PDF : l'affiche ou la couverture, comme dans la liste des archives
             thumbs[item.work.pk] = rendition_thumbnail(list(item.work.files.all()))
     exhibitions = list(
@@ -385,7 +391,7 @@ def home_context(page, request):
     return {
         "featured": featured,
         "exhibitions": [e for e in exhibitions if featured is None or e.pk != featured.pk],
-        "latest": [(item, thumbs.get(item.work.pk)) for item in latest],
+        "latest": [(item, thumbs.get(item.work.pk), small.get(item.work.pk)) for item in latest],
         "toolkit_page": toolkit,
     }
 
@@ -510,8 +516,10 @@ def toolkit_entries(page, user):
     for m in materials:
         m.work = works.get(m.work_id, m.work)
     alive = [m for m in materials if m.work_id in works]
-    download = integrations.decide_many(user, [m.work for m in alive], Channel.FACILITATOR_DOWNLOAD)
-    public = integrations.decide_many(user, [m.work for m in alive], Channel.WEBSITE)
+    # Les deux canaux en une seule lecture des faits du consentement (pas une par canal).
+    decisions = integrations.decide_many_channels(
+        user, [m.work for m in alive], (Channel.FACILITATOR_DOWNLOAD, Channel.WEBSITE))
+    download, public = decisions[Channel.FACILITATOR_DOWNLOAD], decisions[Channel.WEBSITE]
     subtitled = integrations.subtitled_phone_versions([m.work for m in alive])
     entries = []
     for m in alive:
