@@ -77,6 +77,12 @@ def render_costs(env, pages, runs=15):
     return [json.loads(line) for line in out.splitlines() if line.startswith("{")]
 
 
+def format_render_cost(row):
+    """`<page> cpu_ms=<médiane> [min–max] queries=N` (une ligne par page, lisible par un script)."""
+    queries = str(row["queries"]) if row["queries"] == row["queries_min"] else f"{row['queries_min']}–{row['queries']}"
+    return f"{row['page']} cpu_ms={row['cpu_ms']:.1f} [{row['cpu_min']:.1f}–{row['cpu_max']:.1f}] queries={queries}"
+
+
 def page_weights(port, pages, env):
     """Octets transférés par Chromium (téléphone) pour chaque page, ou None sans navigateur."""
     try:
@@ -488,13 +494,12 @@ def main():
                       f"référence   ({errors} erreurs ; référence WSGI nue {spread(base_rps)} req/s, "
                       f"p95 {spread(base_p95)} ms)", flush=True)
             print(f"\nCharge de la machine à la fin : {uptime()}")
-            print("\nRendu NON mis en cache, dans le processus (médiane [min–max] de 15 rendus) :")
-            render_pages = [("accueil", "/", ""), ("exposition en ligne", online, ""),
-                            ("exposition au musée", museum, ""), ("boîte à outils (animatrice)", toolkit,
-                                                                   "animatrice.aracem")]
+            print(f"\nRendu NON mis en cache, dans le processus (CPU du processus, médiane [min–max] de 15 rendus ; "
+                  f"cibles ≤ 10 ms et ≤ 15 requêtes) — charge : {uptime()}")
+            render_pages = [("accueil", "/", ""), ("exposition-en-ligne", online, ""),
+                            ("exposition-musee", museum, ""), ("boite-a-outils", toolkit, "animatrice.aracem")]
             for row in render_costs(env, render_pages):
-                print(f"  {row['page']:30} CPU {row['cpu_ms']:.1f} [{row['cpu_min']:.1f}–{row['cpu_max']:.1f}] ms   "
-                      f"{row['queries']} requêtes SQL")
+                print(f"  {format_render_cost(row)}")
             if not args.no_browser:
                 weights = page_weights(port, pages, env)
                 if weights is None:

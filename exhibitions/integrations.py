@@ -28,6 +28,11 @@ def decide_many(user, works, channel, *, at=None, preview=False):
     return policy.decide_many(user, works, channel, at=at, preview=preview)
 
 
+def decide_many_channels(user, works, channels, *, at=None):
+    """{canal: {work_pk: Decision}} : la politique, pour un lot d'œuvres et plusieurs canaux (faits lus une fois)."""
+    return policy.decide_many_channels(user, works, channels, at=at)
+
+
 def pseudonyms(works):
     """{work_pk: "Awa, Fanta"} : les pseudonymes publics des auteur·es (jamais un nom légal)."""
     Participation = _model("consent.Participation")

@@ -60,6 +60,20 @@ class HomePage(Page):
     class Meta:
         verbose_name = _("page d'accueil")
 
+    def route(self, request, path_components):
+        # Une exposition (accueil → liste des expositions → exposition) : une seule lecture par son adresse,
+        # au lieu d'une par niveau et par type. Sous l'accueil, deux niveaux plus bas, il ne peut y avoir
+        # qu'une exposition (types de pages enfants) et aucun ancêtre entre les deux n'a de route à lui : la
+        # réponse est celle de `Page.route` (page publiée, sinon 404). Tout autre chemin : `Page.route`.
+        if len(path_components) == 2:
+            page = ExhibitionPage.objects.filter(
+                path__startswith=self.path, depth=self.depth + 2,
+                url_path=f"{self.url_path}{'/'.join(path_components)}/",
+            ).first()
+            if page is not None:
+                return page.route(request, [])
+        return super().route(request, path_components)
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context.update(wiring.call("home_context", self, request))

@@ -28,7 +28,10 @@ logger = logging.getLogger(__name__)
 
 IMAGE_SPEC = "max-1200x1200"
 LARGE_SPEC = "max-2400x2400"
+# Téléphone (360 px de large, densité 2) : la version que `srcset` fait choisir à un petit écran.
+PHONE_SPEC = "max-720x720"
 THUMB_SPEC = "fill-480x270"
+THUMB_SMALL_SPEC = "fill-240x135"
 
 
 @dataclass
@@ -47,6 +50,7 @@ class Item:
     chapters: list = field(default_factory=list)
     transcript: str = ""
     image: object = None  # rendu Wagtail (url, width, height)
+    phone: object = None  # le même, pour un téléphone (srcset)
     large: object = None
     author: str = ""
     words_fr: str = ""
@@ -184,6 +188,7 @@ class Exhibit:
         if image_media is not None and policy.admits_flags(flags, image_media):
             image = self.images.get(image_media.image_id)
             item.image = rendition_or_none(image, IMAGE_SPEC)
+            item.phone = rendition_or_none(image, PHONE_SPEC)
             item.large = rendition_or_none(image, LARGE_SPEC)
             if item.image is not None:
                 item.kind = "image"

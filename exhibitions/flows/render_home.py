@@ -9,7 +9,7 @@ from consent.channels import Channel
 from consent.policy import policy
 
 from .. import integrations
-from .render_exhibition import THUMB_SPEC, Exhibit, rendition_or_none
+from .render_exhibition import THUMB_SMALL_SPEC, THUMB_SPEC, Exhibit, rendition_or_none
 
 
 def home_context(page, request):
@@ -23,7 +23,7 @@ def home_context(page, request):
     exhibit = Exhibit.for_works(list(latest_qs), request)
     latest = [exhibit.item(w) for w in sorted(exhibit.works.values(), key=lambda w: (w.created_at, w.pk), reverse=True)]
     latest = [i for i in latest if i.allowed]
-    thumbs = {}
+    thumbs, small = {}, {}
     for item in latest:
         media = integrations.image_file(item.work)
         if media is None:
@@ -33,6 +33,7 @@ def home_context(page, request):
                     break
         if media is not None:
             thumbs[item.work.pk] = rendition_or_none(exhibit.images.get(media.image_id), THUMB_SPEC)
+            small[item.work.pk] = rendition_or_none(exhibit.images.get(media.image_id), THUMB_SMALL_SPEC)
         else:  # vidéo, PDF : l'affiche ou la couverture, comme dans la liste des archives
             thumbs[item.work.pk] = rendition_thumbnail(list(item.work.files.all()))
     exhibitions = list(
@@ -45,6 +46,6 @@ def home_context(page, request):
     return {
         "featured": featured,
         "exhibitions": [e for e in exhibitions if featured is None or e.pk != featured.pk],
-        "latest": [(item, thumbs.get(item.work.pk)) for item in latest],
+        "latest": [(item, thumbs.get(item.work.pk), small.get(item.work.pk)) for item in latest],
         "toolkit_page": toolkit,
     }

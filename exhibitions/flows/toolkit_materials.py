@@ -148,8 +148,10 @@ def toolkit_entries(page, user):
     for m in materials:
         m.work = works.get(m.work_id, m.work)
     alive = [m for m in materials if m.work_id in works]
-    download = integrations.decide_many(user, [m.work for m in alive], Channel.FACILITATOR_DOWNLOAD)
-    public = integrations.decide_many(user, [m.work for m in alive], Channel.WEBSITE)
+    # Les deux canaux en une seule lecture des faits du consentement (pas une par canal).
+    decisions = integrations.decide_many_channels(
+        user, [m.work for m in alive], (Channel.FACILITATOR_DOWNLOAD, Channel.WEBSITE))
+    download, public = decisions[Channel.FACILITATOR_DOWNLOAD], decisions[Channel.WEBSITE]
     subtitled = integrations.subtitled_phone_versions([m.work for m in alive])
     entries = []
     for m in alive:
