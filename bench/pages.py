@@ -1,6 +1,6 @@
 """Banc d'essai des pages d'exposition et de la boîte à outils, servies par gunicorn sur 127.0.0.1.
 
-    .venv/bin/python bench/pages.py [--data-dir DIR] [--clients 20] [--requests 400] [--seconds 20]
+    .venv/bin/python bench/pages.py [--data-dir DIR] [--clients 20] [--requests 400] [--seconds 20] [--ports P,Q]
 
 1. Prépare une archive de démonstration (`load_demo --quick`) dans un dossier temporaire (ou réutilise
    `--data-dir`), puis lance gunicorn (réglages de démonstration, DEBUG coupé) en boucle locale.
@@ -412,6 +412,7 @@ def main():
     parser.add_argument("--seconds", type=float, default=20, help="plafond de durée par page")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--tool", choices=["auto", "python", "wrk"], default="auto")
+    parser.add_argument("--ports", help="ports de gunicorn : PAGES,NUE (sinon deux ports libres)")
     parser.add_argument("--pairs", type=int, default=3, help="paires (référence, page) à ordre alterné")
     parser.add_argument("--no-browser", action="store_true", help="sans la mesure du poids dans Chromium")
     args = parser.parse_args()
@@ -441,7 +442,7 @@ def main():
         urls = subprocess.run([PY, "-c", code], cwd=ROOT, env=env, check=True, capture_output=True,
                               text=True).stdout.split()
         online, museum, toolkit = urls[-3:]
-        port, bare_port = free_port(), free_port()
+        port, bare_port = (int(x) for x in args.ports.split(",")) if args.ports else (free_port(), free_port())
         server = start_gunicorn("paroles.wsgi:application", port, env, args.workers)
         bare = start_gunicorn(BARE_APP, bare_port, env, args.workers)
         try:

@@ -20,9 +20,16 @@ de `PAROLES_PAGE_CACHE_EXCLUDE` (administration, fichiers, envois, API, hors lig
 autorisation HTTP. Les réponses gardées gardent leurs propres en-têtes
 (`Cache-Control: private, …`) : ce cache est côté serveur, ni un proxy ni un navigateur ne les resservent.
 
-Place : juste après `AdminSecurityMiddleware` (l'utilisateur est connu, la session inactive est déjà
-fermée) ; les intergiciels extérieurs (session, CSRF, sécurité, CSP) s'appliquent à chaque réponse, servie
-depuis le cache ou non. `X-Paroles-Cache: HIT` / `MISS` le dit.
+Deux places, une seule règle :
+
+- `FastPageCacheMiddleware`, en tête de MIDDLEWARE : l'anonyme sans cookie de session (presque tout le public)
+  est servi avant la session, l'authentification, le CSRF et la résolution d'URL, en UNE lecture du cache
+  (époque + entrée) ; l'entrée garde la réponse complète, en-têtes de tous les intergiciels compris.
+- `PageCacheMiddleware`, juste après `AdminSecurityMiddleware` (l'utilisateur est connu, la session inactive
+  est déjà fermée) : les connecté·es et les anonymes qui ont une session ; les intergiciels extérieurs
+  (session, CSRF, sécurité, CSP) s'appliquent à chaque réponse, servie depuis le cache ou non.
+
+`X-Paroles-Cache: HIT` / `MISS` le dit.
 """
 
 import hashlib
@@ -41,25 +48,30 @@ HEADER = "X-Paroles-Cache"
 
 
 def _identity(user):
-    """Qui demande : « anonyme », ou le compte, ses rôles (groupes), ses organisations (la politique les donne).
-    Le compte suffirait (tout changement de rôle, de permission ou d'organisation change l'époque) ; rôles et
-    organisations rendent la clé lisible et sûre même sans cela."""
+    """Qui demande : « anonyme », ou le compte (et ses drapeaux, lus sur l'objet déjà chargé : aucune requête).
+
+    Le compte suffit : une entrée ne sert que sous l'époque qui l'a rendue, et tout changement de rôle
+    (groupes, permissions des groupes), d'organisation (membres d'une organisation partenaire) ou du compte
+    lui-même change l'époque (`consent.epoch`, signaux `post_save` / `m2m_changed` sur `auth` et
+    `media_library`). Lire les groupes et les organisations à chaque requête coûtait deux requêtes SQL par page
+    servie depuis le cache, sans rien ajouter à l'exactitude (test : un rôle ou une organisation retiré·e est
+    effectif à la requête suivante)."""
     if not (user and user.is_authenticated):
         return "anonyme"
-    groups = ",".join(sorted(user.groups.values_list("name", flat=True)))
-    orgs = ",".join(str(pk) for pk in sorted(policy.organisations(user)))
-    return f"u{user.pk}|su{int(user.is_superuser)}|a{int(user.is_active)}|r[{groups}]|o[{orgs}]"
+    return f"u{user.pk}|su{int(user.is_superuser)}|a{int(user.is_active)}"
 
 
-def cache_key(request):
+def cache_key(request, identity=None, prefix="paroles:page:"):
     csrf = request.COOKIES.get(settings.CSRF_COOKIE_NAME, "")
+    if identity is None:
+        identity = _identity(getattr(request, "user", None))
     parts = [
         request.method if request.method == "GET" else "GET",  # HEAD lit l'entrée de GET
         request.scheme, request.get_host(), request.path, request.META.get("QUERY_STRING", ""),
-        translation.get_language() or "", _identity(getattr(request, "user", None)),
+        translation.get_language() or "", identity,
         hashlib.sha256(csrf.encode()).hexdigest() if csrf else "",
     ]
-    return "paroles:page:" + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+    return prefix + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
 
 def _has_pending_messages(request):
@@ -121,30 +133,80 @@ def is_restricted(page, request):
     return any(page.path.startswith(path) for path in paths)
 
 
-class PageCacheMiddleware:
+def _hit(entry):
+    response = HttpResponse(entry["content"], status=entry["status"])
+    for name, value in entry["headers"]:
+        response[name] = value
+    response[HEADER] = "HIT"
+    return response
+
+
+def _store(request, response, key, current):
+    if _storable(request, response):
+        timeout = epoch.timeout_for(current)
+        if timeout > 0:
+            if hasattr(response, "render") and not response.is_rendered:
+                response.render()
+            headers = [(k, v) for k, v in response.items() if k.lower() != HEADER.lower()]
+            epoch.cache().set(key, {"epoch": current, "status": response.status_code, "headers": headers,
+                                     "content": response.content}, timeout)
+    response[HEADER] = "MISS"
+    return response
+
+
+def _fast_eligible(request):
+    """Anonyme sans session : rien de ce que les intergiciels feraient ne dépend de qui demande."""
+    cookies = request.COOKIES
+    if settings.SESSION_COOKIE_NAME in cookies or CookieStorage.cookie_name in cookies:
+        return False
+    return _eligible_request(request)
+
+
+class FastPageCacheMiddleware:
+    """Le chemin court d'une page gardée, en TÊTE de MIDDLEWARE : pour un GET/HEAD anonyme sans cookie de
+    session ni de messages, une seule lecture du cache (l'époque et l'entrée ensemble, `epoch.current_and` :
+    une requête SQL, un MGET Redis) sert la réponse COMPLÈTE, en-têtes des autres intergiciels compris
+    (sécurité, CSP, Cache-Control, Content-Length), sans session, authentification ni résolution d'URL.
+
+    Exact parce que, sans cookie de session, ces intergiciels répondent la même chose à la même clé : aucun
+    compte (AnonymousUser), aucun message, aucune session à lire ; la réponse gardée est celle qu'ils ont
+    produite pour une requête de même clé (schéma, hôte, chemin, requête, langue, empreinte du cookie CSRF).
+    Une réponse qui pose un cookie (jeton CSRF neuf, session créée) n'est jamais gardée. Les entrées vivent
+    sous un préfixe à part : `PageCacheMiddleware` (dans la chaîne) ne sert jamais une réponse complète, ni
+    celui-ci une réponse partielle."""
+
+    PREFIX = "paroles:page:w:"
+
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if not _eligible_request(request):
+        if not _fast_eligible(request):
+            return self.get_response(request)
+        key = cache_key(request, identity="anonyme", prefix=self.PREFIX)
+        current, entry = epoch.current_and(key)
+        if entry is not None and entry.get("epoch") == current:
+            return _hit(entry)
+        request.paroles_epoch = current
+        request.paroles_fast_cache = True  # PageCacheMiddleware laisse passer : la réponse complète est gardée ici
+        response = self.get_response(request)
+        return _store(request, response, key, current)
+
+
+class PageCacheMiddleware:
+    """Dans la chaîne, après la session et l'authentification : les connecté·es (clé : le compte) et les
+    anonymes qui ont une session. Les en-têtes des intergiciels extérieurs s'appliquent à chaque réponse."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if getattr(request, "paroles_fast_cache", False) or not _eligible_request(request):
             return self.get_response(request)
         key = cache_key(request)
         current, entry = epoch.current_and(key)
         if entry is not None and entry.get("epoch") == current:
-            response = HttpResponse(entry["content"], status=entry["status"])
-            for name, value in entry["headers"]:
-                response[name] = value
-            response[HEADER] = "HIT"
-            return response
+            return _hit(entry)
         request.paroles_epoch = current
         response = self.get_response(request)
-        if _storable(request, response):
-            timeout = epoch.timeout_for(current)
-            if timeout > 0:
-                if hasattr(response, "render") and not response.is_rendered:
-                    response.render()
-                headers = [(k, v) for k, v in response.items() if k.lower() != HEADER.lower()]
-                epoch.cache().set(key, {"epoch": current, "status": response.status_code, "headers": headers,
-                                         "content": response.content}, timeout)
-        response[HEADER] = "MISS"
-        return response
+        return _store(request, response, key, current)

@@ -164,7 +164,15 @@ def test_never_cached_admin_files_and_cookies(project, django_user_model):
         response = anonymous.get("/animateurs/connexion/")
         assert response.status_code == 200
         assert response.get("X-Paroles-Cache") is None
-    assert not any(key.startswith(":1:paroles:page:") for key in getattr(caches["pages"], "_cache", {}))
+    assert not _page_keys()
+
+
+def _page_keys():
+    """Les pages gardées dans le cache `pages` : en mémoire (tests) ou sur Redis (test_page_cache_redis)."""
+    raw = caches["pages"]._cache
+    if isinstance(raw, dict):
+        return [key for key in raw if ":paroles:page:" in key]
+    return [key.decode() for key in raw.get_client(write=False).keys("*paroles:page:*")]
 
 
 @override_settings(CACHES={
@@ -244,3 +252,76 @@ def test_every_ignored_label_names_a_model_of_a_watched_app():
         app_label, model_name = label.split(".")
         assert app_label in epoch.WATCHED_APPS, label
         assert apps.get_model(app_label, model_name)._meta.label_lower == label
+
+
+def test_anonymous_hit_is_the_complete_response_served_before_the_rest_of_the_chain(project):
+    """Chemin court (FastPageCacheMiddleware) : l'anonyme sans session reçoit, sans session, authentification,
+    résolution d'URL ni requête SQL (le cache des tests est en mémoire), la réponse complète du premier rendu,
+    en-têtes de sécurité compris."""
+    work = WorkFactory(project=project, title_fr="Capsule jetoncache6")
+    grant(work)
+    client = Client()
+    first = client.get("/archives/")
+    assert first.status_code == 200 and first["X-Paroles-Cache"] == "MISS"
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        hit = client.get("/archives/")
+    assert hit.status_code == 200 and hit["X-Paroles-Cache"] == "HIT"
+    assert len(queries.captured_queries) == 0, queries.captured_queries
+    assert not hasattr(hit.wsgi_request, "user") and not hasattr(hit.wsgi_request, "session")  # rien d'autre n'a tourné
+    assert hit.content == first.content and "jetoncache6" in hit.content.decode()
+    for header in ("Content-Security-Policy", "X-Frame-Options", "Cache-Control", "X-Content-Type-Options",
+                   "Referrer-Policy", "Content-Type", "Content-Length"):
+        assert hit.get(header) == first.get(header) and first.get(header), header
+    assert hit["Cache-Control"].startswith("private")
+    # HEAD lit l'entrée de GET ; un POST ne la lit jamais.
+    assert client.head("/archives/")["X-Paroles-Cache"] == "HIT"
+    assert "X-Paroles-Cache" not in client.post("/archives/")
+
+
+def _without_csrf(body):
+    import re
+
+    return re.sub(rb'(name="csrfmiddlewaretoken" value=")[^"]+', rb"\1", body)
+
+
+def test_a_role_or_organisation_change_is_effective_on_the_very_next_request(tmp_path):
+    """La clé d'un·e connecté·e est son compte : c'est l'époque qui porte ses rôles et ses organisations.
+    Après chaque changement (organisation retirée, rendue, rôle retiré), la requête suivante n'est pas servie
+    depuis le cache et répond exactement ce qu'un rendu sans cache répond."""
+    from django.contrib.auth.models import Group
+
+    from exhibitions.tests.factories import toolkit, work_with_file
+
+    partner, other = PartnerFactory(), PartnerFactory()
+    work = work_with_file(tmp_path, title="Capsule jetoncache7", partner=partner)
+    page = toolkit([(work, [partner])])
+    user = user_with_role("animatrice.trois", FACILITATOR, partner=partner)
+    client = Client()
+    client.force_login(user)
+
+    def settled():
+        responses = [client.get(page.url) for _ in range(3)]
+        assert responses[-1]["X-Paroles-Cache"] == "HIT", [r.get("X-Paroles-Cache") for r in responses]
+        return responses[-1]
+
+    def next_request_is_fresh():
+        after = client.get(page.url)
+        assert after.get("X-Paroles-Cache") != "HIT"
+        with override_settings(PAROLES_PAGE_CACHE=False):
+            fresh = client.get(page.url)
+        assert (after.status_code, _without_csrf(after.content)) == (fresh.status_code, _without_csrf(fresh.content))
+        return after
+
+    before = settled()
+    assert "jetoncache7" in before.content.decode()
+    partner.users.remove(user)
+    other.users.add(user)
+    moved = next_request_is_fresh()
+    assert moved.content != before.content
+    partner.users.add(user)
+    assert "jetoncache7" in settled().content.decode()
+    user.groups.remove(Group.objects.get(name=FACILITATOR))
+    next_request_is_fresh()

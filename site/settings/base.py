@@ -321,6 +321,8 @@ MIDDLEWARE.insert(
 )
 # Cache des pages publiques (après la fermeture des sessions inactives, avant la vue).
 MIDDLEWARE.insert(MIDDLEWARE.index("paroles.security.AdminSecurityMiddleware") + 1, "paroles.pagecache.PageCacheMiddleware")
+# Chemin court des pages gardées (anonyme sans session) : en tête, avant tout le reste (paroles.pagecache).
+MIDDLEWARE.insert(1, "paroles.pagecache.FastPageCacheMiddleware")  # après le refus des corps trop gros
 MIDDLEWARE.append("axes.middleware.AxesMiddleware")  # en dernier, comme le veut django-axes
 
 AUTHENTICATION_BACKENDS = [
