@@ -488,6 +488,9 @@ def works_main(args):
             name = works_db_name(size, args)
             t0 = time.perf_counter()
             if args.reuse and works_count_in(name) == size:
+                from django.core.management import call_command
+
+                call_command("migrate", "--noinput", verbosity=0)  # (les migrations ajoutées depuis : index…)
                 print(f"  (catalogue de {size} œuvres repris : {name})", flush=True)
             else:
                 if previous is not None:
