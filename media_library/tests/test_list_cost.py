@@ -70,3 +70,24 @@ def test_withdrawn_work_leaves_listing_search_and_sitemap(client):
         body = client.get(path).content.decode()
         assert gone.get_absolute_url() not in body, path
         assert works[0].get_absolute_url() in body, path
+
+
+@pytest.mark.django_db
+def test_sitemap_kept_under_the_consent_epoch(client):
+    """Cache des pages allumé : le plan du site est gardé (aucune requête pour les œuvres au second appel) ;
+    un retrait change l'époque et l'œuvre sort du plan dès la requête suivante."""
+    from django.test import override_settings
+
+    partner = PartnerFactory()
+    works = _catalogue(3, partner)
+    with override_settings(PAROLES_PAGE_CACHE=True):
+        first = client.get("/sitemap.xml").content.decode()
+        assert works[1].get_absolute_url() in first
+        with CaptureQueriesContext(connection) as captured:
+            again = client.get("/sitemap.xml").content.decode()
+        assert again == first
+        assert not any("media_library_work" in q["sql"] for q in captured.captured_queries)
+        withdraw_all(works[1].participations.first().participant)
+        after = client.get("/sitemap.xml").content.decode()
+        assert works[1].get_absolute_url() not in after
+        assert works[0].get_absolute_url() in after
