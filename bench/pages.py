@@ -26,14 +26,19 @@
 Taille du catalogue (coût selon la page, pas selon le catalogue) :
 
     .venv/bin/python bench/pages.py --works 5000 [--sizes 100,2000,5000] [--runs 9] [--database-url URL]
+                                    [--keep | --reuse] [--bench-dir /work/benchdata] [--db-prefix paroles_works]
 
-construit en lot, dans une base neuve (SQLite temporaire, ou la base PostgreSQL de `--database-url`), un
-catalogue de 100, puis 2 000, puis 5 000 œuvres, chacune avec deux participant·es qui consentent (10 000
+construit en lot, une base par taille (SQLite, ou une base créée sur le serveur PostgreSQL de
+`--database-url`, dont la base sert seulement de base de connexion), un catalogue de 100, puis 2 000, puis
+5 000 œuvres (chaque taille part d'une copie de la précédente), chacune avec deux participant·es qui consentent (10 000
 personnes pour 5 000 œuvres), et mesure en processus (client de test de Django, DEBUG coupé) la liste des
 archives, sa recherche (un mot présent dans presque toutes les œuvres), le plan du site et la page d'une
 œuvre : une ligne par page, `works=N <page> <médiane ms> <requêtes>`, avec l'écart (min–max) sur `--runs`
 passages alternés, le rapport à la plus petite taille (plat = ×1) et le temps CPU médian du processus
-(sur SQLite, la base est dans le processus : ce temps-là dépend moins de la charge de la machine).
+(sur SQLite, la base est dans le processus : ce temps-là dépend moins de la charge de la machine). Le cache
+des pages est coupé : on mesure le rendu. `--keep` garde les catalogues (`<bench-dir>/<prefix>-<taille>.sqlite3`
+ou les bases PostgreSQL `<prefix>_<taille>`) ; `--reuse` les reprend (migrés, puis seulement mesurés ; une
+taille absente est construite) : la mesure seule se relance sur une machine calme.
 """
 
 import argparse
