@@ -32,8 +32,8 @@ construit en lot, une base par taille (SQLite, ou une base créée sur le serveu
 `--database-url`, dont la base sert seulement de base de connexion), un catalogue de 100, puis 2 000, puis
 5 000 œuvres (chaque taille part d'une copie de la précédente), chacune avec deux participant·es qui consentent (10 000
 personnes pour 5 000 œuvres), et mesure en processus (client de test de Django, DEBUG coupé) la liste des
-archives, sa recherche (un mot présent dans presque toutes les œuvres), le plan du site et la page d'une
-œuvre : une ligne par page, `works=N <page> <médiane ms> <requêtes>`, avec l'écart (min–max) sur `--runs`
+archives, sa recherche (un mot présent dans presque toutes les œuvres), le plan du site (recalculé, puis
+`sitemap-kept` : gardé sous l'époque du consentement, cache des pages allumé) et la page d'une œuvre : une ligne par page, `works=N <page> <médiane ms> <requêtes>`, avec l'écart (min–max) sur `--runs`
 passages alternés, le rapport à la plus petite taille (plat = ×1) et le temps CPU médian du processus
 (sur SQLite, la base est dans le processus : ce temps-là dépend moins de la charge de la machine). Le cache
 des pages est coupé : on mesure le rendu. `--keep` garde les catalogues (`<bench-dir>/<prefix>-<taille>.sqlite3`
@@ -283,7 +283,7 @@ EXTERNAL = re.compile(r"""(?:src|href|action|poster)=["'](?:https?:)?//""", re.I
 # --------------------------------------------------------------------------------------------------
 # --works : le coût des pages de liste selon la taille du catalogue (en processus)
 
-WORKS_PAGES = ("listing", "search", "sitemap", "work")
+WORKS_PAGES = ("listing", "search", "sitemap", "sitemap-kept", "work")
 SEARCH_TERM = "parole"
 
 
@@ -450,13 +450,21 @@ def works_measure(pages, runs):
     timings = {name: [] for name in pages}
     cpu = {name: [] for name in pages}
     queries = {}
-    for name, path in pages.items():  # préchauffage (caches de gabarits, connexions)
-        response = client.get(path)
+    from contextlib import nullcontext
+
+    from django.test.utils import override_settings
+
+    def mode(name):  # « …-kept » : la page gardée sous l'époque du consentement (cache des pages allumé)
+        return override_settings(PAROLES_PAGE_CACHE=True) if name.endswith("-kept") else nullcontext()
+
+    for name, path in pages.items():  # préchauffage (caches de gabarits, connexions ; remplit l'entrée gardée)
+        with mode(name):
+            response = client.get(path)
         if response.status_code != 200:
             raise SystemExit(f"{path} → {response.status_code}")
     for _ in range(runs):
         for name, path in pages.items():
-            with CaptureQueriesContext(connection) as captured:
+            with mode(name), CaptureQueriesContext(connection) as captured:
                 t0, c0 = time.perf_counter(), time.process_time()
                 client.get(path)
                 timings[name].append((time.perf_counter() - t0) * 1000)
@@ -512,7 +520,7 @@ def works_main(args):
             previous = name
             work = Work.objects.order_by("pk").first()
             pages = {"listing": "/archives/", "search": f"/archives/?q={SEARCH_TERM}", "sitemap": "/sitemap.xml",
-                     "work": work.get_absolute_url()}
+                     "sitemap-kept": "/sitemap.xml", "work": work.get_absolute_url()}
             for page_name, (median, low, high, count, cpu_ms) in works_measure(pages, args.runs).items():
                 first.setdefault(page_name, median)
                 print(f"works={size} {page_name} {median:.1f} {count}   ({low:.1f}–{high:.1f} ms, "
