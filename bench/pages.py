@@ -26,14 +26,19 @@
 Taille du catalogue (coût selon la page, pas selon le catalogue) :
 
     .venv/bin/python bench/pages.py --works 5000 [--sizes 100,2000,5000] [--runs 9] [--database-url URL]
+                                    [--keep | --reuse] [--bench-dir /work/benchdata] [--db-prefix paroles_works]
 
-construit en lot, dans une base neuve (SQLite temporaire, ou la base PostgreSQL de `--database-url`), un
-catalogue de 100, puis 2 000, puis 5 000 œuvres, chacune avec deux participant·es qui consentent (10 000
+construit en lot, une base par taille (SQLite, ou une base créée sur le serveur PostgreSQL de
+`--database-url`, dont la base sert seulement de base de connexion), un catalogue de 100, puis 2 000, puis
+5 000 œuvres (chaque taille part d'une copie de la précédente), chacune avec deux participant·es qui consentent (10 000
 personnes pour 5 000 œuvres), et mesure en processus (client de test de Django, DEBUG coupé) la liste des
-archives, sa recherche (un mot présent dans presque toutes les œuvres), le plan du site et la page d'une
-œuvre : une ligne par page, `works=N <page> <médiane ms> <requêtes>`, avec l'écart (min–max) sur `--runs`
+archives, sa recherche (un mot présent dans presque toutes les œuvres), le plan du site (recalculé, puis
+`sitemap-kept` : gardé sous l'époque du consentement, cache des pages allumé) et la page d'une œuvre : une ligne par page, `works=N <page> <médiane ms> <requêtes>`, avec l'écart (min–max) sur `--runs`
 passages alternés, le rapport à la plus petite taille (plat = ×1) et le temps CPU médian du processus
-(sur SQLite, la base est dans le processus : ce temps-là dépend moins de la charge de la machine).
+(sur SQLite, la base est dans le processus : ce temps-là dépend moins de la charge de la machine). Le cache
+des pages est coupé : on mesure le rendu. `--keep` garde les catalogues (`<bench-dir>/<prefix>-<taille>.sqlite3`
+ou les bases PostgreSQL `<prefix>_<taille>`) ; `--reuse` les reprend (migrés, puis seulement mesurés ; une
+taille absente est construite) : la mesure seule se relance sur une machine calme.
 """
 
 import argparse
@@ -284,15 +289,17 @@ EXTERNAL = re.compile(r"""(?:src|href|action|poster)=["'](?:https?:)?//""", re.I
 # --------------------------------------------------------------------------------------------------
 # --works : le coût des pages de liste selon la taille du catalogue (en processus)
 
-WORKS_PAGES = ("listing", "search", "sitemap", "work")
+WORKS_PAGES = ("listing", "search", "sitemap", "sitemap-kept", "work")
 SEARCH_TERM = "parole"
 
 
 def works_setup(database_url):
-    """Django sur une base neuve : SQLite dans un dossier temporaire, ou la base PostgreSQL donnée."""
+    """Django pour le banc --works (cache des pages coupé : on mesure le rendu). La base est choisie ensuite,
+    par taille (`works_use`)."""
     data_dir = Path(tempfile.mkdtemp(prefix="paroles-bench-works-"))
     os.environ.update(env_for(data_dir))
     os.environ["DJANGO_ALLOWED_HOSTS"] = "testserver,127.0.0.1,localhost"
+    os.environ["PAROLES_PAGE_CACHE"] = "0"
     if database_url:
         os.environ["DATABASE_URL"] = database_url
     else:
@@ -301,10 +308,99 @@ def works_setup(database_url):
     import django
 
     django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", "--noinput", verbosity=0)
     return data_dir
+
+
+def works_db_name(size, args):
+    """La base d'une taille : un fichier SQLite sous --bench-dir, ou une base PostgreSQL nommée."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        return f"{args.db_prefix}_{size}"
+    return str(Path(args.bench_dir) / f"{args.db_prefix}-{size}.sqlite3")
+
+
+def _pg_admin(sql_list):
+    """Ordres hors transaction (CREATE / DROP DATABASE) sur la base de connexion de --database-url."""
+    import psycopg
+    from django.db import connection
+
+    s = connection.settings_dict
+    with psycopg.connect(host=s["HOST"] or None, port=s["PORT"] or None, user=s["USER"] or None,
+                         password=s["PASSWORD"] or None, dbname=WORKS_ADMIN_DB[0], autocommit=True) as conn:
+        rows = []
+        for sql, params in sql_list:
+            cur = conn.execute(sql, params)
+            rows.append(cur.fetchall() if cur.description else None)
+        return rows
+
+
+WORKS_ADMIN_DB = [None]
+
+
+def works_use(name):
+    """Bascule la connexion de Django sur la base `name`."""
+    from django.db import connection
+
+    connection.close()
+    connection.settings_dict["NAME"] = name
+
+
+def works_exists(name):
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        return bool(_pg_admin([("SELECT 1 FROM pg_database WHERE datname = %s", [name])])[0])
+    return Path(name).exists()
+
+
+def works_count_in(name):
+    """Nombre d'œuvres de la base `name` (None si elle n'est pas un catalogue complet du banc)."""
+    from django.db import DatabaseError
+
+    from media_library.models import Work
+
+    if not works_exists(name):
+        return None
+    works_use(name)
+    try:
+        return Work.all_objects.count()
+    except DatabaseError:
+        return None
+
+
+def works_copy(source, target):
+    """`target` devient une copie de `source` (fichier SQLite copié, ou CREATE DATABASE … TEMPLATE)."""
+    from django.db import connection
+
+    works_drop(target)
+    connection.close()
+    if connection.vendor == "postgresql":
+        _pg_admin([(f'CREATE DATABASE "{target}" TEMPLATE "{source}"', None)])
+    else:
+        shutil.copyfile(source, target)
+
+
+def works_drop(name):
+    from django.db import connection
+
+    connection.close()
+    if connection.vendor == "postgresql":
+        _pg_admin([(f'DROP DATABASE IF EXISTS "{name}"', None)])
+    else:
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            Path(name + suffix).unlink(missing_ok=True)
+
+
+def works_create(name):
+    from django.core.management import call_command
+    from django.db import connection
+
+    works_drop(name)
+    if connection.vendor == "postgresql":
+        _pg_admin([(f'CREATE DATABASE "{name}"', None)])
+    works_use(name)
+    call_command("migrate", "--noinput", verbosity=0)
 
 
 def works_grow(start, stop, state):
@@ -319,8 +415,12 @@ def works_grow(start, stop, state):
     from media_library.models import PartnerOrganisation, Project, Work
 
     if "project" not in state:
-        state["project"] = Project.objects.create(name="Banc d'essai")
-        state["partner"] = PartnerOrganisation.objects.create(name="Association du banc", acronym="BANC")
+        state["project"] = Project.objects.filter(name="Banc d'essai").first() or Project.objects.create(
+            name="Banc d'essai")
+        state["partner"] = PartnerOrganisation.objects.filter(acronym="BANC").first() or \
+            PartnerOrganisation.objects.create(name="Association du banc", acronym="BANC")
+    if start >= stop:
+        return
     today = timezone.localdate()
     works = Work.objects.bulk_create([
         Work(kind="capsule", title_fr=f"Parole de femmes n° {i}", title_bm=f"Muso kuma {i}", slug=f"parole-{i}",
@@ -344,7 +444,6 @@ def works_grow(start, stop, state):
         ConsentRecord(participant=p, work=w, channels=channels, given_on=given) for w, p in pairs
     ], batch_size=500)
     get_search_backend().add_bulk(Work, Work.objects.filter(pk__in=[w.pk for w in works]))
-    state.setdefault("first", works[0])
 
 
 def works_measure(pages, runs):
@@ -357,13 +456,21 @@ def works_measure(pages, runs):
     timings = {name: [] for name in pages}
     cpu = {name: [] for name in pages}
     queries = {}
-    for name, path in pages.items():  # préchauffage (caches de gabarits, connexions)
-        response = client.get(path)
+    from contextlib import nullcontext
+
+    from django.test.utils import override_settings
+
+    def mode(name):  # « …-kept » : la page gardée sous l'époque du consentement (cache des pages allumé)
+        return override_settings(PAROLES_PAGE_CACHE=True) if name.endswith("-kept") else nullcontext()
+
+    for name, path in pages.items():  # préchauffage (caches de gabarits, connexions ; remplit l'entrée gardée)
+        with mode(name):
+            response = client.get(path)
         if response.status_code != 200:
             raise SystemExit(f"{path} → {response.status_code}")
     for _ in range(runs):
         for name, path in pages.items():
-            with CaptureQueriesContext(connection) as captured:
+            with mode(name), CaptureQueriesContext(connection) as captured:
                 t0, c0 = time.perf_counter(), time.process_time()
                 client.get(path)
                 timings[name].append((time.perf_counter() - t0) * 1000)
@@ -379,24 +486,58 @@ def works_main(args):
     data_dir = works_setup(args.database_url)
     from django.db import connection
 
+    from media_library.models import Work
+
+    keep = args.keep or args.reuse
+    if connection.vendor == "postgresql":
+        WORKS_ADMIN_DB[0] = connection.settings_dict["NAME"]
+    else:
+        Path(args.bench_dir).mkdir(parents=True, exist_ok=True)
+    if not keep:
+        args.db_prefix = f"{args.db_prefix}_tmp{os.getpid()}"
+        if connection.vendor != "postgresql":
+            args.bench_dir = str(data_dir)
+    print(f"Charge de la machine au début : {uptime()}")
     print(f"Catalogue : {', '.join(map(str, sizes))} œuvres, 2 personnes consentantes par œuvre ; base "
-          f"{connection.vendor} ; {args.runs} passages alternés par taille ; médiane (min–max).", flush=True)
-    state, done, first = {}, 0, {}
+          f"{connection.vendor} ; {args.runs} passages alternés par taille ; médiane (min–max) ; bases "
+          f"{'gardées' if keep else 'jetables'} : {', '.join(works_db_name(s, args) for s in sizes)}.", flush=True)
+    first, built, previous = {}, [], None
     try:
         for size in sizes:
+            name = works_db_name(size, args)
             t0 = time.perf_counter()
-            works_grow(done, size, state)
-            done = size
-            work = state["first"]
+            if args.reuse and works_count_in(name) == size:
+                from django.core.management import call_command
+
+                call_command("migrate", "--noinput", verbosity=0)  # (les migrations ajoutées depuis : index…)
+                print(f"  (catalogue de {size} œuvres repris : {name})", flush=True)
+            else:
+                if previous is not None:
+                    works_copy(previous, name)
+                    works_use(name)
+                else:
+                    works_create(name)
+                built.append(name)
+                done = Work.all_objects.count()
+                works_grow(done, size, {})
+                print(f"  (catalogue de {size} œuvres construit en {time.perf_counter() - t0:.1f} s : {name})",
+                      flush=True)
+            works_use(name)
+            previous = name
+            work = Work.objects.order_by("pk").first()
             pages = {"listing": "/archives/", "search": f"/archives/?q={SEARCH_TERM}", "sitemap": "/sitemap.xml",
-                     "work": work.get_absolute_url()}
-            print(f"  (catalogue de {size} œuvres construit en {time.perf_counter() - t0:.1f} s)", flush=True)
-            for name, (median, low, high, count, cpu_ms) in works_measure(pages, args.runs).items():
-                first.setdefault(name, median)
-                print(f"works={size} {name} {median:.1f} {count}   ({low:.1f}–{high:.1f} ms, "
-                      f"×{median / first[name]:.2f} par rapport à works={sizes[0]} ; CPU du processus "
+                     "sitemap-kept": "/sitemap.xml", "work": work.get_absolute_url()}
+            for page_name, (median, low, high, count, cpu_ms) in works_measure(pages, args.runs).items():
+                first.setdefault(page_name, median)
+                print(f"works={size} {page_name} {median:.1f} {count}   ({low:.1f}–{high:.1f} ms, "
+                      f"×{median / first[page_name]:.2f} par rapport à works={sizes[0]} ; CPU du processus "
                       f"{cpu_ms:.1f} ms)", flush=True)
+        print(f"Charge de la machine à la fin : {uptime()}")
     finally:
+        connection.close()
+        if not keep:
+            for name in built:
+                works_drop(name)
         shutil.rmtree(data_dir, ignore_errors=True)
 
 
@@ -405,7 +546,13 @@ def main():
     parser.add_argument("--works", type=int, help="taille du catalogue : mesure les listes à 100, 2 000 et N œuvres")
     parser.add_argument("--sizes", help="tailles mesurées avec --works (par exemple 100,2000,5000)")
     parser.add_argument("--runs", type=int, default=9, help="passages par taille avec --works")
-    parser.add_argument("--database-url", help="avec --works : base PostgreSQL neuve (sinon SQLite temporaire)")
+    parser.add_argument("--database-url", help="avec --works : serveur PostgreSQL (sa base sert à créer celles du "
+                        "banc ; sinon SQLite)")
+    parser.add_argument("--keep", action="store_true", help="avec --works : garder les catalogues construits")
+    parser.add_argument("--reuse", action="store_true", help="avec --works : reprendre les catalogues gardés "
+                        "(construits s'ils manquent, puis gardés) ; seule la mesure est refaite")
+    parser.add_argument("--bench-dir", default="/work/benchdata", help="dossier des catalogues SQLite gardés")
+    parser.add_argument("--db-prefix", default="paroles_works", help="nom des catalogues gardés (+ _<taille>)")
     parser.add_argument("--data-dir", help="archive de démonstration existante (sinon : dossier temporaire)")
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--requests", type=int, default=400, help="plafond de requêtes par page")

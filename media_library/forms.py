@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Language, PartnerOrganisation, Project, Series, Theme, WorkKind
+from .models import Language, PartnerOrganisation, Project, Series, Theme, Work, WorkKind
 
 
 class WorkFilterForm(forms.Form):
@@ -25,10 +25,13 @@ class WorkFilterForm(forms.Form):
             queryset = queryset.filter(project=data["project"])
         if data.get("series"):
             queryset = queryset.filter(series=data["series"])
+        # Relations multiples par sous-requête (pas de jointure, donc ni doublons ni DISTINCT, qui obligerait la
+        # base à lire tout le catalogue avant d'en couper une page).
         if data.get("theme"):
-            queryset = queryset.filter(themes=data["theme"])
+            queryset = queryset.filter(pk__in=Work.themes.through.objects.filter(theme=data["theme"]).values("work_id"))
         if data.get("partner"):
             queryset = queryset.filter(partner=data["partner"])
         if data.get("language"):
-            queryset = queryset.filter(spoken_languages=data["language"])
-        return queryset.distinct()
+            queryset = queryset.filter(
+                pk__in=Work.spoken_languages.through.objects.filter(language=data["language"]).values("work_id"))
+        return queryset

@@ -278,6 +278,12 @@ class Work(index.Indexed, ClusterableModel):
                 fields=["external_id"], condition=~models.Q(external_id=""), name="work_unique_external_id"
             )
         ]
+        indexes = [
+            # La liste des archives et le plan du site lisent les œuvres hors corbeille dans cet ordre : la base
+            # parcourt l'index et s'arrête à la fin de la page, au lieu de filtrer puis trier tout le catalogue.
+            models.Index(fields=["trashed_at", "-created_at", "-id"], condition=models.Q(trashed_at__isnull=True),
+                         name="work_alive_recent_idx"),
+        ]
 
     def __str__(self):
         return self.title_fr

@@ -10,7 +10,7 @@ mots incomplets (« egar ») trouvent les titres par préfixe. Même comportemen
 import re
 import unicodedata
 
-from django.db.models import Case, IntegerField, Q, When
+from django.db.models import F, Q
 from wagtail.search.backends import get_search_backend
 
 _PUNCT_WORD = re.compile(r"\w+(?:[^\w\s]+\w+)+")
@@ -51,19 +51,47 @@ def search_work_ids(query, queryset):
     return ordered
 
 
+def _sqlite_fts_matching(results):
+    """SQLite (FTS5) : les identifiants trouvés, en partant de la table plein texte (MATCH évalué une fois,
+    puis les entrées de l'index par clé primaire). La sous-requête du moteur part, elle, des entrées de l'index
+    du type de contenu et refait le MATCH pour chacune (80 ms pour 5 000 œuvres). Même expression MATCH que le
+    moteur (son compilateur la construit). None : autre moteur, ou requête sans MATCH."""
+    try:
+        from modelsearch.backends.database.sqlite import sqlite as engine
+    except ImportError:
+        return None
+    compiler = getattr(results, "query_compiler", None)
+    if not isinstance(compiler, engine.SQLiteSearchQueryCompiler):
+        return None
+    query = engine.normalize(compiler.query)
+    if isinstance(query, (engine.MatchAll, engine.Not)):
+        return None
+    match = engine.MatchExpression(compiler.fields or compiler.FTS_TABLE_FIELDS,
+                                   compiler.build_search_query(query, config=compiler.get_config(results.backend)))
+    rows = engine.SQLiteFTSIndexEntry.objects.filter(match).values("index_entry_id")
+    return engine.IndexEntry.objects.filter(
+        pk__in=rows, content_type__in=engine.get_descendants_content_types_pks(compiler.queryset.model)
+    ).values("object_id")
+
+
 def _matching(results):
     """Les œuvres trouvées, comme sous-requête SQL (les moteurs de base de données de Wagtail exposent leur
     queryset) ; à défaut (autre moteur), la liste des identifiants des MAX_HITS premiers résultats."""
+    fts = _sqlite_fts_matching(results)
+    if fts is not None:
+        return fts
     get_queryset = getattr(results, "get_queryset", None)
     if get_queryset is None:
         return [hit.pk for hit in results[:MAX_HITS]]
     return get_queryset().order_by().values("pk")
 
 
-def search_queryset(query, queryset):
-    """Les œuvres de `queryset` qui répondent à `query`, filtrées PAR LA BASE (le coût suit la page, pas le
-    nombre de résultats) : d'abord les mots tels quels, puis la forme repliée, puis le dernier mot incomplet ;
-    les plus récentes d'abord dans chaque groupe. `queryset` garde ses filtres (dont celui de la politique)."""
+def search_groups(query, queryset):
+    """Les œuvres de `queryset` qui répondent à `query`, en groupes disjoints à lire l'un après l'autre :
+    d'abord les mots tels quels, puis la forme repliée, puis le dernier mot incomplet ; les plus récentes
+    d'abord dans chaque groupe. Chaque groupe est un queryset filtré PAR LA BASE et ordonné par la clé
+    primaire : la base s'arrête à la fin de la page demandée (le coût suit la page, pas le nombre de
+    résultats). `queryset` garde ses filtres (dont celui de la politique)."""
     backend = get_search_backend()
     candidates = queryset.model.objects.all()
     folded = fold(query)
@@ -72,10 +100,16 @@ def search_queryset(query, queryset):
         found.append(backend.search(folded, candidates, order_by_relevance=False))
     if folded:
         found.append(backend.autocomplete(folded, candidates, order_by_relevance=False))
-    groups = [_matching(results) for results in found]
-    condition = Q(pk__in=[])
-    for group in groups:
-        condition |= Q(pk__in=group)
-    rank = Case(*[When(pk__in=group, then=i) for i, group in enumerate(groups)], default=len(groups),
-                output_field=IntegerField())
-    return queryset.filter(condition).annotate(search_group=rank).order_by("search_group", "-pk")
+    groups, before = [], None
+    # « pk + 0 » : l'appartenance aux résultats est vérifiée ligne à ligne pendant que la base parcourt les œuvres
+    # par clé primaire décroissante (et s'arrête à la fin de la page), au lieu de partir des milliers de résultats
+    # et de tous les décider avant de les trier.
+    queryset = queryset.alias(search_pk=F("pk") + 0)
+    for results in found:
+        matching = _matching(results)
+        group = queryset.filter(search_pk__in=matching)
+        if before is not None:
+            group = group.exclude(before)
+        groups.append(group.order_by("-pk"))
+        before = Q(pk__in=matching) if before is None else before | Q(pk__in=matching)
+    return groups

@@ -6,6 +6,11 @@ Les pages viennent du plan de Wagtail (`wagtail.contrib.sitemaps`) ; les œuvres
 SQL de la politique), par colonnes (identifiant, slug, date) : le document est écrit par lxml plutôt que par
 le gabarit de Django, qui coûtait environ 0,2 ms par adresse (1,3 s pour 5 000 œuvres). 5 000 œuvres par
 document (la limite du protocole est 50 000) ; la suite avec `?p=2`, `?p=3`…
+
+Le document est gardé sous l'époque du consentement (`consent.epoch`, quand le cache des pages est allumé) :
+un consentement, un retrait, une œuvre, une page… changés, et l'entrée ne vaut plus ; elle finit aussi au
+prochain changement de lui-même (expiration, anniversaire : `epoch.timeout_for`). Une œuvre retirée sort donc
+du plan à la requête suivante, et les autres requêtes ne recalculent pas les 5 000 décisions.
 """
 
 from urllib.parse import quote
@@ -18,6 +23,7 @@ from django.utils.http import RFC3986_SUBDELIMS
 from lxml import etree
 from wagtail.contrib.sitemaps import Sitemap as PagesSitemap
 
+from consent import epoch
 from consent.channels import Channel
 from consent.policy import policy
 
@@ -48,6 +54,25 @@ def sitemap(request):
     if page < 1:
         raise Http404
     base = f"{request.scheme}://{get_current_site(request).domain}"
+    if not epoch.enabled():
+        body = _document(request, page, base)
+    else:
+        key = f"paroles:sitemap:{base}:{page}"
+        current, entry = epoch.current_and(key)  # (lue AVANT les données du document)
+        if entry is not None and entry.get("epoch") == current:
+            body = entry["body"]
+        else:
+            body = _document(request, page, base)
+            timeout = epoch.timeout_for(current)
+            if timeout:
+                epoch.cache().set(key, {"epoch": current, "body": body}, timeout)
+    if body is None:
+        raise Http404
+    return HttpResponse(body, content_type="application/xml")
+
+
+def _document(request, page, base):
+    """Les octets du document `page` (None : page vide au-delà de la première)."""
     root = etree.Element(f"{{{NS}}}urlset", nsmap={None: NS})
 
     def add(location, lastmod=None, changefreq=None, priority=None):
@@ -69,5 +94,5 @@ def sitemap(request):
         add(work_location(pattern, pk, slug), updated_at, "weekly")
         count += 1
     if page > 1 and not count:
-        raise Http404
-    return HttpResponse(etree.tostring(root, xml_declaration=True, encoding="UTF-8"), content_type="application/xml")
+        return None
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8")

@@ -3,7 +3,6 @@
 Chaque œuvre montrée passe par la fonction d'accès (canal « site web public »).
 """
 
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 
 from consent.channels import Channel
@@ -11,23 +10,26 @@ from consent.policy import policy
 
 from ..forms import WorkFilterForm
 from ..models import Work
-from ..search import search_queryset
+from ..listing import page_number, window
+from ..search import search_groups
 
 
 def work_list(request):
     form = WorkFilterForm(request.GET or None)
-    works = policy.visible(request.user, Channel.WEBSITE, Work.objects.with_relations().prefetch_related("files__image", "files__renditions"))
+    works = policy.visible(request.user, Channel.WEBSITE, Work.objects.all())
     works = form.filter(works) if form.is_bound else works
     query = form.cleaned_data.get("q") if form.is_bound and form.is_valid() else ""
-    if query:
-        # On cherche dans l'index, parmi les œuvres déjà autorisées (et filtrées), dans la base.
-        works = search_queryset(query, works)
-    # La base filtre (policy.visible) et découpe la page : seules les œuvres de la page sont chargées,
-    # puis décidées en entier par la politique (étiquettes comprises), en un nombre fixe de requêtes.
-    paginator = Paginator(works, 24)
-    page = paginator.get_page(request.GET.get("page"))
-    decisions = policy.decide_many(request.user, page.object_list, Channel.WEBSITE)
-    page.object_list = [item for item in page.object_list if item.pk in decisions and decisions[item.pk].allowed]
+    # On cherche dans l'index, parmi les œuvres déjà autorisées (et filtrées), dans la base.
+    groups = search_groups(query, works) if query else [works]
+    # La base filtre (policy.visible), ordonne et découpe : seuls les identifiants de la page (et de quelques
+    # pages suivantes, pour le compte) sont lus ; les œuvres de la page sont chargées puis décidées en entier
+    # par la politique (étiquettes comprises), en un nombre fixe de requêtes.
+    page, more = window(groups, page_number(request.GET.get("page")))
+    ids = list(page.object_list)
+    loaded = Work.objects.with_relations().prefetch_related("files__image", "files__renditions").in_bulk(ids)
+    items = [loaded[pk] for pk in ids if pk in loaded]
+    decisions = policy.decide_many(request.user, items, Channel.WEBSITE)
+    page.object_list = [item for item in items if item.pk in decisions and decisions[item.pk].allowed]
     for item in page.object_list:
         item.consent_labels = list(decisions[item.pk].labels)
     params = request.GET.copy()
@@ -35,7 +37,8 @@ def work_list(request):
     response = render(
         request,
         "media_library/work_list.html",
-        {"form": form, "page": page, "works": page.object_list, "query": query, "querystring": params.urlencode()},
+        {"form": form, "page": page, "more": more, "works": page.object_list, "query": query,
+         "querystring": params.urlencode()},
     )
     response["Cache-Control"] = "private, no-cache"
     return response

@@ -1,0 +1,93 @@
+"""Le coût de la liste des archives, de sa recherche et du plan du site suit la page, pas le catalogue.
+
+Le nombre de requêtes SQL est le même avec 3 et avec 30 œuvres (chacune avec deux personnes qui consentent)
+pour un visiteur anonyme et pour une personne connectée : l'accès est décidé par la base (`policy.visible`),
+la page est découpée par la base, et rien n'est chargé œuvre par œuvre. Le contenu reste complet : chaque
+œuvre visible est dans le plan du site, la recherche les trouve toutes, une œuvre retirée disparaît.
+"""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from consent.testing import FACILITATOR, grant, make_participant, user_with_role, withdraw_all
+from consent.models import Participation
+from media_library.tests.factories import PartnerFactory, WorkFactory
+
+PAGES = {"listing": "/archives/", "search": "/archives/?q=parole", "sitemap": "/sitemap.xml"}
+
+
+def _catalogue(count, partner):
+    works = []
+    for i in range(count):
+        work = WorkFactory(title_fr=f"Parole de femmes n° {i}", description_fr=f"Témoignage {i} recueilli à Bamako.",
+                           partner=partner)
+        for k in (1, 2):
+            person = make_participant(f"P{i}-{k}", partner=partner)
+            Participation.objects.create(participant=person, work=work)
+            grant(work, participant=person)
+        works.append(work)
+    return works
+
+
+def _counts(client):
+    counts = {}
+    for name, path in PAGES.items():
+        client.get(path)  # chauffe (contenu des types, sites…)
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(path)
+        assert response.status_code == 200, (path, response.status_code)
+        counts[name] = len(captured.captured_queries)
+    return counts, response
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", [None, FACILITATOR])
+def test_query_count_does_not_grow_with_the_catalogue(client, role):
+    partner = PartnerFactory()
+    if role:
+        client.force_login(user_with_role("animatrice.cout", role, partner=partner))
+    works = _catalogue(3, partner)
+    small, _ = _counts(client)
+    works += _catalogue(27, partner)
+    large, sitemap = _counts(client)
+    assert small == large, (small, large)
+    body = sitemap.content.decode()
+    for work in works:
+        assert f"{work.get_absolute_url()}</loc>" in body
+    listing = client.get("/archives/?q=parole")
+    assert listing.status_code == 200
+    assert listing.context["page"].paginator.count == 30
+
+
+@pytest.mark.django_db
+def test_withdrawn_work_leaves_listing_search_and_sitemap(client):
+    partner = PartnerFactory()
+    works = _catalogue(3, partner)
+    gone = works[1]
+    withdraw_all(gone.participations.first().participant)
+    for path in PAGES.values():
+        body = client.get(path).content.decode()
+        assert gone.get_absolute_url() not in body, path
+        assert works[0].get_absolute_url() in body, path
+
+
+@pytest.mark.django_db
+def test_sitemap_kept_under_the_consent_epoch(client):
+    """Cache des pages allumé : le plan du site est gardé (aucune requête pour les œuvres au second appel) ;
+    un retrait change l'époque et l'œuvre sort du plan dès la requête suivante."""
+    from django.test import override_settings
+
+    partner = PartnerFactory()
+    works = _catalogue(3, partner)
+    with override_settings(PAROLES_PAGE_CACHE=True):
+        first = client.get("/sitemap.xml").content.decode()
+        assert works[1].get_absolute_url() in first
+        with CaptureQueriesContext(connection) as captured:
+            again = client.get("/sitemap.xml").content.decode()
+        assert again == first
+        assert not any("media_library_work" in q["sql"] for q in captured.captured_queries)
+        withdraw_all(works[1].participations.first().participant)
+        after = client.get("/sitemap.xml").content.decode()
+        assert works[1].get_absolute_url() not in after
+        assert works[0].get_absolute_url() in after
