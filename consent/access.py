@@ -27,7 +27,7 @@ Règles (issue « Consentement ») :
 
 import datetime
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.apps import apps
 from django.db.models import Q
@@ -168,6 +168,37 @@ class WorkFacts:
     records: list = field(default_factory=list)
     declared: bool = False
     variant_flags: frozenset = frozenset()  # drapeaux disponibles parmi les rendus prêts de l'œuvre
+    # Personnes qui ne paraissent que dans certains chapitres : {participant_id: ((début, fin), …)}.
+    # Une personne absente de ce dictionnaire paraît dans toute l'œuvre.
+    segments: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Segment:
+    """Une partie d'une œuvre servie seule (un extrait, un chapitre), de `start` à `end` secondes. Passée
+    comme variante : seules les personnes qui y paraissent doivent avoir consenti. Ne porte aucun drapeau
+    de condition (flou, voix) : une condition exigée la refuse, comme un rendu qui ne la remplit pas."""
+
+    start: float
+    end: float
+
+    @property
+    def consent_segment(self):
+        return (self.start, self.end)
+
+
+def appears_in(spans, segment):
+    """La personne (ses chapitres `spans`) paraît-elle dans `segment` ? Deux intervalles qui se touchent
+    seulement (fin = début) ne se recouvrent pas."""
+    start, end = segment
+    return any(s < end and start < e for s, e in spans)
+
+
+def people_in(facts, segment):
+    """Les personnes liées à l'œuvre qui paraissent dans `segment` (toutes si `segment` est None)."""
+    if segment is None:
+        return set(facts.participant_ids)
+    return {p for p in facts.participant_ids if p not in facts.segments or appears_in(facts.segments[p], segment)}
 
 
 def _as_date(at):
@@ -238,8 +269,22 @@ def load_facts(work_ids, *, at):
         if w.workshop_id:
             by_workshop[w.workshop_id].append(w)
 
-    for participant_id, work_id in Participation.objects.filter(work_id__in=ids).values_list("participant_id", "work_id"):
+    # Une seule requête (jointure externe sur les chapitres : une ligne par chapitre, ou une ligne sans).
+    spans = defaultdict(set)  # (work_id, participant_id, participation_pk) -> {(début, fin)}
+    for pk, participant_id, work_id, start, end in Participation.objects.filter(work_id__in=ids).values_list(
+        "pk", "participant_id", "work_id", "chapters__start", "chapters__end"
+    ):
         works[work_id].participant_ids.add(participant_id)
+        found = spans[(work_id, participant_id, pk)]
+        if start is not None and end is not None:
+            found.add((start, end))
+    linked = defaultdict(list)  # (work_id, participant_id) -> [chapitres de chaque participation]
+    for (work_id, participant_id, _pk), found in spans.items():
+        linked[(work_id, participant_id)].append(found)
+    for (work_id, participant_id), rows in linked.items():
+        # Limitée à des chapitres seulement si CHAQUE lien l'est (un lien sans chapitre = toute l'œuvre).
+        if all(rows):
+            works[work_id].segments[participant_id] = tuple(sorted(set().union(*rows)))
 
     record_q = Q(work_id__in=ids)
     if workshop_ids:
@@ -412,6 +457,10 @@ def variant_flags(variant):
 
 def evaluate(ctx, facts, participants, withdrawals, channel, day, *, variant=None, with_labels=True):
     channel = Channel(channel)
+    segment = getattr(variant, "consent_segment", None)
+    if segment is not None and facts.segments:
+        # Un extrait : seules comptent les personnes qui y paraissent (l'œuvre entière les demande toutes).
+        facts = replace(facts, participant_ids=people_in(facts, segment))
     labels = (
         tuple(labels_for(facts, participants, withdrawals, day, staff=ctx.staff or bool(ctx.org_ids)))
         if with_labels

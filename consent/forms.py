@@ -92,3 +92,40 @@ class WithdrawalForm(forms.Form):
         if value > today():
             raise ValidationError(_("Un retrait ne peut pas être daté dans le futur : il prend effet aujourd'hui au plus tard."))
         return value
+
+
+class ChaptersField(forms.ModelMultipleChoiceField):
+    widget = forms.CheckboxSelectMultiple
+
+    def label_from_instance(self, chapter):
+        from media_library.models import format_timecode
+
+        return f"{chapter.work.title_fr} · {chapter.title_fr} ({format_timecode(chapter.start)}–{format_timecode(chapter.end)})"
+
+
+class ParticipationForm(WagtailAdminModelForm):
+    """« Cette personne est dans cette œuvre », et, si elle n'y paraît qu'en partie, dans quels chapitres :
+    un extrait qui ne la montre pas peut alors être publié sans son consentement (l'œuvre entière, jamais)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "chapters" in self.fields:
+            from media_library.models import Chapter
+
+            from .policy import policy
+
+            queryset = Chapter.objects.select_related("work").order_by("work__title_fr", "start", "pk")
+            if self.for_user is not None:
+                queryset = policy.admin_queryset(self.for_user, queryset)  # chapitres d'œuvres qu'elle connaît
+            field = self.fields["chapters"]
+            self.fields["chapters"] = ChaptersField(
+                queryset=queryset, required=False, label=field.label, help_text=field.help_text)
+
+    def clean(self):
+        cleaned = super().clean()
+        work = cleaned.get("work")
+        foreign = [c for c in cleaned.get("chapters") or [] if work is not None and c.work_id != work.pk]
+        if foreign:
+            self.add_error("chapters", _("Ces chapitres ne sont pas dans l'œuvre choisie : %(list)s.") % {
+                "list": ", ".join(f"« {c.title_fr} » ({c.work.title_fr})" for c in foreign)})
+        return cleaned

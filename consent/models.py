@@ -185,6 +185,12 @@ class Participation(models.Model):
     participant = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="participations")
     work = models.ForeignKey("media_library.Work", on_delete=models.CASCADE, related_name="participations")
     role = models.CharField(_("rôle"), max_length=20, choices=Role.choices, default=Role.AUTHOR)
+    chapters = models.ManyToManyField(
+        "media_library.Chapter", verbose_name=_("n'apparaît que dans ces chapitres"), blank=True,
+        related_name="participations",
+        help_text=_("Aucun coché : la personne paraît dans toute l'œuvre. Un extrait qui ne touche aucun de ces "
+                    "chapitres ne demande pas son consentement ; l'œuvre entière, toujours."),
+    )
 
     class Meta:
         verbose_name = _("participation")

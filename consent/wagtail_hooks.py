@@ -28,7 +28,7 @@ from wagtail.permissions import register_permission_policy
 from paroles.admin_wording import FrenchWordingMixin
 
 from .access import is_consent_officer
-from .forms import ConsentRecordForm
+from .forms import ConsentRecordForm, ParticipationForm
 from .models import (
     AuditEntry,
     ConsentRecord,
@@ -307,8 +307,15 @@ class ParticipationViewSet(PolicyViewSetMixin, FrenchWordingMixin, ModelViewSet)
     menu_label = _("Personnes liées aux œuvres")
     add_to_admin_menu = False
     copy_view_enabled = False
-    list_display = ["participant", "work", Column("role", label=_("Rôle"), accessor="get_role_display")]
-    form_fields = ["participant", "work", "role"]
+    list_display = [
+        "participant", "work", Column("role", label=_("Rôle"), accessor="get_role_display"),
+        Column("chapters", label=_("Chapitres"),
+               accessor=lambda p: ", ".join(c.title_fr for c in p.chapters.all()) or _("toute l'œuvre")),
+    ]
+    edit_handler = ObjectList(
+        [FieldRowPanel([FieldPanel("participant"), FieldPanel("role")]), FieldPanel("work"), FieldPanel("chapters")],
+        base_form_class=ParticipationForm,
+    )
     search_fields = ["participant__pseudonym", "work__title_fr"]
 
 

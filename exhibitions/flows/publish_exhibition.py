@@ -19,11 +19,12 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from consent.access import Segment
 from consent.channels import Channel
 from consent.policy import policy
 
 from .. import integrations
-from ..contents import collect_refs
+from ..contents import collect_refs, iter_blocks
 
 logger = logging.getLogger(__name__)
 
@@ -56,20 +57,44 @@ def check_publication(page, *, at=None):
 
     La décision est prise pour le public (visiteur anonyme), maintenant (ou à `at`).
     """
-    from media_library.models import Work
+    from media_library.models import Work, format_timecode
 
     where, _image_work = collect_refs(page)
     if not where:
         return []
     channel = page.publication_channel
+    # Une œuvre montrée seulement par des extraits (chapitres) : chaque extrait est décidé pour lui-même
+    # (seules les personnes qui y paraissent comptent) ; montrée entière ne serait-ce qu'une fois : l'œuvre.
+    clips, whole = {}, set()
+    for room, block_type, value in iter_blocks(page):
+        work = value.get("work") if hasattr(value, "get") else None
+        if work is None:
+            continue
+        if block_type == "chapter_clip" and value.get("start") is not None and value.get("end") is not None:
+            clips.setdefault(work.pk, []).append((room, value))
+        else:
+            whole.add(work.pk)
+    whole |= {pk for pk in where if pk not in clips}  # œuvres vues par leurs images
     works = {w.pk: w for w in Work.all_objects.filter(pk__in=where)}
-    decisions = integrations.decide_many(AnonymousUser(), list(works.values()), channel, at=at)
+    decisions = integrations.decide_many(AnonymousUser(), [w for pk, w in works.items() if pk in whole], channel,
+                                         at=at)
     problems = []
     for pk, work in sorted(works.items(), key=lambda kv: kv[1].title_fr):
-        decision = decisions[pk] if pk in decisions else policy.absent()
-        if not decision.allowed:
-            rooms = ", ".join(dict.fromkeys(r for r in where[pk] if r))
-            problems.append(Problem(work, str(decision.reason) or _("Canal non autorisé."), rooms))
+        if pk in whole:
+            decision = decisions[pk] if pk in decisions else policy.absent()
+            if not decision.allowed:
+                rooms = ", ".join(dict.fromkeys(r for r in where[pk] if r))
+                problems.append(Problem(work, str(decision.reason) or _("Canal non autorisé."), rooms))
+            continue
+        for room, value in clips.get(pk, []):
+            decision = policy.decide(AnonymousUser(), work, channel, variant=Segment(value["start"], value["end"]),
+                                     at=at)
+            if not decision.allowed:
+                place = _("extrait « %(title)s » (%(start)s–%(end)s)") % {
+                    "title": value.get("title_fr") or "", "start": format_timecode(value["start"]),
+                    "end": format_timecode(value["end"])}
+                problems.append(Problem(work, str(decision.reason) or _("Canal non autorisé."),
+                                        ", ".join(p for p in (room, place) if p)))
     return problems
 
 

@@ -2,9 +2,11 @@
 `flows.print_exhibition`), et la revérification du consentement depuis l'éditeur."""
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from wagtail.models import Page
 
@@ -38,7 +40,19 @@ def consent_check(request, pk=None):
         page = ExhibitionPage(live=False)  # pas encore publiée (Page.live vaut True par défaut)
     form_class = ExhibitionPage.get_edit_handler().get_form_class()
     form = form_class(request.POST, request.FILES, instance=page, parent_page=parent, for_user=request.user)
-    form.is_valid()  # chaque champ est lu pour lui-même : un titre manquant n'empêche pas la vérification
+    try:
+        form.is_valid()  # chaque champ est lu pour lui-même : un titre manquant n'empêche pas la vérification
+    except (KeyError, ValueError, TypeError):
+        # Un formulaire tronqué (compteurs des salles absents ou illisibles : « body-count »…) : les blocs de
+        # Wagtail lèvent une erreur au lieu d'une erreur de champ. Réponse claire, rien n'est enregistré.
+        response = HttpResponseBadRequest(
+            format_html('<p class="help-block help-critical" role="alert">{}</p>', _(
+                "Vérification impossible : le formulaire envoyé est incomplet (salles ou œuvres illisibles). "
+                "Rechargez la page de l'exposition, puis réessayez.")),
+            content_type="text/html; charset=utf-8",
+        )
+        response["Cache-Control"] = "private, no-store"
+        return response
     for field in ("kind", "body"):
         if field in form.cleaned_data:
             setattr(page, field, form.cleaned_data[field])

@@ -165,3 +165,49 @@ def record_consent(person, pseudonym, work_title, channels, evidence):
     messages = page.inner_text(".messages")
     assert "Consentement « " in messages and "créé." in messages, messages
     return messages
+
+
+# --- Ajoutés pour les étapes 2 et 6 (responsable du consentement, retrait) -------------------------------------
+
+
+def publish_in_editor(person):
+    """Éditeur de pages : le menu du bouton du pied de page, puis « Publier »."""
+    page = person.page
+    person.click(page.locator("footer [data-w-dropdown-target='toggle']").first)
+    with page.expect_navigation():
+        person.click(page.get_by_role("button", name="Publier"))
+
+
+def build_exhibition(person, title, room, works, *, venue="Musée du District de Bamako"):
+    """Pages → sous-pages du site → « Ajouter une sous-page » → « Liste des expositions » (publiée), puis
+    « + » sur « Expositions » : l'exposition, une salle, chaque œuvre par son sélecteur. Laisse l'éditeur
+    ouvert, le panneau du consentement à jour, sans publier."""
+    import re
+
+    page = person.page
+    page.goto(person.base + "/admin/pages/")
+    person.click(page.locator("a[title^='Explorer les sous-pages'][title*='Welcome']"))
+    person.click(page.get_by_role("link", name="Ajouter une sous-page", exact=True))
+    person.click(page.get_by_role("link", name="Liste des expositions", exact=True))
+    page.fill("#id_title", "Expositions")
+    publish_in_editor(person)
+    person.click(page.locator("a[href$='/add_subpage/'][title*='Expositions']"))
+    page.wait_for_selector("#id_title")
+    page.fill("#id_title", title)
+    page.fill("#id_venue", venue)
+    person.click(page.locator("button.c-sf-add-button").first)  # une salle (seul bloc possible)
+    page.fill("#body-0-value-title_fr", room)
+    for n, work_title in enumerate(works):
+        person.click(page.locator("button.c-sf-add-button[aria-expanded]").last)
+        person.click(page.get_by_role("option", name=re.compile("^Œuvre")))
+        person.choose(f"body-0-value-content-{n}-value-work", work_title)
+    panel = page.locator("[data-consent-check]")
+    expect(panel).not_to_have_attribute("aria-busy", "true")
+    return panel
+
+
+def file_urls(page):
+    """Les adresses de fichiers que la page a données à la personne (lecteurs, affiches, liens)."""
+    return sorted(set(page.eval_on_selector_all(
+        "video[src], video source[src], audio[src], audio source[src], track[src], img[src], a[href]",
+        "els => els.map(e => e.src || e.href).filter(u => u.includes('/fichiers/'))")))

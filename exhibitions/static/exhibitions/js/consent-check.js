@@ -29,7 +29,8 @@
         method: "POST", body: data, credentials: "same-origin", signal: inflight.signal,
         headers: { "X-CSRFToken": data.get("csrfmiddlewaretoken") || "" }
       }).then(function (r) {
-        if (!r.ok) throw new Error(r.status);
+        // 400 : le serveur dit en français pourquoi il ne peut pas vérifier (formulaire incomplet).
+        if (!r.ok && r.status !== 400) throw new Error(r.status);
         return r.text();
       }).then(function (html) {
         box.innerHTML = html;
