@@ -149,7 +149,31 @@ def test_facilitator_logs_a_session_offline_on_her_phone_and_it_syncs_once(chrom
 
 
 def test_coordinator_opens_the_dashboard_and_exports_the_donor_table(chromium, live_server, db, tmp_path):
+    # Le plan et sa cible, saisis par les pages : le projet (Archives → Projets), puis Communication → Plans de
+    # communication → Ajouter, avec un indicateur du cadre logique et sa cible.
+    account("mariam", superuser=True)
     account("kadiatou", perms=("wagtailadmin.access_admin", "communication.view_dashboard"))
+    planner_context = chromium.new_context(locale="fr-FR", viewport={"width": 1400, "height": 1000})
+    planner = Person(planner_context, live_server.url, "chargée du suivi")
+    planner.login("mariam")
+    create_project(planner, "Protection des migrants")
+    page = planner.page
+    page.goto(live_server.url + "/admin/communication/plans/new/")
+    planner.choose("id_project", "Protection des migrants")
+    page.fill("#id_title", "Plan de communication 2026")
+    page.fill("#id_start_date", "2026-01-01")
+    page.fill("#id_end_date", "2026-12-31")
+    page.keyboard.press("Escape")  # ferme le calendrier
+    page.fill("#id_objectives", "Faire connaître les recours aux femmes migrantes.")
+    planner.click("#id_indicators-ADD")
+    page.fill("#id_indicators-0-code", "IExt 2.3")
+    page.fill("#id_indicators-0-label", "Personnes touchées par les causeries")
+    page.fill("#id_indicators-0-target", "40")
+    planner.click(page.get_by_role("button", name="Créer", exact=True))
+    page.wait_for_selector(".messages")
+    planner.shot("plan-de-communication")
+    assert page.locator(".messages li.success").count() == 1, page.inner_text("main")
+    planner_context.close()
     context = chromium.new_context(locale="fr-FR", viewport={"width": 1400, "height": 1000}, accept_downloads=True)
     person = Person(context, live_server.url, "coordinatrice")
     person.login("kadiatou")
@@ -169,12 +193,18 @@ def test_coordinator_opens_the_dashboard_and_exports_the_donor_table(chromium, l
     download.value.save_as(saved)
     sheet = openpyxl.load_workbook(saved).active
     assert [c.value for c in sheet[1]] == HEADERS
+    row = {h: c.value for h, c in zip(HEADERS, sheet[2])}
+    assert row["Code"] == "IExt 2.3" and row["Cible"] == 40 and row["Réalisé"] == 0
     with page.expect_download() as download:
         person.click(page.get_by_role("link", name="Export bailleurs (CSV)"))
     assert download.value.suggested_filename.startswith("indicateurs-communication-")
     assert download.value.suggested_filename.endswith(".csv")
     text = download.value.path().read_bytes().decode("utf-8-sig")
-    assert next(csv.reader(io.StringIO(text), delimiter=";")) == HEADERS
+    table = list(csv.reader(io.StringIO(text), delimiter=";"))
+    assert table[0] == HEADERS
+    row = dict(zip(HEADERS, table[1]))
+    assert row["Code"] == "IExt 2.3" and row["Indicateur"] == "Personnes touchées par les causeries"
+    assert row["Cible"] == "40" and row["Réalisé"] == "0"
     person.step("exporter le tableau des bailleurs")
     person.shot("coordinatrice-tableau-de-bord")
     assert person.external_requests() == []
