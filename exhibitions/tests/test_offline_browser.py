@@ -9,7 +9,7 @@
 Captures dans test-artifacts/.
 """
 
-import time
+import json
 
 import pytest
 from django.test import Client
@@ -43,15 +43,22 @@ def add_tracks(work):
 
 
 def wait_until(page, script, timeout=30.0):
-    """Interroge la page depuis Python (la CSP du site interdit eval dans la page)."""
-    deadline = time.monotonic() + timeout
-    value = None
-    while time.monotonic() < deadline:
-        value = page.evaluate(script)
-        if value:
-            return value
-        page.wait_for_timeout(150)
-    raise AssertionError(f"jamais vrai : {script} (dernière valeur {value!r})")
+    """Attend que la page montre l'état voulu, sans délai fixe. Forme fonction : la CSP du site interdit eval,
+    et Playwright évalue une expression en chaîne ; une fonction passe par le protocole du navigateur."""
+    return page.wait_for_function("() => " + script, timeout=timeout * 1000).json_value()
+
+
+def sync_noting(*item_ids):
+    """La synchronisation de l'appli qui annonce au serveur ces copies gardées (POST, hors service worker)."""
+    path = reverse("exhibitions:offline_sync")
+
+    def predicate(response):
+        if response.request.method != "POST" or not response.url.endswith(path):
+            return False
+        held = {h["id"] for h in json.loads(response.request.post_data or "{}").get("held", [])}
+        return set(item_ids) <= held
+
+    return predicate
 
 
 def held_states(page):
@@ -108,20 +115,20 @@ def test_offline_toolkit_recall_end_to_end(chromium, live_server, field, admin_u
 
     # Choisir trois capsules : une barre par téléchargement, puis gardées.
     assert page.locator("#catalogue-list > li").count() == 3
-    for work in field["works"]:
-        page.click(f"#catalogue-list > li[data-id='{items[work.pk]}'] button.take")
-    wait_until(page, "document.querySelectorAll('#held-list > li[data-state=held]').length === 3")
+    # Chaque copie complète est aussitôt notée au serveur (synchronisation après le téléchargement) : la
+    # première synchronisation qui annonce les trois copies, et sa réponse.
+    with page.expect_response(sync_noting(*items.values()), timeout=60000) as noted:
+        for work in field["works"]:
+            page.click(f"#catalogue-list > li[data-id='{items[work.pk]}'] button.take")
+        wait_until(page, "document.querySelectorAll('#held-list > li[data-state=held]').length === 3", timeout=60)
     assert sorted(i for i, _s in held_states(page)) == sorted(items.values())
     assert page.locator("#catalogue-list > li").count() == 0
     wait_until(page, "document.getElementById('storage-text').textContent.includes('encore libre')")
     page.screenshot(path=str(ARTIFACTS / "hors-ligne-1-trois-capsules.png"), full_page=True)
     cached = page.evaluate("async () => (await (await caches.open('paroles-horsligne-fichiers')).keys()).length")
     assert cached == 9  # 3 × (version téléphone + piste fr + piste bm)
-    # Chaque copie complète est aussitôt notée au serveur (synchronisation après le téléchargement).
-    deadline = time.monotonic() + 20
-    while HeldCopy.objects.filter(user=field["awa"], confirmed_at__isnull=False).count() < 3:
-        assert time.monotonic() < deadline, "les trois copies n'ont pas été confirmées au serveur"
-        page.wait_for_timeout(150)
+    assert noted.value.status == 200
+    assert HeldCopy.objects.filter(user=field["awa"], confirmed_at__isnull=False).count() == 3
 
     # Plus de réseau : la page revient du service worker, avec ce qui est gardé.
     context.set_offline(True)
@@ -221,12 +228,15 @@ def test_resume_after_a_cut_time_limit_and_logout_wipe(chromium, live_server, fi
         return route.continue_()
 
     page.route("**/fichiers/**", handle)
-    page.click(f"#catalogue-list > li[data-id='{field['items'][capsule.pk]}'] button.take")
-    # La coupure se voit : téléchargement interrompu, la barre garde ce qui est déjà reçu.
-    progress = wait_until(page, """(() => { const li = document.querySelector('#held-list > li[data-state=interrupted]');
-        return li && li.querySelector('progress').value; })()""")
-    assert 0 < progress < 1
-    wait_until(page, "document.querySelectorAll('#held-list > li[data-state=held]').length === 1")
+    item = field["items"][capsule.pk]
+    # La synchronisation qui suit le téléchargement complet : attendue dès le clic (elle note la copie).
+    with page.expect_response(sync_noting(item), timeout=60000) as synced:
+        page.click(f"#catalogue-list > li[data-id='{item}'] button.take")
+        # La coupure se voit : téléchargement interrompu, la barre garde ce qui est déjà reçu.
+        progress = wait_until(page, """(() => { const li = document.querySelector('#held-list > li[data-state=interrupted]');
+            return li && li.querySelector('progress').value; })()""")
+        assert 0 < progress < 1
+        wait_until(page, "document.querySelectorAll('#held-list > li[data-state=held]').length === 1")
     chunk = 16 * 1024
     assert ranges[0] == f"bytes=0-{chunk - 1}"
     assert ranges[1] == f"bytes={chunk}-{2 * chunk - 1}"  # coupée
@@ -237,10 +247,8 @@ def test_resume_after_a_cut_time_limit_and_logout_wipe(chromium, live_server, fi
     assert stored == phone.size
 
     # La synchronisation qui suit le téléchargement est finie (sinon elle reconfirmerait la copie).
-    deadline = time.monotonic() + 20
-    while not HeldCopy.objects.filter(item_id=field["items"][capsule.pk], confirmed_at__isnull=False).exists():
-        assert time.monotonic() < deadline, "la copie n'a pas été notée au serveur"
-        page.wait_for_timeout(150)
+    assert synced.value.status == 200
+    assert HeldCopy.objects.filter(item_id=item, confirmed_at__isnull=False).exists()
     page.wait_for_selector("#offline-app[data-sync='idle']")
 
     # Délai hors ligne : une copie non confirmée depuis plus de PAROLES_OFFLINE_MAX_DAYS jours ne se lit plus.

@@ -211,3 +211,56 @@ def file_urls(page):
     return sorted(set(page.eval_on_selector_all(
         "video[src], video source[src], audio[src], audio source[src], track[src], img[src], a[href]",
         "els => els.map(e => e.src || e.href).filter(u => u.includes('/fichiers/'))")))
+def opened_work_pk(person):
+    """L'œuvre ouverte, lue dans l'adresse de la page (…/oeuvres/<id>/…), comme la personne la voit."""
+    import re
+
+    return int(re.search(r"/oeuvres?/(\d+)/", person.page.url).group(1))
+
+
+def import_track(person, work_pk, subtitles, language="fr"):
+    """« Sous-titres » de l'œuvre, « Importer un fichier SRT ou VTT » : l'éditeur de la piste s'ouvre."""
+    page = person.page
+    person.clicks += 1  # « Sous-titres » dans la liste des œuvres
+    page.goto(f"{person.base}/admin/transcription/oeuvre/{work_pk}/")
+    form = page.locator("form[action$='/importer/']")
+    form.locator("select[name=language]").select_option(value=language)
+    with page.expect_file_chooser() as chooser:
+        person.click(form.locator("input[type=file]"))
+    chooser.value.set_files(str(subtitles))
+    person.click(form.get_by_role("button", name="Importer"))
+    page.wait_for_url("**/editer/")
+    assert "répliques importées (SRT)" in page.inner_text(".messages")
+    page.wait_for_selector("#pl-cues > li")
+
+
+def approve_in_page(person):
+    """Depuis l'éditeur, « Pistes de l'œuvre », puis « Approuver » : la version téléphone sous-titrée se fait
+    seule (le travail de fond tourne comme les tests font tourner les tâches)."""
+    page = person.page
+    person.click(page.get_by_role("link", name="Pistes de l'œuvre"))
+    person.click(page.get_by_role("button", name="Approuver").first)
+    page.wait_for_selector(".pl-status--approved")
+    assert "Piste approuvée" in page.inner_text(".messages")
+    assert "Version téléphone : Prête" in page.inner_text("main")
+
+
+def subtitled_capsule(person, title, film, subtitles, kind="capsule"):
+    """La commissaire : l'œuvre, son film téléversé, la piste française importée puis approuvée."""
+    new_work(person, title, kind=kind)
+    pk = opened_work_pk(person)
+    upload(person, film)
+    import_track(person, pk, subtitles)
+    approve_in_page(person)
+    return pk
+
+
+def write_srt(path, cues):
+    """Un fichier SRT comme ceux qu'un sous-titreur remet : [(début s, fin s, texte), …]."""
+    def stamp(t):
+        ms = round(t * 1000)
+        return f"{ms // 3600000:02d}:{ms // 60000 % 60:02d}:{ms // 1000 % 60:02d},{ms % 1000:03d}"
+
+    path.write_text("".join(f"{i}\n{stamp(a)} --> {stamp(b)}\n{text}\n\n" for i, (a, b, text) in enumerate(cues, 1)),
+                    encoding="utf-8")
+    return path

@@ -1,92 +1,134 @@
-"""Corriger puis approuver une piste (la version téléphone sous-titrée se fait d'elle-même), puis la page
-publique telle que la lit un visiteur : avertissement d'abord (aucun média demandé avant son choix),
-transcription en paragraphes, recherche qui surligne et saute, minutages « 0:15 »."""
+"""La piste, le chapitre et l'avertissement faits par la commissaire dans ses pages, puis la page publique telle
+que la lit un visiteur. Tout par les pages (l'ORM ne crée que les comptes) : la commissaire téléverse la capsule,
+importe le fichier SRT du sous-titreur, corrige une réplique dans l'éditeur et approuve (la version téléphone
+sous-titrée se fait d'elle-même), marque un chapitre, pose un avertissement de contenu dans la fiche de l'œuvre ;
+la responsable du consentement enregistre le consentement « Site web public ». Le visiteur voit l'avertissement
+d'abord (aucun média demandé avant son choix), puis la transcription en paragraphes, la recherche qui surligne
+et saute, le clic sur une phrase qui y mène le lecteur, et des minutages « 0:01 »."""
 
 import pytest
 
-from consent.roles import CURATOR
-from consent.testing import publish
+from consent.roles import CONSENT_OFFICER, CURATOR
 from media_library import testing
-from media_library.models import Chapter, ContentWarning
-from media_library.flows.ingest import ingest_file
-from media_library.tests.factories import WorkFactory
-from transcription.models import Cue, SubtitledRendition, SubtitleTrack
+from transcription.models import SubtitledRendition, SubtitleTrack
 
-from .people import Person, account
+from .people import (Person, account, create_project, import_track, approve_in_page, new_work, opened_work_pk,
+                     record_consent, upload, write_srt)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+TITLE = "Briser le silence"
+WARNING = "Récit de violences"
 
 
-@pytest.fixture
-def capsule(media_dir):
-    work = WorkFactory(title_fr="Briser le silence", kind="capsule")
-    publish(work)
-    media = ingest_file(work, testing.make_video(media_dir / "capsule.mp4", seconds=3, size="320x240"))
-    track = SubtitleTrack.objects.create(work=work, language="fr", status=SubtitleTrack.Status.IN_REVIEW)
-    Cue.objects.create(track=track, position=0, start_ms=0, end_ms=1400, text="Nous sommes parties")
-    Cue.objects.create(track=track, position=1, start_ms=1450, end_ms=2900, text="de Mopti a pied.")
-    return work, media, track
-
-
-def test_curator_corrects_and_approves_a_track_and_the_phone_version_is_made(chromium, live_server, capsule):
-    work, _media, track = capsule
-    account("aminata", role=CURATOR, superuser=True)
+def curator_prepares_the_capsule(chromium, live_server, media_dir):
+    """La commissaire, dans son navigateur : la capsule, sa piste corrigée et approuvée, un chapitre, un
+    avertissement. Rend la personne (ses clics) et l'identifiant de l'œuvre lu dans l'adresse."""
+    film = testing.make_video(media_dir / "capsule.mp4", seconds=3, size="320x240")
+    srt = write_srt(media_dir / "capsule.fr.srt", [(0, 1.4, "Nous sommes parties"), (1.45, 2.9, "de Mopti a pied.")])
     context = chromium.new_context(locale="fr-FR", viewport={"width": 1400, "height": 1000})
     person = Person(context, live_server.url, "commissaire")
     person.login("aminata")
     page = person.page
-    page.goto(f"{live_server.url}/admin/transcription/oeuvre/{work.pk}/")
-    person.click(page.get_by_role("link", name="Éditer").first)
-    page.wait_for_selector("#pl-cues > li")
+    before = person.clicks
+    create_project(person, "Protection des migrants")
+    person.clicks = before  # le projet se crée une fois pour tout le catalogue
+    new_work(person, TITLE, kind="capsule")
+    pk = opened_work_pk(person)
+    upload(person, film)
+    person.step("créer l'œuvre et téléverser la capsule")
+    import_track(person, pk, srt)
+    person.step("importer le fichier SRT (l'éditeur s'ouvre)")
     page.locator("#pl-cues > li").nth(1).locator(".pl-text").fill("de Mopti à pied.")  # l'accent oublié
     with page.expect_response(lambda r: "/enregistrer/" in r.url) as saved:
         person.click("#pl-save")
     assert saved.value.status == 200
     page.wait_for_selector("#pl-save-state:has-text('nregistr')")
     person.step("corriger une réplique")
-    page.goto(f"{live_server.url}/admin/transcription/oeuvre/{work.pk}/")
-    person.clicks += 1  # retour à la page des sous-titres de l'œuvre
-    person.click(page.get_by_role("button", name="Approuver").first)
-    page.wait_for_selector(".pl-status--approved")
-    # Approuver suffit : la version téléphone sous-titrée est faite (travailleur immédiat en test).
-    assert "Version téléphone : Prête" in page.inner_text("main")
+    approve_in_page(person)  # « Version téléphone : Prête », sans autre geste
     person.step("approuver la piste")
     person.shot("commissaire-piste-approuvee")
-    track.refresh_from_db()
-    assert track.is_approved and [c.text for c in track.cues.order_by("position")][1] == "de Mopti à pied."
-    rendition = SubtitledRendition.objects.get(track=track)
-    assert rendition.status == "ready" and rendition.is_current
+
+    # Un chapitre : « Retour à l'œuvre », « Chapitres et extraits », début, fin, titre, enregistrer.
+    person.click(page.get_by_role("link", name="Retour à l'œuvre"))
+    person.click(page.get_by_role("link", name="Chapitres et extraits (0)"))
+    page.wait_for_function("() => document.getElementById('pl-player').readyState >= 1")
+    page.fill("input[name=start]", "0:01,8")
+    page.fill("input[name=end]", "0:02,9")
+    page.fill("input[name=title_fr]", "Le départ")
+    person.click(page.get_by_role("button", name="Enregistrer le chapitre"))
+    page.wait_for_selector("[data-seg][title='Le départ']")
+    person.step("marquer un chapitre")
+
+    # L'avertissement : ajouté une fois à la liste (Archives → Avertissements de contenu), puis coché dans la
+    # fiche de l'œuvre (onglet Catalogue).
+    before = person.clicks
+    page.goto(live_server.url + "/admin/snippets/media_library/contentwarning/")
+    person.click(page.get_by_role("link", name="Ajouter").first)
+    page.fill("#id_name", WARNING)
+    person.click(page.get_by_role("button", name="Enregistrer").first)
+    page.wait_for_selector(".messages li.success")
+    person.clicks = before
+    page.goto(f"{live_server.url}/admin/snippets/media_library/work/edit/{pk}/")
+    person.clicks += 1  # l'œuvre, dans la liste
+    person.click(page.get_by_role("tab", name="Catalogue"))
+    page.select_option("#id_content_warnings", label=WARNING)
+    person.clicks += 1
+    person.click(page.get_by_role("button", name="Enregistrer").first)
+    page.wait_for_selector(".messages li.success")
+    person.step("poser un avertissement de contenu")
     assert person.external_requests() == []
-    person.save_clicks("commissaire : corriger et approuver une piste")
+    person.save_clicks("commissaire : piste importée, corrigée, approuvée ; chapitre ; avertissement")
+    context.close()
+    return pk
+
+
+def officer_allows_the_website(chromium, live_server, media_dir):
+    context = chromium.new_context(locale="fr-FR", viewport={"width": 1400, "height": 1000})
+    officer = Person(context, live_server.url, "responsable du consentement")
+    officer.login("fatoumata")
+    record_consent(officer, "Awa", TITLE, ["Site web public"], testing.make_pdf(media_dir / "formulaire.pdf"))
     context.close()
 
 
-def test_visitor_sees_the_warning_first_then_chooses_and_searches_the_transcript(chromium, live_server, capsule):
-    from transcription.flows.approve import approve_track
+def test_curator_subtitles_marks_and_warns_then_the_visitor_sees_the_warning_first(chromium, live_server, media_dir):
+    account("aminata", role=CURATOR, superuser=True)
+    account("fatoumata", role=CONSENT_OFFICER)
+    curator_prepares_the_capsule(chromium, live_server, media_dir)
+    # Ce que la commissaire a fait, relu en base (l'état publié de la piste et de sa version téléphone).
+    track = SubtitleTrack.objects.get(work__title_fr=TITLE, language="fr")
+    assert track.is_approved and [c.text for c in track.cues.order_by("position")] == [
+        "Nous sommes parties", "de Mopti à pied."]
+    rendition = SubtitledRendition.objects.get(track=track)
+    assert rendition.status == "ready" and rendition.is_current
+    officer_allows_the_website(chromium, live_server, media_dir)
 
-    work, media, track = capsule
-    approve_track(track, allow_issues=True)
-    Chapter.objects.create(work=work, media_file=media, start=1.8, end=2.9, title_fr="Le départ")
-    work.content_warnings.add(ContentWarning.objects.get_or_create(slug="violences", defaults={"name": "Violences"})[0])
-    work.save()
     context = chromium.new_context(locale="fr-FR", viewport={"width": 1200, "height": 900})
     person = Person(context, live_server.url, "visiteur")
     page = person.page
     media_requests = []
     page.on("request", lambda r: media_requests.append(r.url) if "/fichiers/" in r.url else None)
-    page.goto(live_server.url + work.get_absolute_url())
+    # Le visiteur trouve l'œuvre dans la liste des archives ; il l'ouvre (un clic). La liste montre sa vignette :
+    # on ne compte que ce que demande la page de l'œuvre, ouverte dans un onglet neuf, comme par un lien partagé.
+    lister = context.new_page()
+    lister.goto(live_server.url + "/archives/")
+    href = lister.get_by_role("link", name=TITLE).first.get_attribute("href")
+    lister.close()
+    person.clicks += 1
+    page.goto(live_server.url + href)
+    page.wait_for_selector("#avertissement")
     page.wait_for_load_state("networkidle")
-    assert page.locator("#avertissement").is_visible() and "Violences" in page.inner_text("#avertissement")
+    assert page.locator("#avertissement").is_visible() and WARNING in page.inner_text("#avertissement")
     assert page.locator("video").count() == 0
     assert media_requests == []  # ni vidéo, ni affiche, ni sous-titres avant le choix
-    # Minutage des chapitres à la seconde.
-    assert page.inner_text(".chapter-time") == "0:01"
+    assert page.inner_text(".chapter-time") == "0:01"  # minutage des chapitres à la seconde
     with page.expect_request(lambda r: "/fichiers/" in r.url):
         person.click("[data-cw-show]")
     page.wait_for_selector("video")  # le lecteur est là ; preload="none" : il ne charge rien avant un geste
     assert media_requests
     # La transcription : un paragraphe ; la recherche surligne et saute à l'occurrence.
     assert page.locator(".pl-transcript__para").count() == 1
+    para = page.inner_text(".pl-transcript__para")
+    assert "Nous sommes parties" in para and "de Mopti à pied." in para  # la correction, lue par le public
     page.fill("#pl-transcript-q", "mopti")
     page.wait_for_selector("mark.pl-hit")
     assert page.locator("mark.pl-hit").count() == 1 and page.inner_text("[data-count]") == "1 résultat"
@@ -98,4 +140,5 @@ def test_visitor_sees_the_warning_first_then_chooses_and_searches_the_transcript
     page.wait_for_function("() => document.querySelector('video').currentTime < 1.4")
     person.shot("visiteur-avertissement-puis-transcription")
     assert person.external_requests() == []
+    person.save_clicks("visiteur : avertissement, voir l'œuvre, chercher dans la transcription")
     context.close()
