@@ -98,9 +98,7 @@ class ChaptersField(forms.ModelMultipleChoiceField):
     widget = forms.CheckboxSelectMultiple
 
     def label_from_instance(self, chapter):
-        from media_library.models import format_timecode
-
-        return f"{chapter.work.title_fr} · {chapter.title_fr} ({format_timecode(chapter.start)}–{format_timecode(chapter.end)})"
+        return f"{chapter.work.title_fr} · {chapter.title_fr} ({chapter.span_label})"
 
 
 class ParticipationForm(WagtailAdminModelForm):
@@ -110,11 +108,13 @@ class ParticipationForm(WagtailAdminModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if "chapters" in self.fields:
-            from media_library.models import Chapter
+            from django.apps import apps
 
             from .policy import policy
 
-            queryset = Chapter.objects.select_related("work").order_by("work__title_fr", "start", "pk")
+            # Le consentement est sous le catalogue (contrat « apps ») : le modèle est lu dans le registre.
+            chapters = apps.get_model("media_library", "Chapter").objects
+            queryset = chapters.select_related("work").order_by("work__title_fr", "start", "pk")
             if self.for_user is not None:
                 queryset = policy.admin_queryset(self.for_user, queryset)  # chapitres d'œuvres qu'elle connaît
             field = self.fields["chapters"]

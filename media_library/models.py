@@ -612,6 +612,11 @@ class Chapter(ClusterableModel):
     def duration(self):
         return max(0.0, (self.end or 0) - (self.start or 0))
 
+    @property
+    def span_label(self):
+        """« 0:15–1:02 » : début et fin lisibles (listes et cases à cocher des autres applications)."""
+        return f"{format_timecode(self.start)}–{format_timecode(self.end)}"
+
     def clean(self):
         super().clean()
         errors = {}
