@@ -51,7 +51,8 @@ def curator_prepares_the_capsule(chromium, live_server, media_dir):
     # Un chapitre : « Retour à l'œuvre », « Chapitres et extraits », début, fin, titre, enregistrer.
     person.click(page.get_by_role("link", name="Retour à l'œuvre"))
     person.click(page.get_by_role("link", name="Chapitres et extraits (0)"))
-    page.wait_for_function("() => document.getElementById('pl-player').readyState >= 1")
+    page.wait_for_url("**/chapitres/")  # le clic a mené à l'éditeur des chapitres (sinon : l'ancienne page)
+    page.wait_for_function("() => { const p = document.getElementById('pl-player'); return p && p.readyState >= 1; }")
     page.fill("input[name=start]", "0:01,8")
     page.fill("input[name=end]", "0:02,9")
     page.fill("input[name=title_fr]", "Le départ")
