@@ -12,7 +12,7 @@ from consent.models import Participation
 from consent.policy import policy
 from consent.testing import grant, make_participant
 from exhibitions.models import ExhibitionPage
-from exhibitions.services import check_publication, publication_problems_message
+from exhibitions.flows.publish_exhibition import check_publication, publication_problems_message
 from exhibitions.tests import factories as f
 from media_library.models import Chapter, WorkKind
 

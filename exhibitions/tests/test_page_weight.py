@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from consent.testing import grant, make_participant
 from media_library.models import WorkKind
-from media_library.services.ingest import ingest_file
+from media_library.flows.ingest import ingest_file
 from media_library.tests.factories import PartnerFactory, UserFactory, WorkFactory
 from paroles.browser_testing import session_cookie, transferred_bytes
 
