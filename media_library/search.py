@@ -56,9 +56,13 @@ def _sqlite_fts_matching(results):
     puis les entrées de l'index par clé primaire). La sous-requête du moteur part, elle, des entrées de l'index
     du type de contenu et refait le MATCH pour chacune (80 ms pour 5 000 œuvres). Même expression MATCH que le
     moteur (son compilateur la construit). None : autre moteur, ou requête sans MATCH."""
+    from django.db import connection
+
+    if connection.vendor != "sqlite":  # le module FTS5 du moteur ne se charge que sur SQLite (modèle absent ailleurs)
+        return None
     try:
         from modelsearch.backends.database.sqlite import sqlite as engine
-    except ImportError:
+    except (ImportError, LookupError):
         return None
     compiler = getattr(results, "query_compiler", None)
     if not isinstance(compiler, engine.SQLiteSearchQueryCompiler):
