@@ -176,6 +176,18 @@ def publish_in_editor(person):
     person.click(page.locator("footer [data-w-dropdown-target='toggle']").first)
     with page.expect_navigation():
         person.click(page.get_by_role("button", name="Publier"))
+    errors = page.locator(".messages .error, .messages li.error")
+    assert errors.count() == 0, page.inner_text(".messages")
+
+
+def fill_page_title(person, title):
+    """Le titre d'une page Wagtail, comme une personne le tape puis quitte le champ : Wagtail recopie le titre
+    dans le slug au départ du champ (« blur », puis un délai). Publier avant ce recopiage envoie un slug vide
+    (400) ; sur une machine chargée, la course se perdait. On attend le slug comme la personne voit le champ."""
+    page = person.page
+    page.fill("#id_title", title)
+    page.locator("#id_title").press("Tab")
+    page.wait_for_function("() => (document.getElementById('id_slug') || {value: 'x'}).value !== ''")
 
 
 def build_exhibition(person, title, room, works, *, venue="Musée du District de Bamako"):
@@ -189,11 +201,11 @@ def build_exhibition(person, title, room, works, *, venue="Musée du District de
     person.click(page.locator("a[title^='Explorer les sous-pages'][title*='Welcome']"))
     person.click(page.get_by_role("link", name="Ajouter une sous-page", exact=True))
     person.click(page.get_by_role("link", name="Liste des expositions", exact=True))
-    page.fill("#id_title", "Expositions")
+    fill_page_title(person, "Expositions")
     publish_in_editor(person)
     person.click(page.locator("a[href$='/add_subpage/'][title*='Expositions']"))
     page.wait_for_selector("#id_title")
-    page.fill("#id_title", title)
+    fill_page_title(person, title)
     page.fill("#id_venue", venue)
     person.click(page.locator("button.c-sf-add-button").first)  # une salle (seul bloc possible)
     page.fill("#body-0-value-title_fr", room)

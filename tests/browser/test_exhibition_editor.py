@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 from consent.roles import CONSENT_OFFICER, CURATOR
 from media_library import testing
 
-from .people import Person, account, create_project, new_work, record_consent, upload
+from .people import Person, account, create_project, fill_page_title, new_work, record_consent, upload
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 DESKTOP = {"width": 1400, "height": 1000}
@@ -66,13 +66,13 @@ def test_curator_assembles_the_exhibition_in_the_page_editor(chromium, live_serv
         curator.click(page.locator("a[title^='Explorer les sous-pages'][title*='Welcome']"))
         curator.click(page.get_by_role("link", name="Ajouter une sous-page", exact=True))
         curator.click(page.get_by_role("link", name="Liste des expositions", exact=True))
-        page.fill("#id_title", "Expositions")
+        fill_page_title(curator, "Expositions")
         publish_from_editor(curator)
         curator.step("créer la liste des expositions")
         # « + » sur la ligne « Expositions » : une exposition (seul type permis), ses salles et ses œuvres.
         curator.click(page.locator("a[href$='/add_subpage/'][title*='Expositions']"))
         page.wait_for_selector("#id_title")
-        page.fill("#id_title", "Nos corps, nos chemins")
+        fill_page_title(curator, "Nos corps, nos chemins")
         page.fill("#id_venue", "Musée du District de Bamako")
         curator.click(page.locator("button.c-sf-add-button").first)  # une salle (seul bloc possible)
         page.fill("#body-0-value-title_fr", "Salle 1 : le voyage")
