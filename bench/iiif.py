@@ -79,6 +79,7 @@ def measure(browser, base, url, *, javascript, zoom):
     page.goto(base + url)
     if javascript:
         fig = page.locator(FIGURE).first
+        fig.scroll_into_view_if_needed()  # le visionneur démarre quand le tableau approche de l'écran
         page.wait_for_function(READY, arg=fig.element_handle(), timeout=60000)
     page.wait_for_load_state("networkidle")
     at_open = sum(bodies)

@@ -80,7 +80,8 @@ def iiif_viewer_scripts(context):
         if getattr(request, "_iiif_scripts_done", False):
             return ""
         request._iiif_scripts_done = True
+    # Le visionneur seul ; il charge OpenSeadragon (data-osd) quand un tableau approche de l'écran.
     return format_html(
-        '<script src="{}" defer></script><script src="{}" defer></script>',
-        static("iiif/openseadragon/openseadragon.min.js"), static("iiif/js/bodymap-viewer.js"),
+        '<script src="{}" data-osd="{}" defer></script>',
+        static("iiif/js/bodymap-viewer.js"), static("iiif/openseadragon/openseadragon.min.js"),
     )

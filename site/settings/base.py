@@ -242,6 +242,10 @@ WAGTAIL_ALLOW_UNICODE_SLUGS = True
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_GRAVATAR_PROVIDER_URL = None  # aucun avatar demandé à gravatar.com : rien ne sort vers Internet
 WAGTAIL_USAGE_COUNT_ENABLED = True
+# L'enregistrement automatique de Wagtail 8 (toutes les 500 ms par défaut) envoie le formulaire de création
+# pendant que la personne clique « Publier » : deux POST se croisent, la seconde page porte le même slug et la
+# publication répond 500 (vu dans la CI, machine chargée). Coupé par défaut ; PAROLES_AUTOSAVE_MS le rallume.
+WAGTAIL_AUTOSAVE_INTERVAL = env_int("PAROLES_AUTOSAVE_MS", 0)
 WAGTAILADMIN_RECENT_EDITS_LIMIT = 5
 
 LOGIN_URL = "wagtailadmin_login"

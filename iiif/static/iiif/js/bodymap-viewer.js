@@ -6,6 +6,33 @@
   "use strict";
   if (window.parolesBodyMapViewer) { return; }
   window.parolesBodyMapViewer = true;
+  // OpenSeadragon (≈ 90 Ko compressés) n'est chargé qu'à l'approche du premier tableau : une page dont les
+  // tableaux sont plus bas ne coûte rien au téléphone tant que la personne n'y descend pas.
+  var me = document.currentScript;
+  var osdSrc = me && me.dataset ? me.dataset.osd : null;
+  var waiting = null;
+
+  function withOSD(done) {
+    if (window.OpenSeadragon || !osdSrc) { done(); return; }
+    if (waiting) { waiting.push(done); return; }
+    waiting = [done];
+    var script = document.createElement("script");
+    script.src = osdSrc;
+    script.onload = function () {
+      var queue = waiting;
+      waiting = null;
+      queue.forEach(function (fn) { fn(); });
+    };
+    document.head.appendChild(script);
+  }
+
+  // Hauteur : le tableau entier à la largeur de l'écran, sans dépasser 75 % de sa hauteur. Posée dès le
+  // chargement, pour que la page ne saute pas quand le visionneur démarre.
+  function fitHeight(host) {
+    var width = parseFloat(host.dataset.width) || 1, height = parseFloat(host.dataset.height) || 1;
+    var h = host.clientWidth * height / width;
+    host.style.height = Math.round(Math.max(260, Math.min(h, window.innerHeight * 0.75))) + "px";
+  }
 
   function setup(fig) {
     var host = fig.querySelector(".bodymap-osd");
@@ -18,12 +45,7 @@
     var spots = Array.prototype.slice.call(fig.querySelectorAll(".bodymap-spots .hotspot"));
     fig.classList.add("js");
 
-    // Hauteur : le tableau entier à la largeur de l'écran, sans dépasser 75 % de sa hauteur.
-    function fitHeight() {
-      var h = host.clientWidth * height / width;
-      host.style.height = Math.round(Math.max(260, Math.min(h, window.innerHeight * 0.75))) + "px";
-    }
-    fitHeight();
+    fitHeight(host);
 
     // OpenSeadragon injecte un élément <style> (contour de focus sur mobile) s'il n'en trouve pas déjà un :
     // la CSP stricte le bloquerait. La même règle est dans exhibitions.css ; on lui dit qu'elle existe.
@@ -100,21 +122,66 @@
       fig.dataset.ready = "refused";
     });
 
+    // « Vue entière » (bouton ou touche 0) : OpenSeadragon enchaîne goHome() et applyConstraints() ; quand les
+    // images par seconde manquent (téléphone lent, machine chargée), les deux animations se mêlent et la vue
+    // peut finir décalée. On revient à la vue entière seuls, et l'animation finie, la vue est posée exactement.
+    var homing = false;
+    function atHome() {
+      var vp = viewer.viewport, b = vp.getBounds(true), h = vp.getHomeBounds(), z = vp.getHomeZoom();
+      var off = Math.abs(b.getCenter().x - h.getCenter().x) + Math.abs(b.getCenter().y - h.getCenter().y);
+      return off <= h.width * 0.001 && Math.abs(vp.getZoom(true) - z) <= z * 0.001;
+    }
+    function goHome() {
+      if (atHome()) { return; }
+      homing = true;
+      viewer.viewport.goHome();
+    }
+    viewer.addHandler("animation-finish", function () {
+      if (!homing) { return; }
+      homing = false;
+      if (!atHome()) { viewer.viewport.goHome(true); }
+    });
+    // Un autre geste pendant le retour l'emporte : on ne reposera pas la vue entière par-dessus.
+    ["canvas-press", "canvas-scroll", "canvas-pinch", "canvas-drag"].forEach(function (name) {
+      viewer.addHandler(name, function () { homing = false; });
+    });
+    viewer.addHandler("canvas-key", function (ev) {
+      var key = ev.originalEvent || {};
+      if (key.key === "0" && !key.ctrlKey && !key.altKey && !key.metaKey) {
+        ev.preventDefaultAction = true;
+        goHome();
+      } else {
+        homing = false;
+      }
+    });
+
     if (tools) {
       tools.addEventListener("click", function (ev) {
         var b = ev.target.closest("button");
         if (!b || !viewer.viewport) { return; }
-        if (b.dataset.zoom === "in") { viewer.viewport.zoomBy(1.5); }
-        else if (b.dataset.zoom === "out") { viewer.viewport.zoomBy(1 / 1.5); }
-        else { viewer.viewport.goHome(); }
+        if (b.dataset.zoom === "home") { goHome(); return; }
+        viewer.viewport.zoomBy(b.dataset.zoom === "in" ? 1.5 : 1 / 1.5);
         viewer.viewport.applyConstraints();
       });
     }
-    window.addEventListener("resize", function () { fitHeight(); });
+    window.addEventListener("resize", function () { fitHeight(host); });
   }
 
   function init() {
-    Array.prototype.forEach.call(document.querySelectorAll("[data-bodymap][data-iiif], [data-photovoice][data-iiif]"), setup);
+    var figs = Array.prototype.slice.call(
+      document.querySelectorAll("[data-bodymap][data-iiif], [data-photovoice][data-iiif]"));
+    figs.forEach(function (fig) {
+      var host = fig.querySelector(".bodymap-osd");
+      if (host) { fitHeight(host); }
+    });
+    function start(fig) { withOSD(function () { setup(fig); }); }
+    if (!("IntersectionObserver" in window)) { figs.forEach(start); return; }
+    var observer = new IntersectionObserver(function (entries) {
+      entries.forEach(function (entry) {
+        if (entry.isIntersecting) { observer.unobserve(entry.target); start(entry.target); }
+      });
+    }, { rootMargin: "200px 0px" });
+    figs.forEach(function (fig) { observer.observe(fig); });
   }
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", init); } else { init(); }
 })();
