@@ -23,6 +23,8 @@
       waiting = null;
       queue.forEach(function (fn) { fn(); });
     };
+    // Script introuvable (réseau coupé un instant) : le prochain tableau qui approche le redemande.
+    script.onerror = function () { waiting = null; script.remove(); };
     document.head.appendChild(script);
   }
 
