@@ -29,6 +29,8 @@ ROLE_PERMISSIONS = {
         ("consent", "view_sensitiveattributes"),
         ("consent", "add_consentrecord"), ("consent", "change_consentrecord"), ("consent", "view_consentrecord"),
         ("consent", "add_withdrawal"), ("consent", "view_withdrawal"),
+        # Lier une personne à une œuvre (et aux seuls chapitres où elle paraît) : « Personnes liées aux œuvres ».
+        ("consent", "add_participation"), ("consent", "change_participation"), ("consent", "view_participation"),
         ("consent", "add_noidentifiablepersondeclaration"), ("consent", "change_noidentifiablepersondeclaration"),
         ("consent", "view_noidentifiablepersondeclaration"),
         ("consent", "view_auditentry"),

@@ -12,6 +12,7 @@ from wagtail.admin.widgets.button import Button
 
 from .models import ExhibitionPage
 from .flows.exhibitions_to_review import live_exhibitions_with_problems
+from .flows.prepare_clips import request_page_clips
 from .flows.publish_exhibition import check_publication, publication_problems_message
 from .views import admin as admin_views
 
@@ -39,6 +40,15 @@ def block_publication_without_consent(request, page):
         _report(request, specific, problems)
         return redirect("wagtailadmin_pages:edit", specific.pk)
     return None
+
+
+@hooks.register("after_create_page")
+@hooks.register("after_edit_page")
+def prepare_clips(request, page):
+    """Les extraits des blocs « Extrait (chapitre) » : coupés dès l'enregistrement (travail de fond)."""
+    specific = page.specific
+    if isinstance(specific, ExhibitionPage):
+        request_page_clips(specific, user=request.user)
 
 
 @hooks.register("before_bulk_action")

@@ -427,8 +427,19 @@ class MediaFile(models.Model):
         """
         cache = getattr(self, "_prefetched_objects_cache", {}).get("renditions")
         if cache is not None:
-            return next((r for r in cache if r.kind == kind and r.chapter_id is None), None)
-        return self.renditions.filter(kind=kind, chapter__isnull=True).first()
+            return next((r for r in cache if r.kind == kind and r.chapter_id is None and r.clip_start is None), None)
+        return self.renditions.filter(kind=kind, chapter__isnull=True, clip_start__isnull=True).first()
+
+    def get_window_clip(self, start, end, kind="clip_web"):
+        """L'extrait `kind` déjà fabriqué pour la fenêtre [start, end] (secondes), ou None (préchargement
+        `renditions` utilisé s'il a été fait)."""
+        start, end = clip_window(start, end)
+        cache = getattr(self, "_prefetched_objects_cache", {}).get("renditions")
+        if cache is not None:
+            return next((r for r in cache if r.kind == kind and r.chapter_id is None and r.clip_start == start
+                         and r.clip_end == end and r.file), None)
+        return self.renditions.filter(kind=kind, chapter__isnull=True, clip_start=start, clip_end=end).exclude(
+            file="").first()
 
     @property
     def web_rendition(self):
@@ -444,7 +455,7 @@ class MediaFile(models.Model):
 
     @property
     def latest_job(self):
-        return self.jobs.filter(chapter__isnull=True).first()
+        return self.jobs.filter(chapter__isnull=True, clip_start__isnull=True).first()
 
 
 class ArchiveImage(AbstractImage):
@@ -579,6 +590,11 @@ class RenditionKind(models.TextChoices):
     IIIF = "iiif", _("Tuiles IIIF (zoom profond)")
 
 
+def clip_window(start, end):
+    """Une fenêtre d'extrait normalisée (secondes, au millième) : la même fenêtre se retrouve toujours."""
+    return round(float(start), 3), round(float(end), 3)
+
+
 def rendition_upload_to(instance, filename):
     # Nom imprévisible et unique à chaque encodage : un nouveau fichier ne remplace jamais l'ancien
     # sur place (l'ancien n'est supprimé qu'une fois la nouvelle ligne validée en base).
@@ -688,6 +704,11 @@ class Rendition(models.Model):
     # Conditions de consentement vérifiables sur l'objet servi (« flouté », pas seulement « promis »).
     is_blurred = models.BooleanField(_("visages floutés"), default=False)
     voice_altered = models.BooleanField(_("voix modifiée"), default=False)
+    # Un extrait : la fenêtre [début, fin] de l'original (secondes) que contiennent ses octets, notée à la
+    # fabrication. La politique du consentement décide l'extrait par les seules personnes de cette fenêtre
+    # (`consent_segment`) ; un rendu sans fenêtre est l'œuvre entière.
+    clip_start = models.FloatField(_("début de l'extrait (s)"), null=True, blank=True)
+    clip_end = models.FloatField(_("fin de l'extrait (s)"), null=True, blank=True)
     created_at = models.DateTimeField(_("créé le"), default=timezone.now)
 
     class Meta:
@@ -696,7 +717,14 @@ class Rendition(models.Model):
         verbose_name_plural = _("rendus")
         constraints = [
             models.UniqueConstraint(
-                fields=["media_file", "kind"], condition=models.Q(chapter__isnull=True), name="rendition_unique_kind"
+                fields=["media_file", "kind"], condition=models.Q(chapter__isnull=True, clip_start__isnull=True),
+                name="rendition_unique_kind"
+            ),
+            # Un extrait d'exposition (fenêtre sans chapitre) : une ligne par fenêtre.
+            models.UniqueConstraint(
+                fields=["media_file", "kind", "clip_start", "clip_end"],
+                condition=models.Q(chapter__isnull=True, clip_start__isnull=False),
+                name="rendition_unique_window",
             ),
             models.UniqueConstraint(
                 fields=["media_file", "kind", "chapter"],
@@ -716,12 +744,21 @@ class Rendition(models.Model):
         return self.media_file.work
 
     @property
+    def consent_segment(self):
+        """La fenêtre servie, pour la politique (variante) : None pour un rendu de l'œuvre entière."""
+        if self.clip_start is None or self.clip_end is None:
+            return None
+        return (self.clip_start, self.clip_end)
+
+    @property
     def download_name(self):
         from .files import safe_download_name
 
         stem = PurePath(self.media_file.safe_filename).stem
         if self.chapter_id:
             stem = f"{stem}-{slugify(self.chapter.title_fr)[:40] or 'extrait'}"
+        elif self.clip_start is not None:
+            stem = f"{stem}-extrait-{int(self.clip_start * 1000)}-{int((self.clip_end or 0) * 1000)}"
         ext = PurePath(self.file.name).suffix
         return safe_download_name(f"{stem}-{self.kind}{ext}")
 
@@ -762,6 +799,9 @@ class ProcessingJob(models.Model):
         Chapter, null=True, blank=True, on_delete=models.CASCADE, related_name="jobs", verbose_name=_("chapitre")
     )
     kind = models.CharField(_("travail"), max_length=20, choices=Kind.choices, default=Kind.RENDITIONS)
+    # Extrait d'une exposition (sans chapitre) : la fenêtre à couper, en secondes.
+    clip_start = models.FloatField(_("début de l'extrait (s)"), null=True, blank=True)
+    clip_end = models.FloatField(_("fin de l'extrait (s)"), null=True, blank=True)
     # Types de rendus demandés ; vide = tous ceux qui conviennent au fichier.
     rendition_kinds = models.JSONField(_("rendus demandés"), default=list, blank=True)
     force = models.BooleanField(_("refaire même si à jour"), default=False)

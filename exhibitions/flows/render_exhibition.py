@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth.models import AnonymousUser
 from django.template.loader import select_template
 
-from consent.access import Decision
+from consent.access import Decision, Segment
 from consent.channels import Channel
 from consent.policy import policy
 
@@ -78,16 +78,24 @@ def rendition_or_none(image, spec):
 class Exhibit:
     """Les œuvres d'une page, décidées et préchargées pour une requête (nombre de requêtes borné)."""
 
-    def __init__(self, request, works, image_work, *, channel=Channel.WEBSITE, preview=False, images=()):
+    def __init__(self, request, works, image_work, *, channel=Channel.WEBSITE, preview=False, images=(), clips=()):
         from media_library.models import ArchiveImage
 
         self.request = request
         self.channel = Channel(channel)
         self.preview = preview
         user = getattr(request, "user", None) or AnonymousUser()
+        self.user = user
         self.works = works
         # Aperçu dans l'admin : la politique montre aussi ce que le public ne verra pas, signalé.
         self.decisions = integrations.decide_many(user, list(works.values()), self.channel, preview=preview)
+        # Les extraits (blocs « Extrait ») : chacun décidé pour sa fenêtre (seules les personnes qui y
+        # paraissent comptent), dès maintenant (la page dit « plus rien de visible » avant ses blocs).
+        self._clip_decisions = {}
+        self._clip_items = {}
+        for work_pk, start, end in clips:
+            if work_pk in works:
+                self.clip_decision(works[work_pk], start, end)
         self.image_work = image_work
         self.tracks = integrations.subtitle_tracks(works.values())
         self.transcripts = integrations.transcripts(works.values())
@@ -110,7 +118,8 @@ class Exhibit:
     def nothing_visible(self):
         """Vrai si la page cite des œuvres et qu'aucune n'est visible de ce visiteur (par exemple une
         exposition dont la seule œuvre a été retirée) : la page le dit au lieu d'être vide."""
-        return bool(self.works) and not any(d is not None and d.allowed for d in self.decisions.values())
+        return bool(self.works) and not any(d is not None and d.allowed for d in self.decisions.values()) and not any(
+            d.allowed for d in self._clip_decisions.values())
 
     # -- construction --------------------------------------------------------------------------
     @classmethod
@@ -120,9 +129,13 @@ class Exhibit:
         images = set(image_work)
         for _room, block_type, value in iter_blocks(page):
             images.update(img.pk for img in block_images(block_type, value))
+        clips = [(value["work"].pk, value["start"], value["end"]) for _room, block_type, value in iter_blocks(page)
+                 if block_type == "chapter_clip" and value.get("work") is not None
+                 and value.get("start") is not None and value.get("end") is not None]
         works = integrations.prefetch_works(work_pks)
         preview = bool(getattr(request, "is_preview", False))
-        return cls(request, works, image_work, channel=page.display_channel, preview=preview, images=images)
+        return cls(request, works, image_work, channel=page.display_channel, preview=preview, images=images,
+                   clips=clips)
 
     @classmethod
     def for_works(cls, works_qs, request, *, channel=Channel.WEBSITE):
@@ -197,6 +210,40 @@ class Exhibit:
             if media.media_type == "document" and policy.admits_flags(flags, media):
                 item.kind, item.src = "document", media.get_serve_url(channel)
                 return
+
+    def clip_decision(self, work, start, end):
+        """La décision pour l'extrait [start, end] de `work` : les seules personnes qui y paraissent."""
+        key = (work.pk, float(start), float(end))
+        if key not in self._clip_decisions:
+            decision = policy.decide(self.user, work, self.channel, variant=Segment(float(start), float(end)))
+            whole = self.decision(work)
+            if not decision.allowed and self.preview and whole.allowed:
+                decision = whole  # aperçu : montré à l'équipe, signalé « non visible du public »
+            self._clip_decisions[key] = decision
+        return self._clip_decisions[key]
+
+    def clip_item(self, work, start, end):
+        """L'extrait tel que cette requête peut le voir : le rendu coupé à sa fenêtre (jamais le fichier
+        entier : ses octets montreraient les autres chapitres), ou « en préparation » (kind="preparing")."""
+        if work is None or start is None or end is None:
+            return None
+        full = self.works.get(work.pk, work)
+        key = (full.pk, float(start), float(end))
+        if key in self._clip_items:
+            return self._clip_items[key]
+        decision = self.clip_decision(full, start, end)
+        item = Item(work=full, decision=decision)
+        if decision.allowed:
+            item.kind = "preparing"
+            flags = frozenset(getattr(decision, "required_variant_flags", ()) or ())
+            media = integrations.playable(full)
+            clip = media.get_window_clip(start, end) if media is not None else None
+            if clip is not None and (not flags or policy.admits_flags(flags, clip)):
+                item.src, item.mime, item.width, item.height = (
+                    clip.get_serve_url(self.channel), clip.mime_type, clip.width, clip.height)
+                item.kind = "video" if media.media_type == "video" else "audio"
+        self._clip_items[key] = item
+        return item
 
     def image(self, image, spec=IMAGE_SPEC):
         """Le rendu d'une image choisie dans un bloc, ou None si l'œuvre dont elle vient n'est pas autorisée."""

@@ -25,6 +25,15 @@ def exhibit_item(context, work):
 
 
 @register.simple_tag(takes_context=True)
+def exhibit_clip(context, value):
+    """L'extrait d'un bloc « Extrait (chapitre) » tel que cette requête peut le voir (Item), ou None."""
+    work = value.get("work") if value else None
+    if work is None:
+        return None
+    return _exhibit(context, work).clip_item(work, value.get("start"), value.get("end"))
+
+
+@register.simple_tag(takes_context=True)
 def exhibit_image(context, image, spec=IMAGE_SPEC):
     """Le rendu d'une image choisie dans un bloc, ou None si l'œuvre d'origine n'est pas autorisée."""
     if image is None:

@@ -20,3 +20,26 @@ def request_clip(chapter, *, user=None, force=True, enqueue=True):
     if enqueue:
         enqueue_on_commit(job.pk)
     return job
+
+
+def request_window_clip(media, start, end, *, user=None, enqueue=True):
+    """L'extrait web de la fenêtre [start, end] d'un fichier (bloc « Extrait » d'une exposition) : rien si
+    l'extrait est déjà fait, ou si un travail pour cette fenêtre attend ou tourne ; sinon un travail
+    « extrait » neuf. Renvoie le travail (ou None)."""
+    from ..models import clip_window
+
+    start, end = clip_window(start, end)
+    if end <= start or media.get_window_clip(start, end) is not None:
+        return None
+    active = ProcessingJob.objects.filter(
+        media_file=media, chapter=None, kind=ProcessingJob.Kind.CLIP, clip_start=start, clip_end=end,
+        status__in=[ProcessingJob.Status.QUEUED, ProcessingJob.Status.RUNNING]).first()
+    if active is not None:
+        return active
+    job = ProcessingJob.objects.create(
+        media_file=media, chapter=None, kind=ProcessingJob.Kind.CLIP, clip_start=start, clip_end=end,
+        created_by=user if user is not None and user.is_authenticated else None,
+    )
+    if enqueue:
+        enqueue_on_commit(job.pk)
+    return job

@@ -89,10 +89,24 @@ def local_source(media, directory):
 # --- Publication atomique --------------------------------------------------------------------------
 
 
-def publish_rendition(media, preset, output, *, chapter=None):
+def _row_filter(media, kind, chapter=None, window=None):
+    """La ligne d'un rendu : par chapitre (extrait d'un chapitre), par fenêtre (extrait d'exposition, sans
+    chapitre), ou le rendu de l'œuvre entière (ni l'un ni l'autre)."""
+    where = {"media_file": media, "kind": kind, "chapter": chapter}
+    if chapter is None:
+        if window is None:
+            where["clip_start__isnull"] = True
+        else:
+            where["clip_start"], where["clip_end"] = window
+    return where
+
+
+def publish_rendition(media, preset, output, *, chapter=None, window=None):
     """Range le fichier produit sous un nom neuf et remplace la ligne du rendu en une transaction.
 
-    L'ancien fichier n'est supprimé qu'une fois la transaction validée. Renvoie le Rendition.
+    `window` (début, fin) : la fenêtre de l'original que contient un extrait, notée sur la ligne (la
+    politique du consentement décide l'extrait par elle). L'ancien fichier n'est supprimé qu'une fois la
+    transaction validée. Renvoie le Rendition.
     """
     probe = Rendition(media_file=media, kind=preset.kind)
     name = rendition_upload_to(probe, f"x{preset.ext}")
@@ -118,15 +132,14 @@ def publish_rendition(media, preset, output, *, chapter=None):
         "height": output.height,
         "meta": output.meta,
         "created_at": timezone.now(),
+        "clip_start": window[0] if window else None,
+        "clip_end": window[1] if window else None,
     }
+    where = _row_filter(media, preset.kind, chapter, window)
     old_name = None
     try:
         with transaction.atomic():
-            existing = (
-                Rendition.objects.select_for_update()
-                .filter(media_file=media, kind=preset.kind, chapter=chapter)
-                .first()
-            )
+            existing = Rendition.objects.select_for_update().filter(**where).first()
             if existing is None:
                 try:
                     with transaction.atomic():
@@ -135,9 +148,7 @@ def publish_rendition(media, preset, output, *, chapter=None):
                         )
                 except IntegrityError:
                     # Un autre travailleur vient de créer la ligne : on la remplace.
-                    existing = Rendition.objects.select_for_update().get(
-                        media_file=media, kind=preset.kind, chapter=chapter
-                    )
+                    existing = Rendition.objects.select_for_update().get(**where)
             if existing is not None:
                 old_name = existing.file.name
                 for key, value in fields.items():
@@ -220,11 +231,12 @@ def delete_rendition_file(name, *, tree=False):
         _delete_quietly(name)
 
 
-def is_up_to_date(media, preset, chapter=None):
-    rendition = Rendition.objects.filter(media_file=media, kind=preset.kind, chapter=chapter).first()
+def is_up_to_date(media, preset, chapter=None, window=None):
+    rendition = Rendition.objects.filter(**_row_filter(media, preset.kind, chapter, window)).first()
     return bool(
         rendition
         and rendition.settings_hash == preset.settings_hash
+        and (window is None or (rendition.clip_start, rendition.clip_end) == tuple(window))
         and rendition.file.name
         and default_storage.exists(rendition.file.name)
     )
@@ -291,6 +303,8 @@ def step_label(kind):
 def planned_kinds(job):
     media = job.media_file
     if job.kind == ProcessingJob.Kind.CLIP:
+        if job.chapter_id is None:
+            return ["clip_web"]  # l'extrait d'une exposition : lu dans la page
         return ["clip_phone", "clip_web"]
     available = presets.kinds_for(media.media_type)
     if media.media_type == MediaType.VIDEO and not media.audio_codec:
@@ -437,10 +451,15 @@ def _execute(job, on_progress):
         ensure_image_renditions(media, force=job.force)
 
     chapter = job.chapter
+    window = None
     if job.kind == ProcessingJob.Kind.CLIP:
-        if chapter is None:
+        if chapter is not None:
+            window = (chapter.start, chapter.end)
+        elif job.clip_start is not None and job.clip_end is not None:
+            window = (job.clip_start, job.clip_end)  # l'extrait d'une exposition
+        else:
             raise ProcessingError(_("Le chapitre de cet extrait n'existe plus."))
-        if media.duration and chapter.end > media.duration + 0.05:
+        if media.duration and window[1] > media.duration + 0.05:
             raise ProcessingError(_("Le chapitre dépasse la durée du média : corrigez sa fin."))
     made = []
     with workdir() as tmp:
@@ -452,17 +471,15 @@ def _execute(job, on_progress):
                 if preset is None:
                     continue
                 reporter.start(kind, step_label(kind))
-                if not job.force and is_up_to_date(media, preset, chapter):
+                if not job.force and is_up_to_date(media, preset, chapter, window):
                     continue
                 func = steps.STEPS[kind]
-                window = {}
-                if chapter is not None:
-                    window = {"start": chapter.start, "end": chapter.end}
+                cut = {"start": window[0], "end": window[1]} if window else {}
                 output = func(preset, src, tmp, duration=media.duration, on_progress=reporter.update,
-                              label=step_label(kind), **window)
-                made.append(publish_rendition(media, preset, output, chapter=chapter))
+                              label=step_label(kind), **cut)
+                made.append(publish_rendition(media, preset, output, chapter=chapter, window=window))
                 output.path.unlink(missing_ok=True)
-    if job.kind == ProcessingJob.Kind.CLIP:
+    if job.kind == ProcessingJob.Kind.CLIP and chapter is not None:
         from .clips import clip_ready
 
         clip_ready.send(sender=Chapter, chapter=chapter, renditions=made)
