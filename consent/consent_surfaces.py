@@ -89,6 +89,30 @@ def media_rendition(client, work, channel):
     return _served(client.get(surface_url(rendition, work, channel)))
 
 
+def _window_clip(work):
+    """Un extrait coupé à une fenêtre (bloc « Extrait » d'une exposition) : la porte le décide pour sa fenêtre."""
+    from django.core.files.base import ContentFile
+
+    from media_library.models import Rendition
+
+    media = work.files.first()
+    with media.file.open("rb") as fh:
+        data = fh.read()
+    rendition = Rendition(media_file=media, kind="clip_web", settings_hash="test", mime_type="video/mp4",
+                          size=len(data), clip_start=0, clip_end=1)
+    rendition.file.save("extrait.mp4", ContentFile(data), save=False)
+    rendition.save()
+    return rendition
+
+
+@register_surface("rendu média : extrait coupé à une fenêtre", setup=_window_clip)
+def window_clip_rendition(client, work, channel):
+    from media_library.models import Rendition
+
+    rendition = Rendition.objects.filter(media_file__work=work, clip_start__isnull=False).first()
+    return _served(client.get(surface_url(rendition, work, channel)))
+
+
 @register_surface("lien presse ou diffusion (page d'envoi)", channels=["press_social", "broadcast"])
 def release_page(client, work, channel):
     from media_library.testing import release_link

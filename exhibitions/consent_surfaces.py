@@ -64,6 +64,30 @@ def exhibition_page(client, work, channel):
     return response.status_code == 200 and work.title_fr.encode() in response.content
 
 
+def setup_clip_exhibition(work):
+    """Une exposition en ligne dont le seul bloc est un extrait de l'œuvre (bloc « Extrait (chapitre) »),
+    EN LIGNE sans contrôle de publication : c'est la décision de l'extrait, à chaque requête, qui protège."""
+    from .models import ExhibitionPage
+
+    _home, index = _ensure_home()
+    slug = f"matrice-extrait-{work.pk}"
+    if not ExhibitionPage.objects.filter(slug=slug).exists():
+        clip = {"type": "chapter_clip", "value": {"work": work.pk, "title_fr": "Extrait", "title_bm": "", "start": 0,
+                                                  "end": 1, "note_fr": "", "note_bm": ""}}
+        body = [{"type": "section", "value": {"title_fr": "Salle", "title_bm": "", "intro_fr": "", "intro_bm": "",
+                                               "content": [clip]}}]
+        index.add_child(instance=ExhibitionPage(title=f"Matrice extrait {work.pk}", slug=slug, kind="online",
+                                                body=body, live=True))
+
+
+@register_surface("exposition en ligne (extrait d'un chapitre)", channels=["website"], setup=setup_clip_exhibition)
+def exhibition_clip(client, work, channel):
+    from .models import ExhibitionPage
+
+    response = client.get(ExhibitionPage.objects.get(slug=f"matrice-extrait-{work.pk}").url)
+    return response.status_code == 200 and work.title_fr.encode() in response.content
+
+
 @register_surface("exposition au musée (page d'écoute du QR code)", channels=["museum"], setup=setup_exhibitions)
 def museum_listen(client, work, channel):
     response = client.get(f"/expositions/ecouter/{_page('museum', work).pk}/{work.pk}/")
