@@ -94,6 +94,31 @@ def museum_listen(client, work, channel):
     return response.status_code == 200 and work.title_fr.encode() in response.content
 
 
+def setup_clip_museum(work):
+    """Une exposition au musée dont le seul bloc est un extrait de l'œuvre, EN LIGNE sans contrôle."""
+    from .models import ExhibitionPage
+
+    _home, index = _ensure_home()
+    slug = f"matrice-musee-extrait-{work.pk}"
+    if not ExhibitionPage.objects.filter(slug=slug).exists():
+        clip = {"type": "chapter_clip", "value": {"work": work.pk, "title_fr": "Extrait", "title_bm": "", "start": 0,
+                                                  "end": 1, "note_fr": "", "note_bm": ""}}
+        body = [{"type": "section", "value": {"title_fr": "Salle", "title_bm": "", "intro_fr": "", "intro_bm": "",
+                                               "content": [clip]}}]
+        index.add_child(instance=ExhibitionPage(title=f"Matrice musée extrait {work.pk}", slug=slug, kind="museum",
+                                                body=body, live=True))
+
+
+@register_surface("exposition au musée (page d'écoute du QR code d'un extrait)", channels=["museum"],
+                  setup=setup_clip_museum)
+def museum_listen_clip(client, work, channel):
+    from .models import ExhibitionPage
+
+    page = ExhibitionPage.objects.get(slug=f"matrice-musee-extrait-{work.pk}")
+    response = client.get(f"/expositions/ecouter/{page.pk}/{work.pk}/extrait/0-1000/")
+    return response.status_code == 200 and work.title_fr.encode() in response.content
+
+
 @register_surface("boîte à outils (guide PDF)", channels=["facilitator_download"], setup=setup_exhibitions)
 def toolkit_guide(client, work, channel):
     from .models import ToolkitPage

@@ -6,6 +6,9 @@ app_name = "exhibitions"
 
 urlpatterns = [
     path("expositions/ecouter/<int:page_pk>/<int:work_pk>/", public.listen, name="listen"),
+    # Le QR code du cartel d'un extrait (bloc « Extrait (chapitre) ») : la fenêtre en millisecondes.
+    path("expositions/ecouter/<int:page_pk>/<int:work_pk>/extrait/<int:start_ms>-<int:end_ms>/", public.listen_clip,
+         name="listen_clip"),
     path("animateurs/connexion/", public.FacilitatorLoginView.as_view(), name="login"),
     path("animateurs/deconnexion/", public.FacilitatorLogoutView.as_view(), name="logout"),
     # La boîte à outils hors ligne (application installable, portée /boite-a-outils/hors-ligne/).

@@ -131,3 +131,31 @@ def test_the_page_gives_only_the_allowed_clip_bytes(film):
     assert str(media.uuid) not in html  # ni l'original
     assert "#t=" not in html  # l'extrait commence à 0 : aucune fenêtre posée sur un fichier entier
     assert "data-clip-preparing" not in html
+
+
+def test_museum_labels_give_one_qr_per_allowed_clip_and_it_opens_only_that_clip(film, client):
+    """Au musée : un cartel par extrait, son QR code mène à l'extrait
+    seul ; un extrait qu'elle n'a pas accepté n'a pas de cartel, et son adresse répond comme une absente."""
+    from exhibitions.flows.print_exhibition import museum_entries
+
+    work, media, route = film
+    windows = [("Le départ", 0, 0.8), ("La route", 0.8, 1.4)]
+    page = _page(work, windows, kind="museum")
+    # En ligne sans le contrôle de publication (comme après un retrait) : c'est chaque requête qui protège.
+    page.slug, page.venue, page.live = "musee-extraits", "Musée du District de Bamako", True
+    f.index_page().add_child(instance=page)
+    for job in request_page_clips(page):
+        run_job(job.pk)
+    rooms = museum_entries(page, Channel.MUSEUM)
+    entries = [e for _room, items in rooms for e in items]
+    assert [e["title_fr"] for e in entries] == ["Le départ · r/Egard"]  # « La route » : Mariam, fermées seulement
+    url = entries[0]["url"]
+    assert url.endswith(f"/expositions/ecouter/{page.pk}/{work.pk}/extrait/0-800/")
+    response = client.get(url[url.index("/expositions/"):])
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert str(media.get_window_clip(0, 0.8).uuid) in html and "Le départ" in html
+    assert str(media.get_rendition("web").uuid) not in html
+    assert client.get(f"/expositions/ecouter/{page.pk}/{work.pk}/extrait/800-1400/").status_code == 404
+    assert client.get(f"/expositions/ecouter/{page.pk}/{work.pk}/extrait/0-2000/").status_code == 404  # pas un bloc
+    assert client.get(f"/expositions/ecouter/{page.pk}/{work.pk}/").status_code == 404  # l'œuvre entière : non

@@ -11,7 +11,7 @@ from consent.policy import policy
 
 from ..forms import FacilitatorLoginForm
 from ..models import ExhibitionKind, ExhibitionPage
-from ..contents import collect_refs
+from ..contents import collect_refs, iter_blocks
 from ..flows.render_exhibition import Exhibit
 
 
@@ -37,6 +37,29 @@ def listen(request, page_pk, work_pk):
     if item is None or not item.allowed:
         raise Http404
     response = render(request, "exhibitions/listen.html", {"page": page, "item": item, "exhibit": exhibit})
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def listen_clip(request, page_pk, work_pk, start_ms, end_ms):
+    """Le QR code du cartel d'un extrait : l'extrait seul (le rendu coupé à sa fenêtre), décidé pour les
+    seules personnes de cette fenêtre, sur le canal « musée ». La fenêtre doit être celle d'un bloc
+    « Extrait » de cette exposition ; sinon, comme une œuvre absente."""
+    page = get_object_or_404(ExhibitionPage.objects.live().public(), pk=page_pk)
+    if page.kind == ExhibitionKind.ONLINE or not policy.exhibition_is_showing(page):
+        raise Http404
+    value = next((v for _room, block_type, v in iter_blocks(page) if block_type == "chapter_clip"
+                  and v.get("work") is not None and v["work"].pk == work_pk and v.get("start") is not None
+                  and v.get("end") is not None and round(v["start"] * 1000) == start_ms
+                  and round(v["end"] * 1000) == end_ms), None)
+    if value is None:
+        raise Http404
+    exhibit = Exhibit.for_works([value["work"]], request, channel=Channel.MUSEUM)
+    item = exhibit.clip_item(exhibit.works.get(work_pk, value["work"]), value["start"], value["end"])
+    if item is None or not item.allowed:
+        raise Http404
+    response = render(request, "exhibitions/listen.html", {"page": page, "item": item, "exhibit": exhibit,
+                                                           "clip_value": value})
     response["Cache-Control"] = "private, no-store"
     return response
 
