@@ -10,6 +10,9 @@ porte, le zip de la boîte à outils et les preuves de consentement l'appellent)
 Elle pose toujours `X-Content-Type-Options: nosniff` et une CSP : `sandbox` pour tout ce qui pourrait
 exécuter un script, `default-src 'none'; media-src 'self'` pour un média (lisible ouvert seul).
 Un fichier refusé répond exactement comme un fichier absent (Http404 → la page 404 du site).
+L'objet servi est la variante passée à la politique : un extrait (rendu qui note sa fenêtre,
+`Rendition.clip_start/clip_end`, lue par `consent_segment`) est décidé pour les seules personnes qui
+paraissent dans cette fenêtre ; un rendu sans fenêtre, pour l'œuvre entière.
 
 Aucune autre vue ne sert de fichier d'œuvre. Les tests vérifient qu'aucune URL ne la contourne.
 """

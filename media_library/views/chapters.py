@@ -91,7 +91,7 @@ def chapter_editor(request, pk, chapter_pk=None):
                 return redirect("media_library_chapters", pk=work.pk)
         else:
             form = ChapterForm(instance=instance)
-    renditions = {r.kind: r for r in media.renditions.filter(chapter__isnull=True)} if media else {}
+    renditions = {r.kind: r for r in media.renditions.filter(chapter__isnull=True, clip_start__isnull=True)} if media else {}
     chapters = list(work.chapters.prefetch_related("themes", "renditions"))
     clip_jobs = {}
     for job in ProcessingJob.objects.filter(chapter__work=work).order_by("created_at"):

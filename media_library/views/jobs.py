@@ -100,8 +100,8 @@ def work_renditions(request, pk):
     files = list(work.files.prefetch_related("renditions__chapter").select_related("image"))
     for media in files:
         media.expected_kinds = kinds_for(media.media_type)
-        media.made = {r.kind: r for r in media.renditions.all() if r.chapter_id is None}
-        media.clips = [r for r in media.renditions.all() if r.chapter_id]
+        media.made = {r.kind: r for r in media.renditions.all() if r.chapter_id is None and r.clip_start is None}
+        media.clips = [r for r in media.renditions.all() if r.chapter_id or r.clip_start is not None]
     jobs = ProcessingJob.objects.filter(media_file__work=work).select_related("media_file", "chapter")[:30]
     return TemplateResponse(
         request,
