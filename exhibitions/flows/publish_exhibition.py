@@ -114,7 +114,23 @@ def guard_publication(page, revision, log_action):
 def has_no_visible_work(page):
     """Vrai si l'exposition cite des œuvres et qu'aucune n'a plus le consentement de son canal."""
     where, _image_work = collect_refs(page)
-    return bool(where) and len(check_publication(page)) >= len(where)
+    if not where:
+        return False
+    # Ce que la page montre de chaque œuvre : l'œuvre entière (une fois), ou chacun de ses extraits.
+    clips, whole = {}, set()
+    for _room, block_type, value in iter_blocks(page):
+        work = value.get("work") if hasattr(value, "get") else None
+        if work is None:
+            continue
+        if block_type == "chapter_clip" and value.get("start") is not None and value.get("end") is not None:
+            clips[work.pk] = clips.get(work.pk, 0) + 1
+        else:
+            whole.add(work.pk)
+    shown = {pk: 1 if pk in whole or pk not in clips else clips[pk] for pk in where}
+    refused = {}
+    for problem in check_publication(page):
+        refused[problem.work.pk] = refused.get(problem.work.pk, 0) + 1
+    return all(refused.get(pk, 0) >= n for pk, n in shown.items())
 
 
 def publication_problems_message(page, problems):

@@ -159,3 +159,13 @@ def test_museum_labels_give_one_qr_per_allowed_clip_and_it_opens_only_that_clip(
     assert client.get(f"/expositions/ecouter/{page.pk}/{work.pk}/extrait/800-1400/").status_code == 404
     assert client.get(f"/expositions/ecouter/{page.pk}/{work.pk}/extrait/0-2000/").status_code == 404  # pas un bloc
     assert client.get(f"/expositions/ecouter/{page.pk}/{work.pk}/").status_code == 404  # l'œuvre entière : non
+
+
+def test_an_exhibition_with_one_allowed_clip_still_shows_something(film):
+    """L'avis « plus rien de visible » (après un retrait) compte les extraits un par un : un extrait refusé
+    sur deux ne vide pas l'exposition."""
+    from exhibitions.flows.publish_exhibition import has_no_visible_work
+
+    work, _media, _route = film
+    assert not has_no_visible_work(_page(work, [("Le départ", 0, 0.8), ("La route", 0.8, 1.4)]))
+    assert has_no_visible_work(_page(work, [("La route", 0.8, 1.4)]))
