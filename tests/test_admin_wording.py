@@ -129,10 +129,16 @@ def test_every_admin_listing_and_form_reads_as_natural_french(admin_client, one_
             if refused.status_code == 200:
                 seen.append(f"{model._meta.label} refus")
                 failures += [f"{url(vs, 'add')} (refus) — {p}" for p in problems(refused.content.decode())]
-    print("\n".join(seen))
     assert len([s for s in seen if s.endswith(" liste")]) >= 15, seen
     assert len([s for s in seen if s.endswith(" modification")]) >= 8, seen
     assert not failures, "\n".join(failures)
+    # Et l'accord attendu, là où la personne le lit.
+    html = admin_client.get(reverse("wagtailsnippets_media_library_work:list")).content.decode()
+    assert "Ajouter une œuvre" in html
+    html = admin_client.get(reverse("communication_plans:add")).content.decode()
+    assert "Ajouter une activité" in html and "Ajouter un indicateur" in html and "Ajouter un public" in html
+    html = admin_client.get(reverse("communication_places:edit", args=[1])).content.decode()
+    assert "0 utilisation" in html or "1 utilisation" in html
 
 
 def test_the_gender_table_names_every_model_of_the_admin():
@@ -151,5 +157,6 @@ def test_wording_follows_gender_and_elision():
     assert w.new_title(Work) == "Nouvelle œuvre"
     assert w.new_title(Workshop) == "Nouvel atelier"
     assert w.new_title(Place) == "Nouveau lieu"
+    assert w.add_label(Work) == "Ajouter une œuvre" and w.add_label(Workshop) == "Ajouter un atelier"
     assert w.not_created(Work).startswith("L'œuvre n'a pas pu être créée")
-    assert w.not_created(Withdrawal).startswith("Le retrait n'a pas pu être créé")
+    assert w.not_created(Withdrawal).startswith("Le retrait de consentement n'a pas pu être créé")
