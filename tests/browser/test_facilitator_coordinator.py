@@ -49,13 +49,14 @@ def pick_many(person, field_id, label):
         person.click(field.get_by_label(label, exact=True))
 
 
-def type_date(person, field_id, value):
+def type_date(person, field_id, value, next_field):
     """Un champ date de Wagtail : la personne tape la date ; le calendrier qui s'ouvre au focus avale les clics
-    suivants s'il reste ouvert. Échap, puis un clic sur le titre de la page le referment ; on le vérifie."""
+    suivants s'il reste ouvert. Échap, puis un clic dans le champ suivant du formulaire (que la personne remplit
+    ensuite) le referment ; on vérifie qu'aucun calendrier n'est resté ouvert."""
     page = person.page
     page.fill(f"#{field_id}", value)
     page.keyboard.press("Escape")
-    page.locator("h1").first.click()  # hors du calendrier : jQuery le ferme (clic non compté : aucun effet)
+    page.locator(f"#{next_field}").click()  # non compté : la personne allait y taper
     for picker in page.locator(".xdsoft_datetimepicker").all():
         expect(picker).to_be_hidden()
     expect(page.locator(f"#{field_id}")).to_have_value(value)
@@ -82,7 +83,7 @@ def add_place(person, name, level, parent):
     page.fill("#id_name", name)
     page.select_option("#id_level", value=level)
     page.select_option("#id_parent", label=parent)
-    person.click(page.get_by_role("button", name="Enregistrer").first)
+    person.click(page.get_by_role("button", name="Créer", exact=True))
     expect(page.locator(".messages li.success")).to_contain_text(name)
 
 
@@ -116,17 +117,17 @@ def plan_with_target(person, project, partner, region, work_title, target):
     person.click(page.get_by_role("link", name="Ajouter").first)
     person.choose("id_project", project)
     page.fill("#id_title", "Plan de communication 2026")
-    type_date(person, "id_start_date", "2026-01-01")
-    type_date(person, "id_end_date", "2026-12-31")
+    type_date(person, "id_start_date", "2026-01-01", "id_objectives")
+    type_date(person, "id_end_date", "2026-12-31", "id_objectives")
     page.fill("#id_objectives", "Faire connaître les recours aux femmes migrantes.")
     person.click("#id_activities-ADD")
     page.fill("#id_activities-0-title", "Causeries VBG au commissariat")
     person.choose("id_activities-0-work", work_title)
     page.select_option("#id_activities-0-channel", value="community_talk")
-    page.select_option("#id_activities-0-partner", label=partner)
+    person.choose("id_activities-0-partner", partner)
     page.select_option("#id_activities-0-region", label=region)
-    type_date(person, "id_activities-0-start_date", "2026-01-01")
-    type_date(person, "id_activities-0-end_date", "2026-12-31")
+    type_date(person, "id_activities-0-start_date", "2026-01-01", "id_activities-0-target")
+    type_date(person, "id_activities-0-end_date", "2026-12-31", "id_activities-0-target")
     page.fill("#id_activities-0-target", str(target))
     person.click("#id_indicators-ADD")
     page.fill("#id_indicators-0-code", "IExt 2.3")
