@@ -22,7 +22,7 @@ GENDERS = {
     "media_library.language": "f",
     "media_library.contentwarning": "m",
     "consent.participant": "f",  # « participant·e » : la fiche (« Nouvelle fiche »)
-    "consent.sensitiveattributes": "m",
+    "consent.sensitiveattributes": "f",  # « attributs sensibles » (pluriel) : la fiche
     "consent.consentrecord": "m",
     "consent.participation": "f",
     "consent.withdrawal": "m",
@@ -32,9 +32,17 @@ GENDERS = {
     "communication.communicationplan": "m",
     "communication.screening": "f",
     "communication.place": "m",
+    # Les lignes des formulaires (InlinePanel) : « Ajouter une activité », « Ajouter un indicateur ».
+    "communication.planaudience": "m",
+    "communication.plannedactivity": "f",
+    "communication.indicator": "m",
+    "exhibitions.toolkitmaterial": "m",
+    "exhibitions.exhibitionpage": "f",
+    "exhibitions.exhibitionindexpage": "f",
+    "exhibitions.toolkitpage": "f",
 }
 # Le nom à employer quand le nom du modèle ne se prête pas à l'accord (écriture inclusive).
-NOUNS = {"consent.participant": "fiche de participant·e"}
+NOUNS = {"consent.participant": "fiche de participant·e", "consent.sensitiveattributes": "fiche d'attributs sensibles"}
 VOWELS = "aeiouyhâàéèêœæîïôûAEIOUYHÂÀÉÈÊŒÆÎÏÔÛ"
 
 
@@ -72,6 +80,26 @@ def new_title(model):
     if _elides(word):
         return _("Nouvel %(noun)s") % {"noun": word}
     return _("Nouveau %(noun)s") % {"noun": word}
+
+
+def add_label(model):
+    """« Ajouter une œuvre », « Ajouter un projet » : le bouton de la liste."""
+    word = noun(model)
+    if is_feminine(model):
+        return _("Ajouter une %(noun)s") % {"noun": word}
+    return _("Ajouter un %(noun)s") % {"noun": word}
+
+
+def add_child_label(model, label):
+    """Le bouton d'ajout d'une ligne de formulaire (InlinePanel) : son libellé, accordé au modèle de la ligne.
+    Un modèle sans genre déclaré (ceux de Wagtail) garde la formule neutre « Ajouter : … »."""
+    word = str(label)
+    word = word[:1].lower() + word[1:] if word[1:2].islower() else word
+    if model is None or _label(model) not in GENDERS:
+        return _("Ajouter : %(label)s") % {"label": word}
+    if is_feminine(model):
+        return _("Ajouter une %(noun)s") % {"noun": word}
+    return _("Ajouter un %(noun)s") % {"noun": word}
 
 
 def _participle(model, feminine, masculine):
@@ -125,6 +153,12 @@ class _CreateWording:
         return ""
 
 
+class _IndexWording:
+    @property
+    def add_item_label(self):
+        return add_label(self.model) if self.model else super().add_item_label
+
+
 class _EditWording:
     def get_success_message(self, instance=None):
         return updated(self.model, instance or self.object)
@@ -149,7 +183,7 @@ class FrenchWordingMixin:
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
-        for attr, mixin in (("add_view_class", _CreateWording), ("edit_view_class", _EditWording),
+        for attr, mixin in (("index_view_class", _IndexWording), ("add_view_class", _CreateWording), ("edit_view_class", _EditWording),
                             ("delete_view_class", _DeleteWording)):
             view_class = getattr(cls, attr, None)
             if view_class is not None and not issubclass(view_class, mixin):

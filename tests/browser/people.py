@@ -73,7 +73,8 @@ class Person:
     def choose(self, field_id, text):
         """Un sélecteur de Wagtail (œuvre, projet, personne) : « Choisir… », puis le nom dans la fenêtre."""
         page = self.page
-        self.click(f"#{field_id}-chooser [data-chooser-action-choose]")
+        # Deux boutons « Choisir » (champ vide, ou « Choisir un autre … » quand il est rempli) : le visible.
+        self.click(f"#{field_id}-chooser [data-chooser-action-choose]:visible")
         modal = page.locator(".modal-content")
         modal.wait_for()
         self.click(modal.get_by_role("link", name=text).first)
@@ -90,9 +91,20 @@ class Person:
         data = json.loads(path.read_text()) if path.exists() else {}
         data[story] = {"personne": self.name, "clics": self.clicks, "étapes": self.steps}
         path.write_text(json.dumps(data, ensure_ascii=False, indent=2))
+        write_clicks_table(data)
 
     def shot(self, name):
         self.page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def write_clicks_table(data):
+    """test-artifacts/clics.md : le tableau des clics mesurés (celui que reprend le README), une ligne par étape."""
+    lines = ["| Personne | Histoire | Étape | Clics |", "|---|---|---|---|"]
+    for story, entry in sorted(data.items(), key=lambda item: item[1]["personne"]):
+        for label, clicks in entry["étapes"].items():
+            lines.append(f"| {entry['personne']} | {story} | {label} | {clicks} |")
+        lines.append(f"| {entry['personne']} | {story} | **total** | **{entry['clics']}** |")
+    (ARTIFACTS / "clics.md").write_text("\n".join(lines) + "\n")
 
 
 # --- Les gestes de l'histoire, partagés : chaque test rejoue par les pages les étapes dont il dépend ----------
