@@ -34,6 +34,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from . import epoch
 from .channels import Channel
 
 PARTNER_CHANNELS = frozenset({Channel.CLOSED_SCREENING, Channel.SECURED_EVENT, Channel.FACILITATOR_DOWNLOAD})
@@ -104,12 +105,14 @@ def user_context(user):
     cached = getattr(user, "_paroles_consent_ctx", None)
     if cached is not None:
         return cached
-    ctx = UserContext(
+    # Rôles et organisations du compte : gardés sous l'époque (un groupe, une permission, un·e membre
+    # d'organisation changé·e change l'époque) ; la décision, elle, est prise à chaque requête.
+    ctx = epoch.memo(("contexte", user.pk, user.is_superuser, user.is_active), lambda: UserContext(
         True,
         is_consent_officer(user),
         is_archive_staff(user),
         frozenset(user.partner_organisations.values_list("pk", flat=True)),
-    )
+    ))
     try:
         user._paroles_consent_ctx = ctx  # valable le temps d'une requête (l'objet user est recréé ensuite)
     except AttributeError:
@@ -249,7 +252,19 @@ def load_facts(work_ids, *, at):
 
     `work_ids` : une liste d'identifiants ou un queryset `values("pk")` (sous-requête SQL).
     Renvoie ({work_id: WorkFacts}, {participant_id: ParticipantFacts}, [WithdrawalFacts]).
+
+    Pour une liste, les faits (qui ne dépendent pas de qui demande) sont gardés sous l'époque du consentement
+    et le jour (`epoch.memo`) : un retrait, un consentement, une déclaration… change l'époque, donc les faits
+    sont relus à la requête suivante. On les lit, on ne les modifie pas.
     """
+    if isinstance(work_ids, (list, tuple, set, frozenset)):
+        ids = tuple(sorted({pk for pk in work_ids if pk is not None}))
+        day = _as_date(at)
+        return epoch.memo(("faits", ids, day), lambda: _load_facts(ids, at=day))
+    return _load_facts(work_ids, at=at)
+
+
+def _load_facts(work_ids, *, at):
     Work = apps.get_model("media_library", "Work")
 
     from .models import ConsentRecord, NoIdentifiablePersonDeclaration, Participant, Participation, Withdrawal

@@ -188,6 +188,7 @@ class FastPageCacheMiddleware:
         if entry is not None and entry.get("epoch") == current:
             return _hit(entry)
         request.paroles_epoch = current
+        epoch.note_request_epoch(current)
         request.paroles_fast_cache = True  # PageCacheMiddleware laisse passer : la réponse complète est gardée ici
         response = self.get_response(request)
         return _store(request, response, key, current)
@@ -208,5 +209,6 @@ class PageCacheMiddleware:
         if entry is not None and entry.get("epoch") == current:
             return _hit(entry)
         request.paroles_epoch = current
+        epoch.note_request_epoch(current)
         response = self.get_response(request)
         return _store(request, response, key, current)

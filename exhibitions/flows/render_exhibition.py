@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth.models import AnonymousUser
 from django.template.loader import select_template
 
+from consent import epoch
 from consent.access import Decision
 from consent.channels import Channel
 from consent.policy import policy
@@ -66,8 +67,15 @@ class Item:
 
 
 def rendition_or_none(image, spec):
+    """Le rendu Wagtail `spec` d'une image (gardé sous l'époque : une image changée la change), ou None."""
     if image is None:
         return None
+    if image.pk is None:
+        return _rendition_or_none(image, spec)
+    return epoch.memo(("rendu-image", image.pk, spec), lambda: _rendition_or_none(image, spec))
+
+
+def _rendition_or_none(image, spec):
     try:
         return image.get_rendition(spec)
     except Exception:  # noqa: BLE001 - une image illisible ne casse pas la page
@@ -98,9 +106,10 @@ class Exhibit:
             for media in work.files.all():
                 if media.image_id:
                     image_pks.add(media.image_id)
-        self.images = {
+        image_pks = tuple(sorted(pk for pk in image_pks if pk is not None))
+        self.images = dict(epoch.memo(("images", image_pks), lambda: {
             img.pk: img for img in ArchiveImage.objects.filter(pk__in=image_pks).prefetch_renditions()
-        } if image_pks else {}
+        })) if image_pks else {}
         self._items = {}
         self.placeholder_template = select_template(
             ["consent/includes/placeholder.html", "exhibitions/includes/placeholder.html"]
@@ -115,13 +124,18 @@ class Exhibit:
     # -- construction --------------------------------------------------------------------------
     @classmethod
     def for_page(cls, page, request):
-        where, image_work = collect_refs(page)
+        preview = bool(getattr(request, "is_preview", False))
+        if preview or page.pk is None:
+            where, image_work = collect_refs(page)
+        else:  # la page publiée (son contenu change l'époque) : ses références gardées sous l'époque
+            where, image_work = epoch.memo(("references", page.pk, page.latest_revision_id),
+                                           lambda: collect_refs(page))
+            image_work = dict(image_work)
         work_pks = set(where) | set(image_work.values())
         images = set(image_work)
         for _room, block_type, value in iter_blocks(page):
             images.update(img.pk for img in block_images(block_type, value))
         works = integrations.prefetch_works(work_pks)
-        preview = bool(getattr(request, "is_preview", False))
         return cls(request, works, image_work, channel=page.display_channel, preview=preview, images=images)
 
     @classmethod

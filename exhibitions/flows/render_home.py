@@ -5,6 +5,7 @@
 
 from django.contrib.auth.models import AnonymousUser
 
+from consent import epoch
 from consent.channels import Channel
 from consent.policy import policy
 
@@ -36,13 +37,22 @@ def home_context(page, request):
             small[item.work.pk] = rendition_or_none(exhibit.images.get(media.image_id), THUMB_SMALL_SPEC)
         else:  # vidéo, PDF : l'affiche ou la couverture, comme dans la liste des archives
             thumbs[item.work.pk] = rendition_thumbnail(list(item.work.files.all()))
-    exhibitions = list(
-        ExhibitionPage.objects.live().public().select_related("cover_image").order_by("-start_date", "title")[:6]
-    )
-    featured = page.featured_exhibition if page.featured_exhibition_id else (exhibitions[0] if exhibitions else None)
-    if featured is not None and not featured.live:
-        featured = None
-    toolkit = page.toolkit if page.toolkit_id else ToolkitPage.objects.live().first()
+    def pages():
+        # Les pages publiées et l'arbre (publication, restriction de vue) : gardés sous l'époque du
+        # consentement, qu'une page enregistrée, publiée ou déplacée change ; identiques pour tous.
+        exhibitions = list(
+            ExhibitionPage.objects.live().public().select_related("cover_image").order_by("-start_date", "title")[:6]
+        )
+        featured = page.featured_exhibition if page.featured_exhibition_id else (exhibitions[0] if exhibitions else None)
+        if featured is not None and not featured.live:
+            featured = None
+        toolkit = page.toolkit if page.toolkit_id else ToolkitPage.objects.live().first()
+        return exhibitions, featured, toolkit
+
+    if getattr(request, "is_preview", False) or page.pk is None:
+        exhibitions, featured, toolkit = pages()
+    else:
+        exhibitions, featured, toolkit = epoch.memo(("accueil", page.pk, page.latest_revision_id), pages)
     return {
         "featured": featured,
         "exhibitions": [e for e in exhibitions if featured is None or e.pk != featured.pk],

@@ -285,6 +285,9 @@ if PAROLES_REDIS_URL:
     CACHES["pages"] = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": PAROLES_REDIS_URL,
                        "KEY_PREFIX": "paroles", "TIMEOUT": 600}
 PAROLES_PAGE_CACHE = env_bool("PAROLES_PAGE_CACHE", True)
+# Mémo du processus (consent.epoch.memo) : faits du consentement, œuvres, pistes, images, menu, gardés en
+# mémoire tant que l'époque du consentement ne change pas (un rendu non mis en cache relit moins la base).
+PAROLES_MEMO = env_bool("PAROLES_MEMO", True)
 # Plafond de vie d'une page gardée (s), en plus de l'époque et du prochain changement de lui-même.
 PAROLES_PAGE_CACHE_SECONDS = env_int("PAROLES_PAGE_CACHE_SECONDS", 600)
 PAROLES_PAGE_CACHE_EXCLUDE = ["/admin/", "/fichiers/", "/envoi/", "/api/", "/odk/", "/oai/", "/iiif/", "/journal/",
