@@ -30,7 +30,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field, replace
 
 from django.apps import apps
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -267,14 +267,19 @@ def load_facts(work_ids, *, at):
 def _load_facts(work_ids, *, at):
     Work = apps.get_model("media_library", "Work")
 
-    from .models import ConsentRecord, NoIdentifiablePersonDeclaration, Participant, Participation, Withdrawal
+    from .models import ConsentRecord, NoIdentifiablePersonDeclaration, Participation, Withdrawal
 
     day = _as_date(at)
     works = {}
-    for pk, trashed_at, partner_id, protected, workshop_id in Work.all_objects.filter(pk__in=work_ids).values_list(
-        "pk", "trashed_at", "partner_id", "partner__is_protected_community", "workshop_id"
+    # La déclaration « aucune personne identifiable » en vigueur ce jour : lue avec l'œuvre (une requête de moins).
+    declared_q = NoIdentifiablePersonDeclaration.objects.filter(work_id=OuterRef("pk"), declared_on__lte=day).filter(
+        Q(revoked_on__isnull=True) | Q(revoked_on__gt=day))
+    for pk, trashed_at, partner_id, protected, workshop_id, declared in (
+        Work.all_objects.filter(pk__in=work_ids).annotate(_declared=Exists(declared_q)).values_list(
+            "pk", "trashed_at", "partner_id", "partner__is_protected_community", "workshop_id", "_declared")
     ):
-        works[pk] = WorkFacts(pk, trashed_at is not None, partner_id, bool(protected), workshop_id)
+        works[pk] = WorkFacts(pk, trashed_at is not None, partner_id, bool(protected), workshop_id,
+                              declared=bool(declared))
     if not works:
         return works, {}, []
     ids = list(works)
@@ -286,9 +291,19 @@ def _load_facts(work_ids, *, at):
 
     # Une seule requête (jointure externe sur les chapitres : une ligne par chapitre, ou une ligne sans).
     spans = defaultdict(set)  # (work_id, participant_id, participation_pk) -> {(début, fin)}
-    for pk, participant_id, work_id, start, end in Participation.objects.filter(work_id__in=ids).values_list(
-        "pk", "participant_id", "work_id", "chapters__start", "chapters__end"
+    # Les faits de chaque personne (année de naissance, organisation) lus avec ses liens (participation ou
+    # consentement) : aucune requête à part pour les personnes.
+    participants = {}
+    person = ("participant__birth_year", "participant__partner_id", "participant__partner__is_protected_community")
+
+    def note_person(participant_id, birth_year, partner_id, protected):
+        if participant_id not in participants:
+            participants[participant_id] = ParticipantFacts(participant_id, birth_year, partner_id, bool(protected))
+
+    for pk, participant_id, work_id, start, end, *facts in Participation.objects.filter(work_id__in=ids).values_list(
+        "pk", "participant_id", "work_id", "chapters__start", "chapters__end", *person
     ):
+        note_person(participant_id, *facts)
         works[work_id].participant_ids.add(participant_id)
         found = spans[(work_id, participant_id, pk)]
         if start is not None and end is not None:
@@ -307,8 +322,9 @@ def _load_facts(work_ids, *, at):
     for row in ConsentRecord.objects.filter(record_q).values(
         "pk", "participant_id", "work_id", "workshop_id", "channels", "pseudonym_only", "face_blurred",
         "voice_altered", "no_place_named", "guardian_consent", "child_assent", "given_on", "expires_on",
-        "review_on", "superseded_by_id",
+        "review_on", "superseded_by_id", *person,
     ):
+        note_person(row["participant_id"], *(row[name] for name in person))
         targets = [works[row["work_id"]]] if row["work_id"] else by_workshop.get(row["workshop_id"], [])
         for w in targets:
             # Même remplacé, un consentement lie la personne à l'œuvre (elle reste « liée »).
@@ -333,23 +349,13 @@ def _load_facts(work_ids, *, at):
         for w in targets:
             w.records.append(record)
 
-    for work_id in NoIdentifiablePersonDeclaration.objects.filter(work_id__in=ids, declared_on__lte=day).filter(
-        Q(revoked_on__isnull=True) | Q(revoked_on__gt=day)
-    ).values_list("work_id", flat=True):
-        works[work_id].declared = True
-
     for work_id, flags in _variant_availability(ids).items():
         if work_id in works:
             works[work_id].variant_flags = frozenset(flags)
 
     participant_ids = set().union(*(w.participant_ids for w in works.values()))
-    participants = {}
     withdrawals = []
     if participant_ids:
-        for pk, birth_year, partner_id, protected in Participant.objects.filter(pk__in=participant_ids).values_list(
-            "pk", "birth_year", "partner_id", "partner__is_protected_community"
-        ):
-            participants[pk] = ParticipantFacts(pk, birth_year, partner_id, bool(protected))
         qs = Withdrawal.objects.filter(participant_id__in=participant_ids, effective_on__lte=day).prefetch_related("works")
         for withdrawal in qs:
             withdrawals.append(

@@ -105,6 +105,9 @@ def bump(using=None):
         return
     using = using or DEFAULT_DB_ALIAS
     connection = connections[using]
+    # La requête en cours a écrit : elle ne se sert plus du mémo (elle lit ce qu'elle vient d'écrire).
+    if getattr(_request, "epoch", None) is not None:
+        _request.epoch = None
     if not connection.in_atomic_block:
         _new_token()
         return

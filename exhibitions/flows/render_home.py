@@ -17,7 +17,7 @@ def home_context(page, request):
     from media_library.models import Work
     from media_library.thumbnails import rendition_thumbnail
 
-    from ..models import ExhibitionPage, ToolkitPage
+    from ..models import ExhibitionPage, ToolkitPage, public_pages
 
     user = getattr(request, "user", None) or AnonymousUser()
     latest_qs = policy.visible(user, Channel.WEBSITE, Work.objects.all()).order_by("-created_at", "-pk")[:6]
@@ -41,9 +41,13 @@ def home_context(page, request):
         # Les pages publiées et l'arbre (publication, restriction de vue) : gardés sous l'époque du
         # consentement, qu'une page enregistrée, publiée ou déplacée change ; identiques pour tous.
         exhibitions = list(
-            ExhibitionPage.objects.live().public().select_related("cover_image").order_by("-start_date", "title")[:6]
+            public_pages(ExhibitionPage.objects.live()).select_related("cover_image").order_by("-start_date", "title")[:6]
         )
-        featured = page.featured_exhibition if page.featured_exhibition_id else (exhibitions[0] if exhibitions else None)
+        listed = {e.pk: e for e in exhibitions}  # l'exposition à la une est presque toujours déjà lue
+        if page.featured_exhibition_id:
+            featured = listed.get(page.featured_exhibition_id) or page.featured_exhibition
+        else:
+            featured = exhibitions[0] if exhibitions else None
         if featured is not None and not featured.live:
             featured = None
         toolkit = page.toolkit if page.toolkit_id else ToolkitPage.objects.live().first()

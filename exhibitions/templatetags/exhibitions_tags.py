@@ -60,11 +60,11 @@ def _nav_links():
     from django.contrib.contenttypes.models import ContentType
     from wagtail.models import Page
 
-    from ..models import ExhibitionIndexPage, ToolkitPage
+    from ..models import ExhibitionIndexPage, ToolkitPage, public_pages
 
     types = ContentType.objects.get_for_models(ExhibitionIndexPage, ToolkitPage)
     first = {}
-    for page in Page.objects.live().public().filter(content_type__in=types.values()).order_by("path"):
+    for page in public_pages(Page.objects.live()).filter(content_type__in=types.values()).order_by("path"):
         first.setdefault(page.content_type_id, page)
     index, toolkit = first.get(types[ExhibitionIndexPage].pk), first.get(types[ToolkitPage].pk)
     return {"index_url": index.url if index else "", "toolkit_url": toolkit.url if toolkit else ""}
