@@ -328,6 +328,8 @@ MIDDLEWARE.insert(
 )
 # Cache des pages publiques (après la fermeture des sessions inactives, avant la vue).
 MIDDLEWARE.insert(MIDDLEWARE.index("paroles.security.AdminSecurityMiddleware") + 1, "paroles.pagecache.PageCacheMiddleware")
+# Site Wagtail de la requête gardé sous l'époque du consentement (paroles.pagecache.SiteMemoMiddleware).
+MIDDLEWARE.insert(MIDDLEWARE.index("paroles.pagecache.PageCacheMiddleware") + 1, "paroles.pagecache.SiteMemoMiddleware")
 # Chemin court des pages gardées (anonyme sans session) : en tête, avant tout le reste (paroles.pagecache).
 MIDDLEWARE.insert(1, "paroles.pagecache.FastPageCacheMiddleware")  # après le refus des corps trop gros
 MIDDLEWARE.append("axes.middleware.AxesMiddleware")  # en dernier, comme le veut django-axes
