@@ -4,6 +4,7 @@
 """
 
 from django.contrib.auth.models import AnonymousUser
+from django.utils import timezone
 
 from consent import epoch
 from consent.channels import Channel
@@ -20,8 +21,18 @@ def home_context(page, request):
     from ..models import ExhibitionPage, ToolkitPage, public_pages
 
     user = getattr(request, "user", None) or AnonymousUser()
-    latest_qs = policy.visible(user, Channel.WEBSITE, Work.objects.all()).order_by("-created_at", "-pk")[:6]
-    exhibit = Exhibit.for_works(list(latest_qs), request)
+
+    def latest_ids():
+        return list(policy.visible(user, Channel.WEBSITE, Work.objects.all()).order_by("-created_at", "-pk")
+                    .values_list("pk", flat=True)[:6])
+
+    # Les six dernières œuvres visibles de CE visiteur (la réponse de la politique, `visible`) : gardées sous
+    # l'époque, le jour et qui demande (compte, ou anonyme : un rôle ou une organisation changé·e change
+    # l'époque), et la règle elle-même (`policy.answer_q`, remplacée à chaud par le contrôle de câblage).
+    # Chaque œuvre montrée est ensuite décidée par la politique à cette requête (`Exhibit`).
+    who = ("anonyme",) if not user.is_authenticated else (user.pk, user.is_superuser, user.is_active)
+    ids = epoch.memo(("dernieres-oeuvres", who, timezone.localdate(), policy.answer_q), latest_ids)
+    exhibit = Exhibit(request, integrations.prefetch_works(ids), {})
     latest = [exhibit.item(w) for w in sorted(exhibit.works.values(), key=lambda w: (w.created_at, w.pk), reverse=True)]
     latest = [i for i in latest if i.allowed]
     thumbs, small = {}, {}
