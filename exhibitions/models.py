@@ -112,10 +112,12 @@ class HomePage(Page):
         # qu'une exposition (types de pages enfants) et aucun ancêtre entre les deux n'a de route à lui : la
         # réponse est celle de `Page.route` (page publiée, sinon 404). Tout autre chemin : `Page.route`.
         if len(path_components) == 2:
-            page = ExhibitionPage.objects.filter(
-                path__startswith=self.path, depth=self.depth + 2,
-                url_path=f"{self.url_path}{'/'.join(path_components)}/",
-            ).first()
+            url_path = f"{self.url_path}{'/'.join(path_components)}/"
+            # La page publiée (son contenu déjà converti, œuvres des blocs comprises) est gardée sous l'époque
+            # du consentement : une page enregistrée, publiée, déplacée change l'époque. Lue, jamais modifiée.
+            page = epoch.memo(("exposition-par-adresse", self.pk, self.path, url_path), lambda: ExhibitionPage.objects.filter(
+                path__startswith=self.path, depth=self.depth + 2, url_path=url_path,
+            ).first())
             if page is not None:
                 return page.route(request, [])
         return super().route(request, path_components)
