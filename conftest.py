@@ -31,8 +31,11 @@ def empty_caches():
     l'absence de rendu en base."""
     from django.core.cache import caches
 
+    from consent import epoch
+
     for cache in caches.all():
         cache.clear()
+    epoch.memo_clear()
     yield
 
 

@@ -30,10 +30,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field, replace
 
 from django.apps import apps
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from . import epoch
 from .channels import Channel
 
 PARTNER_CHANNELS = frozenset({Channel.CLOSED_SCREENING, Channel.SECURED_EVENT, Channel.FACILITATOR_DOWNLOAD})
@@ -104,12 +105,14 @@ def user_context(user):
     cached = getattr(user, "_paroles_consent_ctx", None)
     if cached is not None:
         return cached
-    ctx = UserContext(
+    # Rôles et organisations du compte : gardés sous l'époque (un groupe, une permission, un·e membre
+    # d'organisation changé·e change l'époque) ; la décision, elle, est prise à chaque requête.
+    ctx = epoch.memo(("contexte", user.pk, user.is_superuser, user.is_active), lambda: UserContext(
         True,
         is_consent_officer(user),
         is_archive_staff(user),
         frozenset(user.partner_organisations.values_list("pk", flat=True)),
-    )
+    ))
     try:
         user._paroles_consent_ctx = ctx  # valable le temps d'une requête (l'objet user est recréé ensuite)
     except AttributeError:
@@ -249,17 +252,34 @@ def load_facts(work_ids, *, at):
 
     `work_ids` : une liste d'identifiants ou un queryset `values("pk")` (sous-requête SQL).
     Renvoie ({work_id: WorkFacts}, {participant_id: ParticipantFacts}, [WithdrawalFacts]).
+
+    Pour une liste, les faits (qui ne dépendent pas de qui demande) sont gardés sous l'époque du consentement
+    et le jour (`epoch.memo`) : un retrait, un consentement, une déclaration… change l'époque, donc les faits
+    sont relus à la requête suivante. On les lit, on ne les modifie pas.
     """
+    if isinstance(work_ids, (list, tuple, set, frozenset)):
+        ids = tuple(sorted({pk for pk in work_ids if pk is not None}))
+        day = _as_date(at)
+        return epoch.memo(("faits", ids, day), lambda: _load_facts(ids, at=day))
+    return _load_facts(work_ids, at=at)
+
+
+def _load_facts(work_ids, *, at):
     Work = apps.get_model("media_library", "Work")
 
-    from .models import ConsentRecord, NoIdentifiablePersonDeclaration, Participant, Participation, Withdrawal
+    from .models import ConsentRecord, NoIdentifiablePersonDeclaration, Participation, Withdrawal
 
     day = _as_date(at)
     works = {}
-    for pk, trashed_at, partner_id, protected, workshop_id in Work.all_objects.filter(pk__in=work_ids).values_list(
-        "pk", "trashed_at", "partner_id", "partner__is_protected_community", "workshop_id"
+    # La déclaration « aucune personne identifiable » en vigueur ce jour : lue avec l'œuvre (une requête de moins).
+    declared_q = NoIdentifiablePersonDeclaration.objects.filter(work_id=OuterRef("pk"), declared_on__lte=day).filter(
+        Q(revoked_on__isnull=True) | Q(revoked_on__gt=day))
+    for pk, trashed_at, partner_id, protected, workshop_id, declared in (
+        Work.all_objects.filter(pk__in=work_ids).annotate(_declared=Exists(declared_q)).values_list(
+            "pk", "trashed_at", "partner_id", "partner__is_protected_community", "workshop_id", "_declared")
     ):
-        works[pk] = WorkFacts(pk, trashed_at is not None, partner_id, bool(protected), workshop_id)
+        works[pk] = WorkFacts(pk, trashed_at is not None, partner_id, bool(protected), workshop_id,
+                              declared=bool(declared))
     if not works:
         return works, {}, []
     ids = list(works)
@@ -271,9 +291,19 @@ def load_facts(work_ids, *, at):
 
     # Une seule requête (jointure externe sur les chapitres : une ligne par chapitre, ou une ligne sans).
     spans = defaultdict(set)  # (work_id, participant_id, participation_pk) -> {(début, fin)}
-    for pk, participant_id, work_id, start, end in Participation.objects.filter(work_id__in=ids).values_list(
-        "pk", "participant_id", "work_id", "chapters__start", "chapters__end"
+    # Les faits de chaque personne (année de naissance, organisation) lus avec ses liens (participation ou
+    # consentement) : aucune requête à part pour les personnes.
+    participants = {}
+    person = ("participant__birth_year", "participant__partner_id", "participant__partner__is_protected_community")
+
+    def note_person(participant_id, birth_year, partner_id, protected):
+        if participant_id not in participants:
+            participants[participant_id] = ParticipantFacts(participant_id, birth_year, partner_id, bool(protected))
+
+    for pk, participant_id, work_id, start, end, *facts in Participation.objects.filter(work_id__in=ids).values_list(
+        "pk", "participant_id", "work_id", "chapters__start", "chapters__end", *person
     ):
+        note_person(participant_id, *facts)
         works[work_id].participant_ids.add(participant_id)
         found = spans[(work_id, participant_id, pk)]
         if start is not None and end is not None:
@@ -292,8 +322,9 @@ def load_facts(work_ids, *, at):
     for row in ConsentRecord.objects.filter(record_q).values(
         "pk", "participant_id", "work_id", "workshop_id", "channels", "pseudonym_only", "face_blurred",
         "voice_altered", "no_place_named", "guardian_consent", "child_assent", "given_on", "expires_on",
-        "review_on", "superseded_by_id",
+        "review_on", "superseded_by_id", *person,
     ):
+        note_person(row["participant_id"], *(row[name] for name in person))
         targets = [works[row["work_id"]]] if row["work_id"] else by_workshop.get(row["workshop_id"], [])
         for w in targets:
             # Même remplacé, un consentement lie la personne à l'œuvre (elle reste « liée »).
@@ -318,23 +349,13 @@ def load_facts(work_ids, *, at):
         for w in targets:
             w.records.append(record)
 
-    for work_id in NoIdentifiablePersonDeclaration.objects.filter(work_id__in=ids, declared_on__lte=day).filter(
-        Q(revoked_on__isnull=True) | Q(revoked_on__gt=day)
-    ).values_list("work_id", flat=True):
-        works[work_id].declared = True
-
     for work_id, flags in _variant_availability(ids).items():
         if work_id in works:
             works[work_id].variant_flags = frozenset(flags)
 
     participant_ids = set().union(*(w.participant_ids for w in works.values()))
-    participants = {}
     withdrawals = []
     if participant_ids:
-        for pk, birth_year, partner_id, protected in Participant.objects.filter(pk__in=participant_ids).values_list(
-            "pk", "birth_year", "partner_id", "partner__is_protected_community"
-        ):
-            participants[pk] = ParticipantFacts(pk, birth_year, partner_id, bool(protected))
         qs = Withdrawal.objects.filter(participant_id__in=participant_ids, effective_on__lte=day).prefetch_related("works")
         for withdrawal in qs:
             withdrawals.append(

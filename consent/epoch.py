@@ -25,14 +25,21 @@ vaut que tant que l'époque n'a pas changé. Rien d'autre ne décide de l'invali
   une réponse change sans que rien ne soit enregistré (début, expiration ou revue d'un consentement, prise
   d'effet d'un retrait, déclaration qui commence ou se termine, dates d'une exposition, un·e mineur·e qui
   devient majeur·e au 1er janvier). Une entrée de cache ne vit pas au-delà (`timeout_for`).
+- **Mémo du processus** (`memo(clé, construire)`) : ce qui ne dépend pas de qui demande (faits du
+  consentement d'un lot d'œuvres, lignes des œuvres, pistes, images, menu…) est gardé dans la mémoire du
+  processus tant que l'époque lue au début de la requête est la même. L'époque est donc suivie dès que le
+  cache des pages OU le mémo est allumé (`tracking()`). Voir `memo`.
 """
 
 import datetime
+import threading
+import time
 import uuid
 
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import caches
+from django.core.signals import request_finished, request_started
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import Min, Q
 from django.db.models.signals import m2m_changed, post_delete, post_save
@@ -69,6 +76,15 @@ def enabled():
     return getattr(settings, "PAROLES_PAGE_CACHE", False)
 
 
+def memo_enabled():
+    return getattr(settings, "PAROLES_MEMO", False)
+
+
+def tracking():
+    """L'époque est-elle tenue à jour ? Oui dès qu'un cache s'en sert (pages ou mémo du processus)."""
+    return enabled() or memo_enabled()
+
+
 def cache():
     return caches[CACHE_ALIAS]
 
@@ -85,10 +101,13 @@ def _after_commit():
 
 def bump(using=None):
     """Une réponse d'accès a pu changer : nouvelle époque (maintenant, et de nouveau à la validation)."""
-    if not enabled():
+    if not tracking():
         return
     using = using or DEFAULT_DB_ALIAS
     connection = connections[using]
+    # La requête en cours a écrit : elle ne se sert plus du mémo (elle lit ce qu'elle vient d'écrire).
+    if getattr(_request, "epoch", None) is not None:
+        _request.epoch = None
     if not connection.in_atomic_block:
         _new_token()
         return
@@ -191,6 +210,78 @@ def timeout_for(epoch, at=None):
 
 
 # ------------------------------------------------------------------------------------------------
+# Mémo du processus : ce qui ne dépend pas de qui demande, gardé tant que l'époque ne change pas
+
+_UNREAD = object()
+_request = threading.local()  # l'époque de la requête en cours dans ce fil (lue à la première demande)
+_store = {"state": None, "born": 0.0, "entries": {}}
+MEMO_MAX_ENTRIES = 4000
+
+
+def _request_started(sender, environ=None, **kwargs):
+    # Seules les lectures (GET/HEAD) se servent du mémo : une requête qui écrit relit la base.
+    method = (environ or {}).get("REQUEST_METHOD", "GET")
+    _request.epoch = _UNREAD if method in ("GET", "HEAD") else None
+
+
+def _request_finished(sender, **kwargs):
+    _request.epoch = None
+
+
+def note_request_epoch(token):
+    """L'époque déjà lue par le cache des pages pour cette requête : le mémo la reprend (aucune lecture de plus)."""
+    if getattr(_request, "epoch", None) is _UNREAD and token is not None:
+        _request.epoch = token
+
+
+def memo_clear():
+    _store["state"], _store["born"], _store["entries"] = None, 0.0, {}
+
+
+def memo(key, builder):
+    """`builder()`, gardé dans la mémoire du processus sous `key` tant que l'époque et le jour ne changent pas.
+
+    Règles (pour ne jamais servir un consentement périmé) :
+
+    - seulement pendant une requête GET/HEAD : l'époque est lue UNE fois, au début (avant les données), comme
+      le cache des pages ; hors requête (tâches, commandes, code de test), et quand une écriture de cette
+      connexion attend sa validation, `builder()` est appelé à chaque fois ;
+    - une entrée ne sert qu'à une requête qui a lu la même époque : tout changement qui peut modifier une
+      réponse d'accès (retrait, consentement, œuvre, fichier, piste, page…) change l'époque, donc vide le mémo
+      à la requête suivante, dans chaque processus ;
+    - ce qui change tout seul : les règles raisonnent au jour près et `next_change` tombe toujours à minuit
+      (un consentement qui expire, une exposition qui ferme, un·e mineur·e qui devient majeur·e) ; le jour
+      local fait partie de l'état du mémo, qui est donc vidé au premier instant où une réponse peut changer
+      d'elle-même, sans les lectures de `next_change` ; plafond de vie `PAROLES_PAGE_CACHE_SECONDS` en plus ;
+    - `builder` ne dépend pas de qui demande : les décisions (qui voit quoi) sont prises par la politique à
+      chaque requête, sur ces faits. Ce qu'il rend est partagé entre requêtes : on le lit, on ne le modifie
+      pas.
+    """
+    token = getattr(_request, "epoch", None)
+    if token is None or not memo_enabled():
+        return builder()
+    connection = connections[DEFAULT_DB_ALIAS]
+    if token is _UNREAD:
+        token = _request.epoch = current()
+    if getattr(connection, _DIRTY, False) and connection.in_atomic_block:
+        return builder()  # cette requête a écrit : la suite de la requête lit la base
+    state = (token, timezone.localdate())
+    now = time.monotonic()
+    if (_store["state"] != state or now - _store["born"] > settings.PAROLES_PAGE_CACHE_SECONDS
+            or len(_store["entries"]) > MEMO_MAX_ENTRIES):
+        _store["state"], _store["born"], _store["entries"] = state, now, {}
+    entries = _store["entries"]
+    try:
+        return entries[key]
+    except KeyError:
+        pass
+    value = builder()
+    if _store["state"] == state:  # (un autre fil a pu passer à une autre époque entre-temps)
+        entries[key] = value
+    return value
+
+
+# ------------------------------------------------------------------------------------------------
 # Signaux (branchés dans ConsentConfig.ready)
 
 
@@ -213,3 +304,5 @@ def connect():
     post_save.connect(_on_change, dispatch_uid="paroles-consent-epoch-save")
     post_delete.connect(_on_change, dispatch_uid="paroles-consent-epoch-delete")
     m2m_changed.connect(_on_m2m, dispatch_uid="paroles-consent-epoch-m2m")
+    request_started.connect(_request_started, dispatch_uid="paroles-consent-epoch-request")
+    request_finished.connect(_request_finished, dispatch_uid="paroles-consent-epoch-request-end")

@@ -3,6 +3,11 @@
 Chaque fonction prend une liste d'œuvres et fait un nombre fixe de requêtes (jamais une par œuvre),
 pour que les pages restent bornées quel que soit le nombre d'œuvres. Si une application n'a pas
 encore le modèle attendu, la fonction se replie proprement (liste vide, fichier original).
+
+Ce qu'elles lisent ne dépend pas de qui demande (lignes des œuvres, fichiers, rendus, chapitres, pistes,
+transcriptions, pseudonymes) : c'est gardé dans la mémoire du processus sous l'époque du consentement
+(`consent.epoch.memo`), qui change à chaque changement de ces modèles. Les décisions d'accès, elles, sont
+demandées à la politique à chaque requête. Ce qui est rendu est partagé : on le lit, on ne le modifie pas.
 """
 
 from collections import defaultdict
@@ -10,7 +15,12 @@ from collections import defaultdict
 from django.apps import apps
 from django.db.models import Prefetch
 
+from consent import epoch
 from consent.policy import policy
+
+
+def _ids(works):
+    return tuple(sorted({w.pk for w in works if w is not None and w.pk is not None}))
 
 
 def _model(label):
@@ -35,8 +45,12 @@ def decide_many_channels(user, works, channels, *, at=None):
 
 def pseudonyms(works):
     """{work_pk: "Awa, Fanta"} : les pseudonymes publics des auteur·es (jamais un nom légal)."""
+    ids = _ids(works)
+    return epoch.memo(("pseudonymes", ids), lambda: _pseudonyms(ids))
+
+
+def _pseudonyms(ids):
     Participation = _model("consent.Participation")
-    ids = [w.pk for w in works if w is not None]
     result = defaultdict(list)
     if Participation is None or not ids:
         return {}
@@ -55,6 +69,11 @@ def pseudonyms(works):
 
 def prefetch_works(work_ids):
     """Les œuvres avec leurs fichiers, rendus, chapitres et images (requêtes en nombre fixe)."""
+    ids = tuple(sorted({pk for pk in work_ids if pk is not None}))
+    return dict(epoch.memo(("oeuvres", ids), lambda: _prefetch_works(ids)))
+
+
+def _prefetch_works(work_ids):
     from media_library.models import MediaFile, Work
 
     Rendition = _model("media_library.Rendition")
@@ -73,21 +92,29 @@ def prefetch_works(work_ids):
 
 def subtitle_tracks(works):
     """{work_pk: [SubtitleTrack publiées]} (pistes approuvées avec un WebVTT)."""
+    ids = _ids(works)
+    return epoch.memo(("pistes", ids), lambda: _subtitle_tracks(ids))
+
+
+def _subtitle_tracks(ids):
     SubtitleTrack = _model("transcription.SubtitleTrack")
-    ids = [w.pk for w in works]
     if SubtitleTrack is None or not ids:
         return {}
     result = defaultdict(list)
     qs = SubtitleTrack.objects.filter(work_id__in=ids, status="approved").exclude(vtt_file="").select_related("work")
     for track in qs.order_by("language"):
         result[track.work_id].append(track)
-    return result
+    return dict(result)
 
 
 def subtitled_phone_versions(works):
     """{(work_pk, langue): SubtitledRendition prête} : versions téléphone aux sous-titres incrustés."""
+    ids = _ids(works)
+    return epoch.memo(("versions-incrustees", ids), lambda: _subtitled_phone_versions(ids))
+
+
+def _subtitled_phone_versions(ids):
     SubtitledRendition = _model("transcription.SubtitledRendition")
-    ids = [w.pk for w in works]
     if SubtitledRendition is None or not ids:
         return {}
     result = {}
@@ -105,8 +132,12 @@ def subtitled_phone_versions(works):
 
 def transcripts(works):
     """{work_pk: texte} : la transcription lisible (piste française approuvée), pour les audios."""
+    ids = _ids(works)
+    return epoch.memo(("transcriptions", ids), lambda: _transcripts(ids))
+
+
+def _transcripts(ids):
     Cue = _model("transcription.Cue")
-    ids = [w.pk for w in works]
     if Cue is None or not ids:
         return {}
     result = defaultdict(list)

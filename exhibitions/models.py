@@ -24,9 +24,53 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from consent import epoch
 from consent.channels import Channel
 
 from . import wiring
+
+TREE_STEPLEN = Page.steplen
+
+
+def _tree_restrictions():
+    """Toutes les restrictions de vue (avec le chemin de leur page) et les alias de l'arbre : une ou deux lectures,
+    gardées sous l'époque du consentement (une restriction, une page enregistrée ou déplacée la change)."""
+    from wagtail.models import PageViewRestriction
+
+    restrictions = list(PageViewRestriction.objects.select_related("page"))
+    # Sans aucune restriction, les alias ne changent rien (ils ne font qu'hériter de celles de leur source).
+    aliases = dict(Page.objects.filter(alias_of__isnull=False).values_list("path", "alias_of_id")) if restrictions else {}
+    return restrictions, aliases
+
+
+def view_restrictions(page):
+    """Ce que `Page.get_view_restrictions` répond (la page, ses ancêtres, la source d'un alias), lu depuis le
+    mémo de l'arbre au lieu de deux requêtes par page servie."""
+    restrictions, aliases = epoch.memo(("arbre-restrictions",), _tree_restrictions)
+    paths = [page.path[:i] for i in range(TREE_STEPLEN, len(page.path) + 1, TREE_STEPLEN)]
+    ids = set()
+    for path in paths:
+        if path in aliases:
+            ids.add(aliases[path])
+    plain = {path for path in paths if path not in aliases}
+    if page.alias_of_id:  # la page elle-même (chemin connu, mais l'alias peut ne pas être encore relu)
+        plain.discard(page.path)
+        ids.add(page.alias_of_id)
+    from wagtail.models import PageViewRestriction
+
+    found = [r for r in restrictions if r.page_id in ids or r.page.path in plain]
+    # Un queryset (l'admin le trie, le copie d'une page à l'autre) déjà évalué : le parcourir ne lit pas la base.
+    queryset = PageViewRestriction.objects.filter(pk__in=[r.pk for r in found])
+    queryset._result_cache = found
+    return queryset
+
+
+def public_pages(queryset):
+    """`queryset.public()` (hors de toute section restreinte) avec les restrictions du mémo de l'arbre."""
+    restrictions, _aliases = epoch.memo(("arbre-restrictions",), _tree_restrictions)
+    for restriction in restrictions:
+        queryset = queryset.exclude(path__startswith=restriction.page.path)
+    return queryset
 from .blocks import ChapterClipBlock, SectionBlock
 from .panels import ConsentStatusPanel
 
@@ -57,6 +101,8 @@ class HomePage(Page):
     max_count = 1
     template = "exhibitions/home_page.html"
 
+    get_view_restrictions = view_restrictions
+
     class Meta:
         verbose_name = _("page d'accueil")
 
@@ -66,10 +112,12 @@ class HomePage(Page):
         # qu'une exposition (types de pages enfants) et aucun ancêtre entre les deux n'a de route à lui : la
         # réponse est celle de `Page.route` (page publiée, sinon 404). Tout autre chemin : `Page.route`.
         if len(path_components) == 2:
-            page = ExhibitionPage.objects.filter(
-                path__startswith=self.path, depth=self.depth + 2,
-                url_path=f"{self.url_path}{'/'.join(path_components)}/",
-            ).first()
+            url_path = f"{self.url_path}{'/'.join(path_components)}/"
+            # La page publiée (son contenu déjà converti, œuvres des blocs comprises) est gardée sous l'époque
+            # du consentement : une page enregistrée, publiée, déplacée change l'époque. Lue, jamais modifiée.
+            page = epoch.memo(("exposition-par-adresse", self.pk, self.path, url_path), lambda: ExhibitionPage.objects.filter(
+                path__startswith=self.path, depth=self.depth + 2, url_path=url_path,
+            ).first())
             if page is not None:
                 return page.route(request, [])
         return super().route(request, path_components)
@@ -93,13 +141,15 @@ class ExhibitionIndexPage(Page):
     subpage_types = ["exhibitions.ExhibitionPage"]
     template = "exhibitions/exhibition_index_page.html"
 
+    get_view_restrictions = view_restrictions
+
     class Meta:
         verbose_name = _("liste des expositions")
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["exhibitions"] = (
-            ExhibitionPage.objects.child_of(self).live().public().select_related("cover_image")
+            public_pages(ExhibitionPage.objects.child_of(self).live()).select_related("cover_image")
             .order_by("-start_date", "title")
         )
         return context
@@ -159,6 +209,8 @@ class ExhibitionPage(Page):
     parent_page_types = ["exhibitions.ExhibitionIndexPage"]
     subpage_types = []
     template = "exhibitions/exhibition_page.html"
+
+    get_view_restrictions = view_restrictions
 
     class Meta:
         verbose_name = _("exposition")
@@ -226,6 +278,8 @@ class ToolkitPage(RoutablePageMixin, Page):
     ]
     subpage_types = []
     template = "exhibitions/toolkit_page.html"
+
+    get_view_restrictions = view_restrictions
 
     class Meta:
         verbose_name = _("boîte à outils")

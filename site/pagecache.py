@@ -188,6 +188,7 @@ class FastPageCacheMiddleware:
         if entry is not None and entry.get("epoch") == current:
             return _hit(entry)
         request.paroles_epoch = current
+        epoch.note_request_epoch(current)
         request.paroles_fast_cache = True  # PageCacheMiddleware laisse passer : la réponse complète est gardée ici
         response = self.get_response(request)
         return _store(request, response, key, current)
@@ -208,5 +209,24 @@ class PageCacheMiddleware:
         if entry is not None and entry.get("epoch") == current:
             return _hit(entry)
         request.paroles_epoch = current
+        epoch.note_request_epoch(current)
         response = self.get_response(request)
         return _store(request, response, key, current)
+
+
+class SiteMemoMiddleware:
+    """Le site Wagtail de la requête (hôte, port) et sa page racine, gardés sous l'époque du consentement
+    (`consent.epoch.memo` : un site ou une page enregistré·e change l'époque) : Wagtail les relisait à chaque
+    requête (trois lectures : le site, la racine, sa forme précise). Seulement pour GET/HEAD (le mémo ne sert
+    qu'à eux) ; Wagtail lit `request._wagtail_site` s'il est posé."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method in ("GET", "HEAD") and not hasattr(request, "_wagtail_site"):
+            from wagtail.models import Site
+
+            key = ("site", request._get_raw_host(), request.get_port())
+            request._wagtail_site = epoch.memo(key, lambda: Site._find_for_request(request))
+        return self.get_response(request)

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth.models import AnonymousUser
 from django.template.loader import select_template
 
+from consent import epoch
 from consent.access import Decision, Segment
 from consent.channels import Channel
 from consent.policy import policy
@@ -66,8 +67,15 @@ class Item:
 
 
 def rendition_or_none(image, spec):
+    """Le rendu Wagtail `spec` d'une image (gardé sous l'époque : une image changée la change), ou None."""
     if image is None:
         return None
+    if image.pk is None:
+        return _rendition_or_none(image, spec)
+    return epoch.memo(("rendu-image", image.pk, spec), lambda: _rendition_or_none(image, spec))
+
+
+def _rendition_or_none(image, spec):
     try:
         return image.get_rendition(spec)
     except Exception:  # noqa: BLE001 - une image illisible ne casse pas la page
@@ -75,12 +83,29 @@ def rendition_or_none(image, spec):
         return None
 
 
+def _images_with_renditions(image_pks, known):
+    """{pk: ArchiveImage} avec leurs rendus préchargés : une requête pour les rendus, une de plus seulement pour
+    des images qui ne viennent pas des fichiers déjà lus."""
+    from django.db.models import Prefetch, prefetch_related_objects
+
+    from media_library.models import ArchiveImage
+
+    found = dict(known)
+    missing = [pk for pk in image_pks if pk not in found]
+    if missing:
+        found.update((img.pk, img) for img in ArchiveImage.objects.filter(pk__in=missing))
+    # Comme `prefetch_renditions()` de Wagtail (même attribut : `get_rendition` y cherche d'abord).
+    pending = [img for img in found.values() if not hasattr(img, "prefetched_renditions")]
+    if pending:
+        prefetch_related_objects(pending, Prefetch(
+            "renditions", queryset=ArchiveImage.get_rendition_model().objects.all(), to_attr="prefetched_renditions"))
+    return found
+
+
 class Exhibit:
     """Les œuvres d'une page, décidées et préchargées pour une requête (nombre de requêtes borné)."""
 
     def __init__(self, request, works, image_work, *, channel=Channel.WEBSITE, preview=False, images=(), clips=()):
-        from media_library.models import ArchiveImage
-
         self.request = request
         self.channel = Channel(channel)
         self.preview = preview
@@ -100,15 +125,16 @@ class Exhibit:
         self.tracks = integrations.subtitle_tracks(works.values())
         self.transcripts = integrations.transcripts(works.values())
         self.authors = integrations.pseudonyms(works.values())
-        # Toutes les images (des œuvres et des blocs) avec leurs rendus, en une fois.
-        image_pks = set(images)
+        # Toutes les images (des œuvres et des blocs) avec leurs rendus, en une fois : celles des fichiers des
+        # œuvres sont déjà lues avec eux (`prefetch_works`) ; seules les autres (images des blocs) sont lues ici.
+        known = {}
         for work in works.values():
             for media in work.files.all():
-                if media.image_id:
-                    image_pks.add(media.image_id)
-        self.images = {
-            img.pk: img for img in ArchiveImage.objects.filter(pk__in=image_pks).prefetch_renditions()
-        } if image_pks else {}
+                if media.image_id and media.image is not None:
+                    known[media.image_id] = media.image
+        image_pks = tuple(sorted({pk for pk in images if pk is not None} | set(known)))
+        self.images = dict(epoch.memo(("images", image_pks), lambda: _images_with_renditions(image_pks, known))) \
+            if image_pks else {}
         self._items = {}
         self.placeholder_template = select_template(
             ["consent/includes/placeholder.html", "exhibitions/includes/placeholder.html"]
@@ -124,7 +150,13 @@ class Exhibit:
     # -- construction --------------------------------------------------------------------------
     @classmethod
     def for_page(cls, page, request):
-        where, image_work = collect_refs(page)
+        preview = bool(getattr(request, "is_preview", False))
+        if preview or page.pk is None:
+            where, image_work = collect_refs(page)
+        else:  # la page publiée (son contenu change l'époque) : ses références gardées sous l'époque
+            where, image_work = epoch.memo(("references", page.pk, page.latest_revision_id),
+                                           lambda: collect_refs(page))
+            image_work = dict(image_work)
         work_pks = set(where) | set(image_work.values())
         images = set(image_work)
         for _room, block_type, value in iter_blocks(page):
@@ -133,7 +165,6 @@ class Exhibit:
                  if block_type == "chapter_clip" and value.get("work") is not None
                  and value.get("start") is not None and value.get("end") is not None]
         works = integrations.prefetch_works(work_pks)
-        preview = bool(getattr(request, "is_preview", False))
         return cls(request, works, image_work, channel=page.display_channel, preview=preview, images=images,
                    clips=clips)
 

@@ -4,7 +4,9 @@
 """
 
 from django.contrib.auth.models import AnonymousUser
+from django.utils import timezone
 
+from consent import epoch
 from consent.channels import Channel
 from consent.policy import policy
 
@@ -16,11 +18,21 @@ def home_context(page, request):
     from media_library.models import Work
     from media_library.thumbnails import rendition_thumbnail
 
-    from ..models import ExhibitionPage, ToolkitPage
+    from ..models import ExhibitionPage, ToolkitPage, public_pages
 
     user = getattr(request, "user", None) or AnonymousUser()
-    latest_qs = policy.visible(user, Channel.WEBSITE, Work.objects.all()).order_by("-created_at", "-pk")[:6]
-    exhibit = Exhibit.for_works(list(latest_qs), request)
+
+    def latest_ids():
+        return list(policy.visible(user, Channel.WEBSITE, Work.objects.all()).order_by("-created_at", "-pk")
+                    .values_list("pk", flat=True)[:6])
+
+    # Les six dernières œuvres visibles de CE visiteur (la réponse de la politique, `visible`) : gardées sous
+    # l'époque, le jour et qui demande (compte, ou anonyme : un rôle ou une organisation changé·e change
+    # l'époque), et la règle elle-même (`policy.answer_q`, remplacée à chaud par le contrôle de câblage).
+    # Chaque œuvre montrée est ensuite décidée par la politique à cette requête (`Exhibit`).
+    who = ("anonyme",) if not user.is_authenticated else (user.pk, user.is_superuser, user.is_active)
+    ids = epoch.memo(("dernieres-oeuvres", who, timezone.localdate(), policy.answer_q), latest_ids)
+    exhibit = Exhibit(request, integrations.prefetch_works(ids), {})
     latest = [exhibit.item(w) for w in sorted(exhibit.works.values(), key=lambda w: (w.created_at, w.pk), reverse=True)]
     latest = [i for i in latest if i.allowed]
     thumbs, small = {}, {}
@@ -36,13 +48,26 @@ def home_context(page, request):
             small[item.work.pk] = rendition_or_none(exhibit.images.get(media.image_id), THUMB_SMALL_SPEC)
         else:  # vidéo, PDF : l'affiche ou la couverture, comme dans la liste des archives
             thumbs[item.work.pk] = rendition_thumbnail(list(item.work.files.all()))
-    exhibitions = list(
-        ExhibitionPage.objects.live().public().select_related("cover_image").order_by("-start_date", "title")[:6]
-    )
-    featured = page.featured_exhibition if page.featured_exhibition_id else (exhibitions[0] if exhibitions else None)
-    if featured is not None and not featured.live:
-        featured = None
-    toolkit = page.toolkit if page.toolkit_id else ToolkitPage.objects.live().first()
+    def pages():
+        # Les pages publiées et l'arbre (publication, restriction de vue) : gardés sous l'époque du
+        # consentement, qu'une page enregistrée, publiée ou déplacée change ; identiques pour tous.
+        exhibitions = list(
+            public_pages(ExhibitionPage.objects.live()).select_related("cover_image").order_by("-start_date", "title")[:6]
+        )
+        listed = {e.pk: e for e in exhibitions}  # l'exposition à la une est presque toujours déjà lue
+        if page.featured_exhibition_id:
+            featured = listed.get(page.featured_exhibition_id) or page.featured_exhibition
+        else:
+            featured = exhibitions[0] if exhibitions else None
+        if featured is not None and not featured.live:
+            featured = None
+        toolkit = page.toolkit if page.toolkit_id else ToolkitPage.objects.live().first()
+        return exhibitions, featured, toolkit
+
+    if getattr(request, "is_preview", False) or page.pk is None:
+        exhibitions, featured, toolkit = pages()
+    else:
+        exhibitions, featured, toolkit = epoch.memo(("accueil", page.pk, page.latest_revision_id), pages)
     return {
         "featured": featured,
         "exhibitions": [e for e in exhibitions if featured is None or e.pk != featured.pk],

@@ -17,6 +17,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from consent import epoch
 from consent.access import Decision
 from consent.channels import Channel
 from consent.policy import policy
@@ -141,9 +142,18 @@ def find_download(material, what, lang=""):
 
 def toolkit_entries(page, user):
     """Les supports que cet·te utilisateur·rice peut voir, et pour chacun ce qu'il·elle peut télécharger."""
-    materials = list(
-        page.materials.select_related("work").prefetch_related("organisations").order_by("sort_order", "pk")
-    )
+    def load():
+        return list(
+            page.materials.select_related("work").prefetch_related("organisations").order_by("sort_order", "pk")
+        )
+
+    # Les supports de la page publiée (leur enregistrement change l'époque) : gardés sous l'époque ; ce que
+    # CETTE personne peut télécharger est décidé ci-dessous, à chaque requête.
+    # Un aperçu (supports encore en mémoire, pas en base) est lu tel quel.
+    if page.pk is None or "materials" in getattr(page, "_cluster_related_objects", {}):
+        materials = load()
+    else:
+        materials = epoch.memo(("supports", page.pk, page.latest_revision_id), load)
     works = integrations.prefetch_works([m.work_id for m in materials])
     for m in materials:
         m.work = works.get(m.work_id, m.work)

@@ -1,5 +1,7 @@
 from django import template
 
+from consent import epoch
+
 from ..flows.render_exhibition import IMAGE_SPEC, Exhibit
 
 register = template.Library()
@@ -52,24 +54,29 @@ def exhibit_image(context, image, spec=IMAGE_SPEC):
 @register.inclusion_tag("exhibitions/includes/nav.html", takes_context=True)
 def exhibitions_nav(context):
     """Liens « Expositions » et « Boîte à outils » du menu principal (pages publiées)."""
-    from ..models import ExhibitionIndexPage, ToolkitPage
-
     request = context.get("request")
     cache = getattr(request, "_paroles_nav", None) if request is not None else None
     if cache is None:
-        from django.contrib.contenttypes.models import ContentType
-        from wagtail.models import Page
-
-        # Les deux liens en une lecture (plus celle des restrictions de vue de `public()`), pas deux.
-        types = ContentType.objects.get_for_models(ExhibitionIndexPage, ToolkitPage)
-        first = {}
-        for page in Page.objects.live().public().filter(content_type__in=types.values()).order_by("path"):
-            first.setdefault(page.content_type_id, page)
-        index, toolkit = first.get(types[ExhibitionIndexPage].pk), first.get(types[ToolkitPage].pk)
-        cache = {"index_url": index.url if index else "", "toolkit_url": toolkit.url if toolkit else ""}
+        cache = epoch.memo(("menu",), _nav_links)
         if request is not None:
             request._paroles_nav = cache
     return {**cache, "request": request}
+
+
+def _nav_links():
+    """Les deux liens en une lecture (plus celle des restrictions de vue de `public()`), pas deux ; gardés sous
+    l'époque du consentement (une page publiée, dépubliée, déplacée ou restreinte la change)."""
+    from django.contrib.contenttypes.models import ContentType
+    from wagtail.models import Page
+
+    from ..models import ExhibitionIndexPage, ToolkitPage, public_pages
+
+    types = ContentType.objects.get_for_models(ExhibitionIndexPage, ToolkitPage)
+    first = {}
+    for page in public_pages(Page.objects.live()).filter(content_type__in=types.values()).order_by("path"):
+        first.setdefault(page.content_type_id, page)
+    index, toolkit = first.get(types[ExhibitionIndexPage].pk), first.get(types[ToolkitPage].pk)
+    return {"index_url": index.url if index else "", "toolkit_url": toolkit.url if toolkit else ""}
 
 
 @register.filter

@@ -10,6 +10,7 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.html import format_html
 
+from consent import epoch
 from consent.channels import Channel
 
 from ..views import space_for
@@ -25,12 +26,18 @@ def _pyramids(context, work):
     holder = exhibit if exhibit is not None else context.get("request")
     cache = getattr(holder, "_iiif_pyramids", None) if holder is not None else None
     if cache is None:
-        pks = set(getattr(exhibit, "works", {}) or {}) | {work.pk}
-        cache = {}
-        for rendition in (Rendition.objects.filter(kind=RenditionKind.IIIF, chapter__isnull=True,
-                                                    media_file__work_id__in=pks)
-                          .select_related("media_file").order_by("media_file__pk")):
-            cache.setdefault(rendition.media_file.work_id, rendition)
+        pks = tuple(sorted(set(getattr(exhibit, "works", {}) or {}) | {work.pk}))
+
+        def load():
+            found = {}
+            for rendition in (Rendition.objects.filter(kind=RenditionKind.IIIF, chapter__isnull=True,
+                                                        media_file__work_id__in=pks)
+                              .select_related("media_file").order_by("media_file__pk")):
+                found.setdefault(rendition.media_file.work_id, rendition)
+            return found
+
+        # Les pyramides (rendus, pas des décisions) : gardées sous l'époque du consentement, qu'un rendu change.
+        cache = epoch.memo(("pyramides-iiif", pks), load)
         if holder is not None:
             holder._iiif_pyramids = cache
     return cache

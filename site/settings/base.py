@@ -285,6 +285,9 @@ if PAROLES_REDIS_URL:
     CACHES["pages"] = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": PAROLES_REDIS_URL,
                        "KEY_PREFIX": "paroles", "TIMEOUT": 600}
 PAROLES_PAGE_CACHE = env_bool("PAROLES_PAGE_CACHE", True)
+# Mémo du processus (consent.epoch.memo) : faits du consentement, œuvres, pistes, images, menu, gardés en
+# mémoire tant que l'époque du consentement ne change pas (un rendu non mis en cache relit moins la base).
+PAROLES_MEMO = env_bool("PAROLES_MEMO", True)
 # Plafond de vie d'une page gardée (s), en plus de l'époque et du prochain changement de lui-même.
 PAROLES_PAGE_CACHE_SECONDS = env_int("PAROLES_PAGE_CACHE_SECONDS", 600)
 PAROLES_PAGE_CACHE_EXCLUDE = ["/admin/", "/fichiers/", "/envoi/", "/api/", "/odk/", "/oai/", "/iiif/", "/journal/",
@@ -325,6 +328,8 @@ MIDDLEWARE.insert(
 )
 # Cache des pages publiques (après la fermeture des sessions inactives, avant la vue).
 MIDDLEWARE.insert(MIDDLEWARE.index("paroles.security.AdminSecurityMiddleware") + 1, "paroles.pagecache.PageCacheMiddleware")
+# Site Wagtail de la requête gardé sous l'époque du consentement (paroles.pagecache.SiteMemoMiddleware).
+MIDDLEWARE.insert(MIDDLEWARE.index("paroles.pagecache.PageCacheMiddleware") + 1, "paroles.pagecache.SiteMemoMiddleware")
 # Chemin court des pages gardées (anonyme sans session) : en tête, avant tout le reste (paroles.pagecache).
 MIDDLEWARE.insert(1, "paroles.pagecache.FastPageCacheMiddleware")  # après le refus des corps trop gros
 MIDDLEWARE.append("axes.middleware.AxesMiddleware")  # en dernier, comme le veut django-axes

@@ -39,6 +39,8 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 # Cache des pages : coupé par défaut ; `PAROLES_PAGE_CACHE=1` relance la suite du consentement et la matrice
 # avec lui (make test, .ci/run). Vidé avant chaque test (conftest.py).
 PAROLES_PAGE_CACHE = env("PAROLES_PAGE_CACHE", "0").strip().lower() in {"1", "true", "yes", "on", "oui"}
+# Mémo du processus : allumé comme en production (PAROLES_MEMO=0 pour le couper) ; vidé avant chaque test.
+PAROLES_MEMO = env("PAROLES_MEMO", "1").strip().lower() in {"1", "true", "yes", "on", "oui"}
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405
 
 AXES_ENABLED = False  # limitation des connexions : testée à part (tests/test_security.py)
