@@ -3,13 +3,15 @@
 Chaque œuvre montrée passe par la fonction d'accès (canal « site web public »).
 """
 
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 
 from consent.channels import Channel
 from consent.policy import policy
 
 from ..forms import WorkFilterForm
-from ..models import Work
+from ..models import ArchiveRendition, Work
+from ..processing.presets import IMAGE_FILTERS
 from ..listing import page_number, window
 from ..search import search_groups
 
@@ -28,7 +30,11 @@ def work_list(request):
     # par la politique (étiquettes comprises), en un nombre fixe de requêtes.
     page, more = window(groups, page_number(request.GET.get("page")), catalogue=catalogue)
     ids = list(page.object_list)
-    loaded = Work.objects.with_relations().prefetch_related("files__image", "files__renditions").in_bulk(ids)
+    # Les rendus d'images des cartes (deux tailles, `srcset`) préchargés : pas une requête par carte.
+    card_renditions = Prefetch("files__image__renditions", queryset=ArchiveRendition.objects.filter(
+        filter_spec__in=[IMAGE_FILTERS["small"], IMAGE_FILTERS["small_phone"]]))
+    loaded = Work.objects.with_relations().prefetch_related(
+        "files__image", "files__renditions", card_renditions).in_bulk(ids)
     items = [loaded[pk] for pk in ids if pk in loaded]
     decisions = policy.decide_many(request.user, items, Channel.WEBSITE)
     page.object_list = [item for item in items if item.pk in decisions and decisions[item.pk].allowed]
