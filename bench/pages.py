@@ -520,10 +520,12 @@ def works_main(args):
                 else:
                     works_create(name)
                 built.append(name)
+                t1 = time.perf_counter()
                 done = Work.all_objects.count()
                 works_grow(done, size, {})
-                print(f"  (catalogue de {size} œuvres construit en {time.perf_counter() - t0:.1f} s : {name})",
-                      flush=True)
+                t2 = time.perf_counter()
+                print(f"  (catalogue de {size} œuvres construit en {t2 - t0:.1f} s : {name} ; base créée et migrée "
+                      f"{t1 - t0:.1f} s, œuvres, personnes, consentements et index en lot {t2 - t1:.1f} s)", flush=True)
             works_use(name)
             previous = name
             work = Work.objects.order_by("pk").first()
