@@ -753,9 +753,16 @@ def visible_q(ctx, channel, day):
         foreign = Participant.objects.filter(partner__is_protected_community=True).exclude(
             partner_id__in=ctx.org_ids
         )
-        q &= ~Exists(Participation.objects.filter(work_id=work, participant__in=foreign.values("pk")))
-        q &= ~Exists(
-            ConsentRecord.objects.filter(_linked_record_q(work, workshop), participant__in=foreign.values("pk"))
+        # Sous-requêtes NON corrélées (calculées une fois par la base, puis un test d'appartenance par œuvre) :
+        # les œuvres et ateliers liés à une personne d'une autre communauté protégée. Corrélées (EXISTS par
+        # œuvre), elles coûtaient 3 lectures d'index par personne liée et par œuvre (PostgreSQL : 0,04 ms par
+        # œuvre, 185 ms pour 5 000). Même réponse : `_linked_record_q` (consentement de l'œuvre, ou de son
+        # atelier sans œuvre) ; une œuvre sans atelier n'est liée par aucun consentement d'atelier.
+        foreign_records = ConsentRecord.objects.filter(participant__in=foreign.values("pk"))
+        q &= ~Q(pk__in=Participation.objects.filter(participant__in=foreign.values("pk")).values("work_id"))
+        q &= ~Q(pk__in=foreign_records.filter(work_id__isnull=False).values("work_id"))
+        q &= Q(workshop_id__isnull=True) | ~Q(
+            workshop_id__in=foreign_records.filter(work_id__isnull=True, workshop_id__isnull=False).values("workshop_id")
         )
     # 3. Archive interne.
     if channel == Channel.INTERNAL:
@@ -783,7 +790,10 @@ def visible_q(ctx, channel, day):
         # Les personnes liées seulement par un consentement (celles qui ont une participation sont vues
         # au-dessus : on ne refait pas leur examen).
         ConsentRecord.objects.filter(_linked_record_q(work, workshop))
-        .filter(~Exists(Participation.objects.filter(work_id=OuterRef(work), participant_id=OuterRef("participant_id"))))
+        # NOT IN, pas NOT EXISTS : PostgreSQL ferait de NOT EXISTS une anti-jointure placée APRÈS l'examen
+        # coûteux de la personne ; une sous-requête NOT IN reste un filtre, évalué d'abord (moins cher) :
+        # 0,052 → 0,007 ms par œuvre (plan du site, 5 000 œuvres). `participant_id` n'est jamais NULL.
+        .exclude(participant_id__in=Participation.objects.filter(work_id=OuterRef(work)).values("participant_id"))
         .filter(_participant_fails(F("participant_id"), work, workshop, channel, day))
     )
     if channel == Channel.INTERNAL:

@@ -3,8 +3,8 @@ anonyme peut voir sur le site web MAINTENANT (même fonction d'accès que la lis
 dont le consentement est retiré en sort à la requête suivante.
 
 Les pages viennent du plan de Wagtail (`wagtail.contrib.sitemaps`) ; les œuvres, de `policy.visible` (filtre
-SQL de la politique), par colonnes (identifiant, slug, date) : le document est écrit par lxml plutôt que par
-le gabarit de Django, qui coûtait environ 0,2 ms par adresse (1,3 s pour 5 000 œuvres). 5 000 œuvres par
+SQL de la politique), par colonnes (identifiant, slug, jour) : le document est écrit en texte échappé plutôt que par
+le gabarit de Django, qui coûtait environ 0,2 ms par adresse (1,3 s pour 5 000 œuvres), ou par lxml. 5 000 œuvres par
 document (la limite du protocole est 50 000) ; la suite avec `?p=2`, `?p=3`…
 
 Le document est gardé sous l'époque du consentement (`consent.epoch`, quand le cache des pages est allumé) :
@@ -13,14 +13,16 @@ prochain changement de lui-même (expiration, anniversaire : `epoch.timeout_for`
 du plan à la requête suivante, et les autres requêtes ne recalculent pas les 5 000 décisions.
 """
 
+import datetime
 from urllib.parse import quote
+from xml.sax.saxutils import escape
 
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.sites.shortcuts import get_current_site
+from django.db.models.functions import TruncDate
 from django.http import Http404, HttpResponse
 from django.urls import reverse
 from django.utils.http import RFC3986_SUBDELIMS
-from lxml import etree
 from wagtail.contrib.sitemaps import Sitemap as PagesSitemap
 
 from consent import epoch
@@ -39,11 +41,14 @@ def work_location(pattern, pk, slug):
 
 
 def visible_works(page):
+    """(identifiant, slug, jour de la dernière modification) des œuvres du document `page`. Le jour est
+    calculé par la base (en UTC, comme avant) : lire 5 000 horodatages complets coûtait plus que les écrire."""
     from media_library.models import Work
 
     qs = policy.visible(AnonymousUser(), Channel.WEBSITE, Work.objects.order_by("pk"))
     start = (page - 1) * WORKS_PER_DOCUMENT
-    return qs.values_list("pk", "slug", "updated_at")[start:start + WORKS_PER_DOCUMENT]
+    day = TruncDate("updated_at", tzinfo=datetime.timezone.utc)
+    return qs.annotate(lastmod_day=day).values_list("pk", "slug", "lastmod_day")[start:start + WORKS_PER_DOCUMENT]
 
 
 def sitemap(request):
@@ -72,27 +77,30 @@ def sitemap(request):
 
 
 def _document(request, page, base):
-    """Les octets du document `page` (None : page vide au-delà de la première)."""
-    root = etree.Element(f"{{{NS}}}urlset", nsmap={None: NS})
+    """Les octets du document `page` (None : page vide au-delà de la première). Écrit par morceaux de texte
+    (échappés) : un élément lxml par champ coûtait ~0,1 ms par œuvre, 0,5 s pour 5 000 sous charge."""
+    parts = []
 
     def add(location, lastmod=None, changefreq=None, priority=None):
-        url = etree.SubElement(root, f"{{{NS}}}url")
-        etree.SubElement(url, f"{{{NS}}}loc").text = location
+        parts.append(f"<url><loc>{escape(location)}</loc>")
         if lastmod:
-            etree.SubElement(url, f"{{{NS}}}lastmod").text = lastmod.strftime("%Y-%m-%d")
+            parts.append(f"<lastmod>{lastmod.strftime('%Y-%m-%d')}</lastmod>")
         if changefreq:
-            etree.SubElement(url, f"{{{NS}}}changefreq").text = changefreq
+            parts.append(f"<changefreq>{escape(changefreq)}</changefreq>")
         if priority is not None:
-            etree.SubElement(url, f"{{{NS}}}priority").text = str(priority)
+            parts.append(f"<priority>{escape(str(priority))}</priority>")
+        parts.append("</url>")
 
     if page == 1:
         for info in PagesSitemap(request).get_urls(site=get_current_site(request), protocol=request.scheme):
             add(info["location"], info.get("lastmod"), info.get("changefreq"), info.get("priority"))
     pattern = base + reverse("media_library:work_detail", kwargs={"pk": _PK, "slug": _SLUG})
     count = 0
-    for pk, slug, updated_at in visible_works(page):
-        add(work_location(pattern, pk, slug), updated_at, "weekly")
+    for pk, slug, day in visible_works(page):
+        parts.append(f"<url><loc>{escape(work_location(pattern, pk, slug))}</loc>"
+                     f"{f'<lastmod>{day.isoformat()}</lastmod>' if day else ''}<changefreq>weekly</changefreq></url>")
         count += 1
     if page > 1 and not count:
         return None
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+    return ("<?xml version='1.0' encoding='UTF-8'?>\n" f'<urlset xmlns="{NS}">' + "".join(parts)
+            + "</urlset>").encode()

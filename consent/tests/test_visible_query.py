@@ -47,6 +47,7 @@ def build_states(partner, protected):
     other_work = WorkFactory(title_fr="Autre œuvre", partner=partner)
     grant(other_work)
     workshop = WorkshopFactory(name="Atelier de Faladié")
+    protected_workshop = WorkshopFactory(name="Atelier du collectif")
 
     def granted(w):
         grant(w)
@@ -142,6 +143,16 @@ def build_states(partner, protected):
         old.superseded_by = new
         old.save()
 
+    def protected_person_workshop(w):  # liée par le consentement de l'atelier (sans œuvre) : liée quand même
+        w.workshop = protected_workshop
+        w.save()
+        grant(w)
+        grant(workshop=protected_workshop, participant=make_participant("Protégée d'atelier", partner=protected))
+
+    def protected_participation_only(w):  # une participation sans consentement enregistré
+        grant(w)
+        Participation.objects.create(participant=make_participant("Protégée sans fiche", partner=protected), work=w)
+
     def superseded(w):
         old = grant(w)
         new = grant(w, participant=old.participant, channels=[Channel.INTERNAL, Channel.MUSEUM])
@@ -189,7 +200,7 @@ def build_states(partner, protected):
     builders = {name: fn for name, fn in locals().items() if callable(fn) and name not in ("d",)}
     works = {"other_work": other_work}
     for name, fn in builders.items():
-        if name in ("other_work", "workshop"):
+        if name in ("other_work", "workshop", "protected_workshop"):
             continue
         work = WorkFactory(title_fr=f"État {name}", partner=partner)
         fn(work)

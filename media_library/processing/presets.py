@@ -65,6 +65,8 @@ IMAGE_FILTERS = {
     # Téléphone (360 px de large, densité 2) : la version que `srcset` fait choisir à un petit écran.
     "phone": "max-720x720|format-jpeg|jpegquality-80",
     "small": "fill-480x270",
+    # La même vignette pour un petit écran (cartes des archives : `srcset`).
+    "small_phone": "fill-240x135",
 }
 
 # Ordre de fabrication et poids dans le pourcentage affiché.

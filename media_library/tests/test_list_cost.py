@@ -91,3 +91,20 @@ def test_sitemap_kept_under_the_consent_epoch(client):
         after = client.get("/sitemap.xml").content.decode()
         assert works[1].get_absolute_url() not in after
         assert works[0].get_absolute_url() in after
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("limit", [1, 3, 4, 10])
+def test_ordered_ids_by_chunks_matches_the_plain_query(limit):
+    """La lecture par tranches du catalogue (media_library/listing.py) rend les mêmes identifiants, dans le même
+    ordre, que la requête filtrée entière, même quand peu d'œuvres passent le filtre (tranches doublées)."""
+    from media_library.listing import ordered_ids
+    from media_library.models import Work
+
+    works = [WorkFactory(title_fr=f"Œuvre {i}") for i in range(11)]
+    sparse = Work.objects.filter(pk__in=[w.pk for w in works[::4]])  # 3 œuvres sur 11
+    for queryset in (sparse, sparse.order_by("-pk"), Work.objects.all()):
+        expected = list(queryset.values_list("pk", flat=True))[:limit]
+        assert ordered_ids(queryset, limit, catalogue=Work.objects.all(), first_chunk=2) == expected
+    assert ordered_ids(sparse, 10, exclude={works[0].pk}, first_chunk=1) == [
+        pk for pk in sparse.values_list("pk", flat=True) if pk != works[0].pk]

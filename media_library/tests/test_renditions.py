@@ -411,3 +411,44 @@ def test_listing_and_home_show_the_video_poster_and_the_pdf_cover(client, projec
         assert 'loading="lazy"' in cover_tag.group(0) and 'class="document"' in cover_tag.group(0), url
         assert podcast.title_fr in html and "Épisode de podcast" in html
     assert client.get(poster.get_serve_url("website")).status_code == 200
+
+
+def test_listing_card_image_is_responsive_and_hidden_under_a_content_warning(client, project, media_dir, ingest,
+                                                                            publish, django_assert_max_num_queries):
+    """Carte des archives : l'image en deux tailles (`srcset`, `sizes`), chargée paresseusement, avec sa
+    largeur et sa hauteur, servie par la porte ; une œuvre sous avertissement de contenu n'a pas d'image sur
+    sa carte (l'avertissement est écrit à la place)."""
+    from media_library.models import ContentWarning
+
+    from .factories import WorkFactory
+
+    shown = publish(WorkFactory(project=project, title_fr="Body map visible", kind="bodymap"))
+    warned = publish(WorkFactory(project=project, title_fr="Body map sous avertissement", kind="bodymap"))
+    def picture(n):  # une image différente à chaque fois (l'archive refuse un fichier en double)
+        return testing.make_image(media_dir / f"carte-{n}.jpg", color=(40 * n % 256, 90, 40))
+
+    for n, work in enumerate((shown, warned)):
+        ingest(work, picture(n))
+    warned.content_warnings.add(ContentWarning.objects.create(name="Violences décrites"))
+    warned.save()  # (relation « parentale » de modelcluster : écrite à l'enregistrement)
+    html = client.get("/archives/").content.decode()
+    cards = {title: card for card in re.findall(r'<li class="card">(.*?)</li>', html, flags=re.S)
+             for title in (shown.title_fr, warned.title_fr) if title in card}
+    image = shown.files.get().image
+    big = image.renditions.get(filter_spec=presets.IMAGE_FILTERS["small"])
+    small = image.renditions.get(filter_spec=presets.IMAGE_FILTERS["small_phone"])
+    tag = re.search(r"<img [^>]*>", cards[shown.title_fr]).group(0)
+    assert f'src="{big.get_serve_url("website")}"' in tag
+    assert f'srcset="{small.get_serve_url("website")} {small.width}w, {big.get_serve_url("website")} {big.width}w"' in tag
+    assert 'sizes="' in tag and 'loading="lazy"' in tag
+    assert f'width="{big.width}"' in tag and f'height="{big.height}"' in tag
+    assert "<img" not in cards[warned.title_fr]
+    assert "Violences décrites" in cards[warned.title_fr]
+    assert client.get(small.get_serve_url("website")).status_code == 200
+    # Les rendus des cartes sont préchargés : pas une requête par carte.
+    more = [publish(WorkFactory(project=project, title_fr=f"Photo {i}", kind="photovoice")) for i in range(3)]
+    for n, work in enumerate(more, start=2):
+        ingest(work, picture(n))
+    client.get("/archives/")
+    with django_assert_max_num_queries(30):
+        client.get("/archives/")

@@ -139,6 +139,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         {"init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", "timeout": 30,
          "transaction_mode": "IMMEDIATE"}
     )
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and not env_bool("PAROLES_PG_JIT", False):
+    # JIT coupé par connexion : le filtre SQL du consentement (sous-requêtes corrélées) dépasse le seuil de coût
+    # de la compilation JIT, qui coûtait alors 7 s sur 8 au plan du site (5 000 œuvres, PostgreSQL 15) pour
+    # des requêtes qui s'exécutent en ~100 ms sans elle. PAROLES_PG_JIT=1 la rend (mesure).
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _options["options"] = (_options.get("options", "") + " -c jit=off").strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
