@@ -50,15 +50,17 @@ def pick_many(person, field_id, label):
 
 
 def type_date(person, field_id, value, next_field):
-    """Un champ date de Wagtail : la personne tape la date ; le calendrier qui s'ouvre au focus avale les clics
-    suivants s'il reste ouvert. Échap, puis un clic dans le champ suivant du formulaire (que la personne remplit
-    ensuite) le referment ; on vérifie qu'aucun calendrier n'est resté ouvert."""
+    """Un champ date de Wagtail : le calendrier s'ouvre un instant APRÈS le focus (minuterie du widget) et, resté
+    ouvert, avale les clics suivants. La personne clique le champ, voit le calendrier, tape la date, puis clique
+    le champ suivant (qu'elle remplit ensuite) : le calendrier se ferme ; on vérifie qu'aucun n'est resté ouvert."""
     page = person.page
+    opened = page.locator(".xdsoft_datetimepicker:visible")
+    page.locator(f"#{field_id}").click()  # non compté : la personne y tape la date
+    expect(opened).to_have_count(1)
     page.fill(f"#{field_id}", value)
     page.keyboard.press("Escape")
     page.locator(f"#{next_field}").click()  # non compté : la personne allait y taper
-    for picker in page.locator(".xdsoft_datetimepicker").all():
-        expect(picker).to_be_hidden()
+    expect(opened).to_have_count(0)
     expect(page.locator(f"#{field_id}")).to_have_value(value)
 
 
