@@ -218,13 +218,16 @@ class SiteMemoMiddleware:
     """Le site Wagtail de la requête (hôte, port) et sa page racine, gardés sous l'époque du consentement
     (`consent.epoch.memo` : un site ou une page enregistré·e change l'époque) : Wagtail les relisait à chaque
     requête (trois lectures : le site, la racine, sa forme précise). Seulement pour GET/HEAD (le mémo ne sert
-    qu'à eux) ; Wagtail lit `request._wagtail_site` s'il est posé."""
+    qu'à eux) et hors des chemins de `PAROLES_PAGE_CACHE_EXCLUDE` (administration, fichiers, API, catalogue
+    JavaScript… : ils lisent le site eux-mêmes s'ils en ont besoin) ; Wagtail lit `request._wagtail_site` s'il
+    est posé."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.method in ("GET", "HEAD") and not hasattr(request, "_wagtail_site"):
+        if (request.method in ("GET", "HEAD") and not hasattr(request, "_wagtail_site")
+                and not any(request.path_info.startswith(p) for p in settings.PAROLES_PAGE_CACHE_EXCLUDE)):
             from wagtail.models import Site
 
             key = ("site", request._get_raw_host(), request.get_port())

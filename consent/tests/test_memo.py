@@ -17,7 +17,7 @@ from django.utils import timezone
 from consent import epoch
 from consent.flows.withdraw import record_withdrawal
 from consent.models import Participation, Withdrawal
-from consent.testing import grant, make_participant, user_with_role, CONSENT_OFFICER
+from consent.testing import CONSENT_OFFICER, grant, make_participant, user_with_role
 from exhibitions.tests import factories as f
 from media_library.models import WorkKind
 from media_library.tests.factories import WorkFactory
@@ -116,3 +116,15 @@ def test_memo_is_not_used_outside_a_request_nor_when_disabled(settings):
         assert epoch.memo(("essai",), lambda: calls.append(1) or len(calls)) == 4  # coupé : relu
     finally:
         epoch._request_finished(None)
+
+
+def test_epoch_is_kept_up_to_date_when_only_the_memo_is_on(settings):
+    """Cache des pages coupé, mémo allumé : l'époque change quand même à chaque changement (sinon le mémo
+    servirait des faits périmés)."""
+    settings.PAROLES_PAGE_CACHE = False
+    before = epoch.current()
+    work = WorkFactory()
+    grant(work)
+    assert epoch.current() != before
+    settings.PAROLES_MEMO = False  # ni l'un ni l'autre : rien ne s'en sert, rien à tenir à jour
+    assert not epoch.tracking()
