@@ -125,7 +125,10 @@ def make_private(work):
 
     from consent.models import NoIdentifiablePersonDeclaration
 
-    NoIdentifiablePersonDeclaration.objects.filter(work=work).update(revoked_on=dt.date.today())
+    # Comme l'admin : un enregistrement par déclaration (le signal change l'époque du consentement).
+    for declaration in NoIdentifiablePersonDeclaration.objects.filter(work=work):
+        declaration.revoked_on = dt.date.today()
+        declaration.save(update_fields=["revoked_on"])
     return work
 
 

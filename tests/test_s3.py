@@ -142,7 +142,9 @@ def test_s3_upload_renditions_signed_gate_withdrawal_and_no_unsigned_read(s3, cl
 
         from consent.models import NoIdentifiablePersonDeclaration
 
-        NoIdentifiablePersonDeclaration.objects.filter(work=cleared_work).update(revoked_on=dt.date.today())
+        for declaration in NoIdentifiablePersonDeclaration.objects.filter(work=cleared_work):
+            declaration.revoked_on = dt.date.today()  # comme l'admin : enregistré, l'époque change
+            declaration.save(update_fields=["revoked_on"])
     refused = client.get(wagtail_rendition.get_serve_url("website") if media.image_id else media.get_serve_url())
     assert refused.status_code == 404
     assert "Location" not in refused and b"X-Amz" not in refused.content

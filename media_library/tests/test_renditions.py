@@ -364,7 +364,8 @@ def test_gate_receives_the_served_variant(client, cleared_work, small_video, ing
     monkeypatch.setattr("consent.policy.policy.decide", fake_decide)
     assert client.get(phone.get_serve_url("website")).status_code == 404
     assert seen[0] == phone
-    Rendition.objects.filter(pk=phone.pk).update(is_blurred=True)
+    phone.is_blurred = True  # enregistré comme le fait le traitement : l'époque change
+    phone.save(update_fields=["is_blurred"])
     assert client.get(phone.get_serve_url("website")).status_code == 200
 
 
