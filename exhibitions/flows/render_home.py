@@ -35,8 +35,15 @@ def home_context(page, request):
     exhibit = Exhibit(request, integrations.prefetch_works(ids), {})
     latest = [exhibit.item(w) for w in sorted(exhibit.works.values(), key=lambda w: (w.created_at, w.pk), reverse=True)]
     latest = [i for i in latest if i.allowed]
+    # Une œuvre sous avertissement de contenu ne montre pas son image sur l'accueil (comme sa carte des archives) :
+    # le visiteur lit l'avertissement sur sa page avant tout média. Une requête, gardée sous l'époque.
+    shown = tuple(sorted(i.work.pk for i in latest))
+    warned = epoch.memo(("averties", shown), lambda: frozenset(
+        Work.content_warnings.through.objects.filter(work_id__in=shown).values_list("work_id", flat=True)))
     thumbs, small = {}, {}
     for item in latest:
+        if item.work.pk in warned:
+            continue
         media = integrations.image_file(item.work)
         if media is None:
             for m in item.work.files.all():

@@ -446,6 +446,16 @@ def test_listing_card_image_is_responsive_and_hidden_under_a_content_warning(cli
     assert "<img" not in cards[warned.title_fr]
     assert "Violences décrites" in cards[warned.title_fr]
     assert client.get(small.get_serve_url("website")).status_code == 200
+    # L'accueil (« Dernières œuvres ») : la même règle, l'image de l'œuvre sous avertissement n'y est pas.
+    from exhibitions.tests import factories as ef
+
+    ef.home()
+    home = client.get("/").content.decode()
+    latest = home.split('id="dernieres"', 1)[1].split("</section>", 1)[0]
+    home_cards = {title: card for card in re.findall(r'<li class="card">(.*?)</li>', latest, flags=re.S)
+                  for title in (shown.title_fr, warned.title_fr) if title in card}
+    assert "<img" in home_cards[shown.title_fr]
+    assert "<img" not in home_cards[warned.title_fr]
     # Les rendus des cartes sont préchargés : pas une requête par carte.
     more = [publish(WorkFactory(project=project, title_fr=f"Photo {i}", kind="photovoice")) for i in range(3)]
     for n, work in enumerate(more, start=2):
