@@ -33,11 +33,20 @@ def _work_model():
     return apps.get_model("media_library", "Work")
 
 
+def _changed():
+    """update() n'envoie aucun signal : l'époque du consentement change ici, sinon le cache des pages et le
+    mémo du processus montreraient encore l'œuvre mise à la corbeille (ou cacheraient l'œuvre restaurée)."""
+    from consent import epoch
+
+    epoch.bump()
+
+
 def trash_work(work, user=None):
     """Met une œuvre à la corbeille (récupérable pendant PAROLES_TRASH_DAYS jours)."""
     if work.trashed_at is None:
         work.trashed_at = timezone.now()
         _work_model().all_objects.filter(pk=work.pk).update(trashed_at=work.trashed_at)
+        _changed()
         logger.info("Œuvre %s mise à la corbeille par %s", work.pk, getattr(user, "pk", None))
     return work
 
@@ -46,6 +55,7 @@ def restore_work(work, user=None):
     if work.trashed_at is not None:
         work.trashed_at = None
         _work_model().all_objects.filter(pk=work.pk).update(trashed_at=None)
+        _changed()
         logger.info("Œuvre %s restaurée depuis la corbeille par %s", work.pk, getattr(user, "pk", None))
     return work
 
