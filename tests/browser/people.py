@@ -258,17 +258,15 @@ def import_track(person, work_pk, subtitles, language="fr"):
     page.wait_for_selector("#pl-cues > li")
 
 
-def approve_in_page(person, phone_version=True):
+def approve_in_page(person):
     """Depuis l'éditeur, « Pistes de l'œuvre », puis « Approuver » : la version téléphone sous-titrée se fait
-    seule (le travail de fond tourne comme les tests font tourner les tâches ; `phone_version=False` pour un
-    enregistrement sans image, qui n'en a pas)."""
+    seule (le travail de fond tourne comme les tests font tourner les tâches)."""
     page = person.page
     person.click(page.get_by_role("link", name="Pistes de l'œuvre"))
     person.click(page.get_by_role("button", name="Approuver").first)
     page.wait_for_selector(".pl-status--approved")
     assert "Piste approuvée" in page.inner_text(".messages")
-    if phone_version:
-        assert "Version téléphone : Prête" in page.inner_text("main")
+    assert "Version téléphone : Prête" in page.inner_text("main")
 
 
 def subtitled_capsule(person, title, film, subtitles, kind="capsule"):
@@ -290,3 +288,19 @@ def write_srt(path, cues):
     path.write_text("".join(f"{i}\n{stamp(a)} --> {stamp(b)}\n{text}\n\n" for i, (a, b, text) in enumerate(cues, 1)),
                     encoding="utf-8")
     return path
+
+
+def print_wall_labels(person, exhibition_title, folder):
+    """« Cartels muraux (PDF) » depuis la page de l'exposition dans l'admin (les boutons d'en-tête sont dans le
+    menu « Actions » de la page) : le PDF téléchargé, avec ses QR codes, rendu enregistré dans `folder`."""
+    page = person.page
+    person.click(page.get_by_role("link", name=exhibition_title).first)
+    link = page.get_by_role("link", name="Cartels muraux (PDF)").first
+    if not link.is_visible():
+        person.click(page.locator("header [data-w-dropdown-target='toggle']").first)
+    with page.expect_download() as download:
+        person.click(link)
+    saved = folder / "cartels.pdf"
+    download.value.save_as(saved)
+    assert saved.read_bytes().startswith(b"%PDF")
+    return saved

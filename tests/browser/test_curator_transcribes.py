@@ -10,7 +10,7 @@ import pytest
 from consent.roles import CURATOR
 from transcription.models import SubtitleTrack, TranscriptionJob
 
-from .people import Person, account, approve_in_page, create_project, new_work, opened_work_pk, upload
+from .people import Person, account, create_project, new_work, opened_work_pk, upload
 
 pytestmark = [pytest.mark.browser, pytest.mark.whisper, pytest.mark.django_db(transaction=True)]
 SPEECH = Path(__file__).resolve().parents[2] / "transcription" / "tests" / "data" / "francais_16s.opus"

@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 from consent.roles import CONSENT_OFFICER, CURATOR
 from media_library import testing
 
-from .people import Person, account, create_project, fill_page_title, new_work, record_consent, upload
+from .people import print_wall_labels, Person, account, create_project, fill_page_title, new_work, record_consent, upload
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 DESKTOP = {"width": 1400, "height": 1000}
@@ -108,15 +108,7 @@ def test_curator_assembles_the_exhibition_in_the_page_editor(chromium, live_serv
         expect(page.locator(".messages li.success")).to_contain_text("Nos corps, nos chemins")
         curator.step("passer au musée et publier")
         # Les cartels (PDF avec QR codes), depuis la page de l'exposition dans l'admin.
-        curator.click(page.get_by_role("link", name="Nos corps, nos chemins").first)
-        link = page.get_by_role("link", name="Cartels muraux (PDF)").first
-        if not link.is_visible():  # les boutons d'en-tête sont dans le menu « Actions » de la page
-            curator.click(page.locator("header [data-w-dropdown-target='toggle']").first)
-        with page.expect_download() as download:
-            curator.click(link)
-        saved = media_dir / "cartels.pdf"
-        download.value.save_as(saved)
-        assert saved.read_bytes().startswith(b"%PDF")
+        print_wall_labels(curator, "Nos corps, nos chemins", media_dir)
         curator.step("imprimer les cartels")
     except Exception:
         curator.shot("commissaire-exposition-echec")
