@@ -63,7 +63,10 @@ def decode_options():
         "condition_on_previous_text": False,
         "compression_ratio_threshold": 2.4,
         "log_prob_threshold": -1.0,
-        "no_speech_threshold": 0.6,
+        # Pas de saut « pas de parole » : le VAD (Silero) a déjà retiré ce qui n'est pas de la voix. Avec le
+        # seuil de Whisper (0,6), une fenêtre de 30 s de vraie parole à faible confiance (voix difficile,
+        # accent) était sautée en entier : 22 s sur 49 perdues sans un mot (tests/faults, voix espeak-ng).
+        "no_speech_threshold": None,
         "temperature": [0.0, 0.2, 0.4, 0.6],
     }
 

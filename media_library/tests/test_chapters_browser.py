@@ -49,9 +49,19 @@ def test_chapter_editor_in_browser(chromium, live_server, film, admin_user):
     page.fill("input[name=title_fr]", "L'arrivée")
     page.fill("input[name=title_bm]", "Sera")
     # Cliquer sur la frise déplace le lecteur (au quart : 2 s).
-    box = page.locator("[data-timeline]").bounding_box()
-    page.mouse.click(box["x"] + box["width"] / 4, box["y"] + box["height"] / 2)
-    page.wait_for_function("() => Math.abs(document.getElementById('pl-player').currentTime - 2) < 0.3")
+    # Comme la personne : la frise d'abord visible (la saisie des titres a pu faire défiler la page), puis
+    # un clic au quart de sa largeur ; Playwright vérifie que c'est bien la frise qui reçoit le clic.
+    timeline = page.locator("[data-timeline]")
+    timeline.scroll_into_view_if_needed()
+    box = timeline.bounding_box()
+    timeline.click(position={"x": box["width"] / 4, "y": box["height"] / 2})
+    try:
+        page.wait_for_function("() => Math.abs(document.getElementById('pl-player').currentTime - 2) < 0.3")
+    except Exception as exc:
+        state = page.evaluate("() => [window.scrollY, document.getElementById('pl-player').currentTime, "
+                              "document.getElementById('pl-player').duration]")
+        raise AssertionError(f"le clic sur la frise n'a pas déplacé le lecteur : boîte {box}, "
+                             f"défilement, instant, durée = {state}") from exc
     page.screenshot(path=str(ARTIFACTS / "chapitres-editeur.png"), full_page=True)
     page.click("button[type=submit]:has-text('Enregistrer le chapitre')")
     page.wait_for_load_state()
