@@ -28,7 +28,7 @@ def login(page, live_server, username):
     page.fill("#id_username", username)
     page.fill("#id_password", "mot-de-passe-de-test")
     page.click("button[type=submit]")
-    page.wait_for_load_state()
+    page.wait_for_url(lambda url: "/connexion/" not in url)  # connectée : la page d'après, pas le formulaire
 
 
 def test_exhibition_video_bodymap_and_toolkit_download(chromium, live_server, tmp_path):

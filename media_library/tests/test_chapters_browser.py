@@ -63,20 +63,20 @@ def test_chapter_editor_in_browser(chromium, live_server, film, admin_user):
         raise AssertionError(f"le clic sur la frise n'a pas déplacé le lecteur : boîte {box}, "
                              f"défilement, instant, durée = {state}") from exc
     page.screenshot(path=str(ARTIFACTS / "chapitres-editeur.png"), full_page=True)
-    page.click("button[type=submit]:has-text('Enregistrer le chapitre')")
-    page.wait_for_load_state()
+    with page.expect_navigation():  # la page d'après l'envoi, pas celle d'avant
+        page.click("button[type=submit]:has-text('Enregistrer le chapitre')")
     assert Chapter.objects.filter(title_fr="L'arrivée", start=4, end=6.5, title_bm="Sera").exists()
     # Un chapitre qui dépasse la durée est refusé avec un message clair.
     page.fill("input[name=start]", "0:05")
     page.fill("input[name=end]", "0:20")
     page.fill("input[name=title_fr]", "Trop long")
-    page.click("button[type=submit]:has-text('Enregistrer le chapitre')")
-    page.wait_for_load_state()
+    with page.expect_navigation():  # la page d'après l'envoi, pas celle d'avant
+        page.click("button[type=submit]:has-text('Enregistrer le chapitre')")
     assert "dépasse la durée du média" in page.content()
     page.screenshot(path=str(ARTIFACTS / "chapitres-editeur-erreur.png"), full_page=True)
     # La liste des travaux de fond : le travail de rendus de l'original est « Terminé », à 100 %.
     page.goto(f"{live_server.url}/admin/archives/travaux/")
-    row = page.locator(f"tr[data-job-id]").first
+    row = page.locator("tr[data-job-id]").first
     assert row.get_attribute("data-job-status") == "done"
     assert "100 %" in row.inner_text() and "Terminé" in row.inner_text()
     page.screenshot(path=str(ARTIFACTS / "travaux-de-fond.png"), full_page=True)

@@ -59,6 +59,34 @@ class Person:
         locator = self.page.locator(target) if isinstance(target, str) else target
         locator.click(**kwargs)
 
+    def insert_block(self, option_name):
+        """Dans une salle d'exposition : « + » (Insérer un bloc) après le dernier bloc, puis le type de bloc.
+
+        Le menu de Wagtail est une bulle (tippy) ouverte au clic. Sur une machine très chargée, le clic peut
+        arriver pendant que le bouton glisse encore à sa place (animation d'insertion du bloc précédent) et
+        la bulle ne s'ouvre pas : comme la personne qui ne voit pas le menu, on attend que le bouton soit
+        arrêté et on reclique (au plus trois fois ; un seul clic compté, celui que la personne voulait)."""
+        page = self.page
+        button = page.locator("button.c-sf-add-button[aria-expanded]").last
+        option = page.get_by_role("option", name=option_name)
+        self.clicks += 1
+        for attempt in range(3):
+            button.scroll_into_view_if_needed()
+            button.click()
+            try:
+                expect(option).to_be_visible(timeout=10000)
+                break
+            except AssertionError:
+                if attempt == 2:
+                    raise AssertionError(
+                        f"le menu « Insérer un bloc » ne s'ouvre pas : aria-expanded="
+                        f"{button.get_attribute('aria-expanded')}, "
+                        f"{page.locator('button.c-sf-add-button[aria-expanded]').count()} boutons « + », options : "
+                        f"{page.get_by_role('option').all_inner_texts()}") from None
+                if button.get_attribute("aria-expanded") == "true":
+                    button.click()  # ouverte sans l'option attendue : refermer avant de réessayer
+        self.click(option)
+
     def step(self, label):
         """Note le nombre de clics de l'étape qui se termine (pour le README)."""
         self.steps[label] = self.clicks - sum(self.steps.values())
@@ -222,8 +250,7 @@ def build_exhibition(person, title, room, works, *, venue="Musée du District de
     person.click(page.locator("button.c-sf-add-button").first)  # une salle (seul bloc possible)
     page.fill("#body-0-value-title_fr", room)
     for n, work_title in enumerate(works):
-        person.click(page.locator("button.c-sf-add-button[aria-expanded]").last)
-        person.click(page.get_by_role("option", name=re.compile("^Œuvre")))
+        person.insert_block(re.compile("^Œuvre"))
         person.choose(f"body-0-value-content-{n}-value-work", work_title)
     panel = page.locator("[data-consent-check]")
     expect(panel).not_to_have_attribute("aria-busy", "true")

@@ -64,8 +64,7 @@ def link_on_one_chapter(person, pseudonym, work_title, chapter_label):
 def add_clip_block(person, n, work_title, title, start, end):
     """Dans la salle : « + », « Extrait (chapitre) », le film dans le sélecteur, titre, début, fin."""
     page = person.page
-    person.click(page.locator("button.c-sf-add-button[aria-expanded]").last)
-    person.click(page.get_by_role("option", name=re.compile("^Extrait")))
+    person.insert_block(re.compile("^Extrait"))
     prefix = f"body-0-value-content-{n}-value"
     person.choose(f"{prefix}-work", work_title)
     page.fill(f"#{prefix}-title_fr", title)

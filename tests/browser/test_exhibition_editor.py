@@ -21,9 +21,7 @@ DESKTOP = {"width": 1400, "height": 1000}
 
 def add_work_block(person, n, title):
     """Dans la salle : « + » (Insérer un bloc), « Œuvre », puis l'œuvre dans le sélecteur."""
-    page = person.page
-    person.click(page.locator("button.c-sf-add-button[aria-expanded]").last)
-    person.click(page.get_by_role("option", name=re.compile("^Œuvre")))
+    person.insert_block(re.compile("^Œuvre"))
     person.choose(f"body-0-value-content-{n}-value-work", title)
 
 
