@@ -587,6 +587,7 @@ class RenditionKind(models.TextChoices):
     PDF = "pdf", _("PDF sans métadonnées")
     CLIP_WEB = "clip_web", _("Extrait web")
     CLIP_PHONE = "clip_phone", _("Extrait téléphone")
+    CLIP_POSTER = "clip_poster", _("Affiche de l'extrait")
     IIIF = "iiif", _("Tuiles IIIF (zoom profond)")
 
 

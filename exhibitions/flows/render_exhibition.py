@@ -273,6 +273,10 @@ class Exhibit:
                 item.src, item.mime, item.width, item.height = (
                     clip.get_serve_url(self.channel), clip.mime_type, clip.width, clip.height)
                 item.kind = "video" if media.media_type == "video" else "audio"
+                # Son affiche, prise dans sa fenêtre (jamais celle du film entier : d'autres y paraissent).
+                poster = media.get_window_clip(start, end, "clip_poster") if item.kind == "video" else None
+                if poster is not None and (not flags or policy.admits_flags(flags, poster)):
+                    item.poster = poster.get_serve_url(self.channel)
         self._clip_items[key] = item
         return item
 

@@ -169,3 +169,35 @@ def test_an_exhibition_with_one_allowed_clip_still_shows_something(film):
     work, _media, _route = film
     assert not has_no_visible_work(_page(work, [("Le départ", 0, 0.8), ("La route", 0.8, 1.4)]))
     assert has_no_visible_work(_page(work, [("La route", 0.8, 1.4)]))
+
+
+def test_a_video_clip_has_its_own_poster_taken_in_its_window_and_gated_by_it(film, client):
+    """L'extrait d'une exposition a son affiche (le lecteur est en preload="none" : sans elle, un cadre noir),
+    prise dans sa fenêtre : jamais l'affiche du film entier, où d'autres personnes peuvent paraître. La porte
+    la décide par la fenêtre, comme l'extrait ; la page ne donne que les affiches des extraits permis."""
+    work, media, _route = film
+    page = _page(work, [("Le départ", 0, 0.8), ("La route", 0.8, 1.4)])
+    for job in request_page_clips(page):
+        assert run_job(job.pk).status == ProcessingJob.Status.DONE
+    allowed, refused = media.get_window_clip(0, 0.8, "clip_poster"), media.get_window_clip(0.8, 1.4, "clip_poster")
+    assert allowed is not None and refused is not None
+    assert (allowed.clip_start, allowed.clip_end, allowed.mime_type) == (0, 0.8, "image/jpeg")
+    assert 0 <= allowed.meta["at"] < 0.8 and 0.8 <= refused.meta["at"] < 1.4  # l'image vient de la fenêtre
+    whole = media.get_rendition("poster")
+    assert whole is not None and whole.pk != allowed.pk and whole.file.name != allowed.file.name
+    assert allowed.width and allowed.height
+    response = client.get(allowed.get_serve_url(Channel.WEBSITE))
+    assert response.status_code == 200 and _body(response)[:2] == b"\xff\xd8"  # un JPEG
+    assert client.get(refused.get_serve_url(Channel.WEBSITE)).status_code == 404  # Mariam : fermées seulement
+    _exhibit, html = _render(page)
+    assert f'poster="{allowed.get_serve_url(Channel.WEBSITE)}"' in html
+    assert str(refused.uuid) not in html and str(whole.uuid) not in html
+    # Un extrait coupé avant les affiches reçoit la sienne à la demande suivante, sans être recoupé.
+    clip_web = media.get_window_clip(0, 0.8)
+    allowed.delete()
+    job = request_window_clip(media, 0, 0.8, enqueue=False)
+    assert job is not None and run_job(job.pk).status == ProcessingJob.Status.DONE
+    assert media.get_window_clip(0, 0.8, "clip_poster") is not None
+    clip_web.refresh_from_db()
+    assert media.get_window_clip(0, 0.8).pk == clip_web.pk
+    assert request_window_clip(media, 0, 0.8) is None  # tout est fait

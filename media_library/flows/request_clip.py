@@ -23,14 +23,20 @@ def request_clip(chapter, *, user=None, force=True, enqueue=True):
 
 
 def request_window_clip(media, start, end, *, user=None, enqueue=True):
-    """L'extrait web de la fenêtre [start, end] d'un fichier (bloc « Extrait » d'une exposition) : rien si
+    """L'extrait web (et l'affiche, pour une vidéo) de la fenêtre [start, end] d'un fichier (bloc « Extrait » d'une exposition) : rien si
     l'extrait est déjà fait, ou si un travail pour cette fenêtre attend ou tourne ; sinon un travail
     « extrait » neuf. Renvoie le travail (ou None)."""
     from ..models import clip_window
 
+    from ..models import MediaType
+
     start, end = clip_window(start, end)
-    if end <= start or media.get_window_clip(start, end) is not None:
+    if end <= start:
         return None
+    made = media.get_window_clip(start, end) is not None and (
+        media.media_type != MediaType.VIDEO or media.get_window_clip(start, end, "clip_poster") is not None)
+    if made:
+        return None  # l'extrait et son affiche (vidéo) sont faits ; un extrait sans affiche reçoit la sienne
     active = ProcessingJob.objects.filter(
         media_file=media, chapter=None, kind=ProcessingJob.Kind.CLIP, clip_start=start, clip_end=end,
         status__in=[ProcessingJob.Status.QUEUED, ProcessingJob.Status.RUNNING]).first()

@@ -304,7 +304,8 @@ def planned_kinds(job):
     media = job.media_file
     if job.kind == ProcessingJob.Kind.CLIP:
         if job.chapter_id is None:
-            return ["clip_web"]  # l'extrait d'une exposition : lu dans la page
+            # L'extrait d'une exposition : lu dans la page, avec son affiche (vidéo) prise dans sa fenêtre.
+            return ["clip_web", "clip_poster"] if media.media_type == MediaType.VIDEO else ["clip_web"]
         return ["clip_phone", "clip_web"]
     available = presets.kinds_for(media.media_type)
     if media.media_type == MediaType.VIDEO and not media.audio_codec:

@@ -55,7 +55,9 @@ DEFAULTS = {
 }
 
 # Les extraits reprennent les réglages web et téléphone de leur source (vidéo ou audio).
-CLIP_BASE = {"clip_web": "web", "clip_phone": "phone"}
+# L'affiche d'un extrait est prise dans sa fenêtre (jamais dans le reste du film : d'autres personnes y
+# paraissent peut-être, qui n'ont pas consenti à cette exposition).
+CLIP_BASE = {"clip_web": "web", "clip_phone": "phone", "clip_poster": "poster"}
 
 # Rendus d'images Wagtail (body maps, Photo Voice) : grande version pour regarder de près, version de
 # page, vignette de liste (le même filtre que la vignette des listes, pour profiter du cache).
@@ -72,9 +74,10 @@ IMAGE_FILTERS = {
 # Ordre de fabrication et poids dans le pourcentage affiché.
 # Les encodages d'abord : ils lisent tout le flux et révèlent un original endommagé avec un message clair.
 ORDER = ["phone", "web", "audio", "waveform", "poster", "thumbs", "pdf_cover", "pdf", "iiif", "clip_phone",
-         "clip_web"]
+         "clip_web", "clip_poster"]
 WEIGHTS = {"web": 45, "phone": 35, "audio": 8, "poster": 2, "thumbs": 5, "waveform": 8, "pdf_cover": 3, "pdf": 3,
-           "iiif": 40, "clip_web": 55, "clip_phone": 45}
+           "iiif": 40, "clip_web": 55, "clip_phone": 45,
+           "clip_poster": 5}
 
 
 @dataclass(frozen=True)

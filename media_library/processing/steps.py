@@ -113,9 +113,15 @@ def encode(preset, src, workdir, *, duration, on_progress=None, start=None, end=
     return Output(dst, duration=got, width=width, height=height)
 
 
-def poster(preset, src, workdir, *, duration, on_progress=None, **_kw):
+def poster(preset, src, workdir, *, duration, on_progress=None, start=None, end=None, **_kw):
+    """Une image de la vidéo ; pour un extrait (`start`, `end`), prise dans sa fenêtre seulement."""
     opts = preset.options
-    at = min(max(1.0, (duration or 0) * opts["at"]), (duration or 0) / 2) if duration else 0
+    if start is not None and end is not None:
+        at = start + min(1.0, (end - start) / 2)
+        candidates = (at, start)
+    else:
+        at = min(max(1.0, (duration or 0) * opts["at"]), (duration or 0) / 2) if duration else 0
+        candidates = (at, 0.0)
     dst = Path(workdir) / f"poster{preset.ext}"
 
     def grab(when):
@@ -128,7 +134,7 @@ def poster(preset, src, workdir, *, duration, on_progress=None, **_kw):
         return dst.exists() and dst.stat().st_size > 0
 
     ok = False
-    for when in (at, 0.0):
+    for when in candidates:
         try:
             ok = grab(when)
         except ProcessingError:
@@ -340,6 +346,7 @@ STEPS = {
     "audio": encode,
     "clip_web": encode,
     "clip_phone": encode,
+    "clip_poster": poster,
     "poster": poster,
     "thumbs": thumbs,
     "waveform": waveform,

@@ -260,8 +260,10 @@ def build_exhibition(person, title, room, works, *, venue="Musée du District de
 def file_urls(page):
     """Les adresses de fichiers que la page a données à la personne (lecteurs, affiches, liens)."""
     return sorted(set(page.eval_on_selector_all(
-        "video[src], video source[src], audio[src], audio source[src], track[src], img[src], a[href]",
-        "els => els.map(e => e.src || e.href).filter(u => u.includes('/fichiers/'))")))
+        "video[src], video[poster], video source[src], audio[src], audio source[src], track[src], img[src], a[href]",
+        "els => els.flatMap(e => [e.src || e.href || '', e.poster || '']).filter(u => u.includes('/fichiers/'))")))
+
+
 def opened_work_pk(person):
     """L'œuvre ouverte, lue dans l'adresse de la page (…/oeuvres/<id>/…), comme la personne la voit."""
     import re

@@ -197,8 +197,15 @@ def test_online_refused_for_the_one_chapter_museum_published_visitor_gets_only_a
         rendition = next(r for key, r in served.items() if key in src)
         assert rendition.clip_end <= 1 or rendition.clip_start >= 2, (rendition.clip_start, rendition.clip_end)
         assert rendition.duration and rendition.duration < 1.5
+    # Chaque extrait montre son affiche avant la lecture, prise dans sa propre fenêtre.
+    for poster in [v.get_attribute("poster") for v in videos.all()]:
+        rendition = next(r for key, r in served.items() if key in (poster or ""))
+        assert rendition.kind == "clip_poster"
+        assert rendition.clip_end <= 1 or rendition.clip_start >= 2, (rendition.clip_start, rendition.clip_end)
     web = Rendition.objects.get(kind="web", chapter__isnull=True, clip_start__isnull=True)
+    whole_poster = Rendition.objects.get(kind="poster", chapter__isnull=True, clip_start__isnull=True)
     assert not any(str(web.uuid) in u for u in urls)  # le film entier n'est pas donné
+    assert not any(str(whole_poster.uuid) in u for u in urls)  # ni son affiche, où paraît Mariam
     for url in urls:
         assert vpage.request.get(url).status == 200, url
     assert vpage.request.get(live_server.url + web.get_serve_url()).status == 404  # ni servi à qui le demande
