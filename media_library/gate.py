@@ -286,8 +286,13 @@ def serve_gated(
     as_attachment=False,
     restricted=None,
     release_link=None,
+    content=None,
 ):
     """Sert `fieldfile` (un FieldFile Django) après décision d'accès pour `work` sur `channel`.
+
+    `content`, à la place de `fieldfile` : une fonction qui fabrique les octets servis à partir d'un fichier
+    publié (les sous-titres d'un extrait, découpés dans la piste). Elle n'est appelée qu'après la décision,
+    si elle autorise : rien n'est lu pour un refus.
 
     `work` peut être None pour un fichier éditorial sans œuvre (image d'en-tête d'une page), qui
     est alors public. `purpose` décrit ce qui est servi (« original », « rendu:phone », « piste:fr »…).
@@ -296,7 +301,7 @@ def serve_gated(
     """
     if request.method not in ("GET", "HEAD"):
         return HttpResponse(status=405, headers={"Allow": "GET, HEAD"})
-    obj = obj if obj is not None else fieldfile.instance
+    obj = obj if obj is not None else fieldfile.instance  # avec `content`, `obj` est toujours donné
     if release_link is not None and (work is None or release_link.work_id != work.pk):
         channel, release_link = Channel.WEBSITE, None  # un lien ne vaut que pour l'œuvre remise
     if work is not None:
@@ -307,13 +312,28 @@ def serve_gated(
     else:
         decision = policy.editorial()
 
-    name = fieldfile.name
-    storage = fieldfile.storage
     content_type = content_type or mimetypes.guess_type(filename)[0] or "application/octet-stream"
-    if not name or not storage.exists(name):
-        raise Http404(_("Fichier manquant dans le stockage."))
     if restricted is None:
         restricted = decision.restricted
+
+    def log(byte_range, size):
+        file_served.send(sender=type(obj), request=request, work=work, obj=obj, channel=channel, purpose=purpose,
+                         decision=decision, range_header=request.headers.get("Range", ""), byte_range=byte_range,
+                         size=size, release_link=release_link)
+
+    if content is not None:
+        import hashlib
+
+        content = content()
+        body = StreamBody(len(content), lambda start, end: iter([content[start:end + 1]]))
+        return send_bytes(request, body, content_type=content_type, filename=filename,
+                          etag=etag or hashlib.sha256(content).hexdigest()[:24], as_attachment=as_attachment,
+                          restricted=restricted, on_send=log)
+
+    name = fieldfile.name
+    storage = fieldfile.storage
+    if not name or not storage.exists(name):
+        raise Http404(_("Fichier manquant dans le stockage."))
 
     try:
         local_path = storage.path(name)
@@ -340,11 +360,5 @@ def serve_gated(
 
     body = FileBody(local_path, accel_name=name)
     etag = etag or f"{int(body.mtime)}-{body.size}"
-
-    def log(byte_range, size):
-        file_served.send(sender=type(obj), request=request, work=work, obj=obj, channel=channel, purpose=purpose,
-                         decision=decision, range_header=request.headers.get("Range", ""), byte_range=byte_range,
-                         size=size, release_link=release_link)
-
     return send_bytes(request, body, content_type=content_type, filename=filename, etag=etag,
                       as_attachment=as_attachment, restricted=restricted, on_send=log)

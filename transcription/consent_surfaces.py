@@ -6,7 +6,9 @@ from urllib.parse import urlencode
 from django.urls import reverse
 
 from consent.surfaces import register_surface
-from media_library.testing import surface_url
+from consent.channels import Channel
+from media_library.links import LINK_ONLY
+from media_library.testing import release_link, surface_url
 
 
 def _token(work):
@@ -30,6 +32,20 @@ def subtitles_file(client, work, channel):
 
     track = SubtitleTrack.objects.get(work=work, language="fr")
     response = client.get(surface_url(track, work, channel))
+    if response.status_code != 200:
+        return False
+    body = b"".join(response.streaming_content) if getattr(response, "streaming", False) else response.content
+    return _token(work).encode() in body
+
+
+@register_surface("sous-titres d'un extrait (fichier VTT de sa fenêtre)", setup=make_track)
+def subtitles_window_file(client, work, channel):
+    """Les sous-titres de la fenêtre 0–2 s (la réplique du jeton y est tout entière), par leur adresse."""
+    from .models import SubtitleTrack
+
+    track = SubtitleTrack.objects.get(work=work, language="fr")
+    link = release_link(work, channel) if Channel(channel) in LINK_ONLY else None
+    response = client.get(track.get_window_url(0, 2, channel, link=link))
     if response.status_code != 200:
         return False
     body = b"".join(response.streaming_content) if getattr(response, "streaming", False) else response.content

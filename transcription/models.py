@@ -172,6 +172,15 @@ class SubtitleTrack(models.Model):
                        kwargs={"pk": self.pk, "filename": f"{self.work.slug or 'oeuvre'}.{self.language}.{fmt}"})
         return file_url(path, channel, link=link)
 
+    def get_window_url(self, start, end, channel="website", link=None):
+        """Les sous-titres de l'extrait [start, end] (secondes) : seules ses répliques, qui commencent à 0."""
+        from media_library.links import file_url
+
+        path = reverse("transcription:serve_track_window", kwargs={
+            "pk": self.pk, "start_ms": int(round(float(start) * 1000)), "end_ms": int(round(float(end) * 1000)),
+            "filename": f"{self.work.slug or 'oeuvre'}.{self.language}.vtt"})
+        return file_url(path, channel, link=link)
+
     # --- États --------------------------------------------------------------------------------
 
     def _unpublish(self):

@@ -277,6 +277,12 @@ class Exhibit:
                 poster = media.get_window_clip(start, end, "clip_poster") if item.kind == "video" else None
                 if poster is not None and (not flags or policy.admits_flags(flags, poster)):
                     item.poster = poster.get_serve_url(self.channel)
+                # Ses sous-titres : les répliques de sa fenêtre seule, décidées pour elle (comme l'extrait).
+                item.tracks = [
+                    {"src": t.get_window_url(start, end, self.channel), "srclang": t.language,
+                     "label": t.get_language_display(), "default": i == 0}
+                    for i, t in enumerate(self.tracks.get(full.pk, []))
+                ]
         self._clip_items[key] = item
         return item
 

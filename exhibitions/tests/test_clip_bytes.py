@@ -201,3 +201,54 @@ def test_a_video_clip_has_its_own_poster_taken_in_its_window_and_gated_by_it(fil
     clip_web.refresh_from_db()
     assert media.get_window_clip(0, 0.8).pk == clip_web.pk
     assert request_window_clip(media, 0, 0.8) is None  # tout est fait
+
+
+def _approved_track(work):
+    from transcription.models import Cue, SubtitleTrack
+
+    track = SubtitleTrack.objects.create(work=work, language="fr", status=SubtitleTrack.Status.IN_REVIEW)
+    for n, (start, end, text) in enumerate([(0, 700, "Awa part zorbdepart."), (600, 1000, "À cheval zorbcheval."),
+                                            (900, 1300, "Mariam parle zorbroute."), (1500, 1900, "Arrivée zorbarrivee.")]):
+        Cue.objects.create(track=track, position=n, start_ms=start, end_ms=end, text=text)
+    track.approve(allow_issues=True)
+    return track
+
+
+def test_a_clip_has_subtitles_cut_to_its_window_and_decided_for_it(film, client):
+    """Les sous-titres d'un extrait : ses seules répliques (tout entières dans sa fenêtre : une réplique à
+    cheval porte des mots dits hors d'elle), décalées pour commencer à 0, découpés à la demande dans la piste
+    publiée. Décidés pour la fenêtre : celle où paraît Mariam (fermées seulement) répond comme une absente."""
+    work, media, _route = film
+    track = _approved_track(work)
+    assert client.get(track.get_serve_url(Channel.WEBSITE)).status_code == 404  # la piste entière : Mariam y parle
+    response = client.get(track.get_window_url(0, 0.8, Channel.WEBSITE))
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/vtt")
+    text = _body(response).decode()
+    assert text.startswith("WEBVTT") and "zorbdepart" in text
+    assert "00:00:00.000 --> 00:00:00.700" in text
+    assert "zorbcheval" not in text and "zorbroute" not in text and "zorbarrivee" not in text
+    last = _body(client.get(track.get_window_url(1.4, 2, Channel.WEBSITE))).decode()
+    assert "00:00:00.100 --> 00:00:00.500" in last and "zorbarrivee" in last and "zorbroute" not in last
+    absent = client.get(f"/fichiers/piste/{track.pk + 999}/extrait/800-1400/{work.slug}.fr.vtt")
+    for refused in (client.get(track.get_window_url(0.8, 1.4, Channel.WEBSITE)),
+                    client.get(track.get_window_url(0, 2, Channel.WEBSITE))):
+        assert refused.status_code == absent.status_code == 404
+        assert refused.content == absent.content  # exactement comme une absente
+
+    # La page ne donne que les sous-titres des extraits permis, chacun à sa fenêtre.
+    page = _page(work, [("Le départ", 0, 0.8), ("La route", 0.8, 1.4)])
+    for job in request_page_clips(page):
+        run_job(job.pk)
+    _exhibit, html = _render(page)
+    assert f'<track kind="subtitles" src="{track.get_window_url(0, 0.8, Channel.WEBSITE)}"' in html
+    assert "/extrait/800-1400/" not in html and f"/fichiers/piste/{track.pk}/{work.slug}" not in html
+    # Une correction vaut aussitôt : la fenêtre est découpée dans la piste publiée, pas dans une copie.
+    from transcription.models import SubtitleTrack
+
+    track.send_to_review()
+    cue = track.cues.get(position=0)
+    cue.text = "Awa s'en va zorbcorrige."
+    cue.save()
+    SubtitleTrack.objects.get(pk=track.pk).approve(allow_issues=True)
+    again = _body(client.get(track.get_window_url(0, 0.8, Channel.WEBSITE))).decode()
+    assert "zorbcorrige" in again and "zorbdepart" not in again

@@ -30,8 +30,12 @@ def format_timestamp(seconds):
     return f"{hours:02d}:{minutes:02d}:{secs:02d}.{millis:03d}"
 
 
-def cut_vtt(text, start, end):
+def cut_vtt(text, start, end, *, inside_only=False):
     """Garde les répliques WebVTT qui chevauchent [start, end), rognées et décalées de -start.
+
+    `inside_only` : seulement les répliques tout entières dans la fenêtre (à 50 ms près). Pour un extrait
+    décidé par le consentement de ses seules personnes : une réplique à cheval sur la fenêtre porte des mots
+    dits hors d'elle, peut-être par une personne qui n'a pas consenti à ce canal.
 
     Fonction pure : texte en entrée, texte en sortie. L'en-tête (WEBVTT…), les blocs STYLE et REGION
     sont conservés ; les NOTE et les répliques hors de l'extrait sont retirées ; les identifiants de
@@ -63,6 +67,8 @@ def cut_vtt(text, start, end):
         cue_end = parse_timestamp(match.groups()[4:8])
         settings_part = match.group(9) or ""
         if cue_end <= start or cue_start >= end:
+            continue
+        if inside_only and (cue_start < start - 0.05 or cue_end > end + 0.05):
             continue
         new_start = max(cue_start, start) - start
         new_end = min(cue_end, end) - start

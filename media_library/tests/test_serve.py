@@ -337,6 +337,7 @@ def test_every_file_route_asks_the_gate_which_refuses_a_work_without_consent(cli
         "media_library.views.renditions.serve_rendition": web_rendition(video, small_video.read_bytes())
         .get_serve_url("website"),
         "transcription.views.serve.serve_track": track.get_serve_url("website"),
+        "transcription.views.serve.serve_track_window": track.get_window_url(0, 1.5, "website"),
         "transcription.views.serve.serve_subtitled": subtitled.get_serve_url("website"),
     }
     assert set(_file_routes()) == set(urls)

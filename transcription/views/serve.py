@@ -6,7 +6,9 @@ Une piste non approuvée n'a pas de fichier publié : elle est introuvable ici, 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from consent.access import Segment
 from media_library.gate import serve_gated
+from media_library.processing.clips import cut_vtt
 from media_library.grants import channel_for
 
 from ..models import SubtitledRendition, SubtitleTrack
@@ -36,6 +38,37 @@ def serve_track(request, pk, filename):
         variant=track,
         content_type=CONTENT_TYPES[fmt],
         as_attachment="telecharger" in request.GET,
+    )
+
+
+def serve_track_window(request, pk, start_ms, end_ms, filename):
+    """Les sous-titres d'un extrait d'exposition, découpés à la demande dans la piste publiée (toujours à
+    jour : une correction ou une pseudonymisation vaut aussitôt). Décidés pour la fenêtre seule, comme
+    l'extrait lui-même ; seules les répliques tout entières dans la fenêtre, décalées pour commencer à 0."""
+    grant = channel_for(request)
+    track = get_object_or_404(SubtitleTrack.objects.select_related("work"), pk=pk,
+                              status=SubtitleTrack.Status.APPROVED)
+    if (end_ms <= start_ms or filename != f"{track.work.slug or 'oeuvre'}.{track.language}.vtt"
+            or not track.vtt_file):
+        raise Http404
+    start, end = start_ms / 1000, end_ms / 1000
+
+    def content():  # lu seulement si la porte autorise
+        with track.vtt_file.open("rb") as fh:
+            return cut_vtt(fh.read().decode("utf-8"), start, end, inside_only=True).encode("utf-8")
+
+    return serve_gated(
+        request,
+        work=track.work,
+        fieldfile=None,
+        channel=grant.channel,
+        release_link=grant.link,
+        filename=filename,
+        purpose=f"piste:{track.language}:extrait",
+        obj=track,
+        variant=Segment(start, end),  # comme une piste entière : aucune condition visage/voix levée
+        content_type=CONTENT_TYPES["vtt"],
+        content=content,
     )
 
 
