@@ -106,3 +106,46 @@ def test_exhibition_video_bodymap_and_toolkit_download(chromium, live_server, tm
     assert page.locator(f"#support-{material.pk} .downloads").count() == 0
     page.screenshot(path=str(ARTIFACTS / "boite-a-outils-autre-organisation.png"))
     other.close()
+
+
+def test_a_clip_shows_its_own_poster_and_plays_with_its_own_subtitles(chromium, live_server, tmp_path):
+    """Un bloc « Extrait (chapitre) » dans Chromium : avant la lecture, l'affiche de l'extrait (pas un cadre
+    noir) ; à la lecture, les sous-titres de sa fenêtre seule, qui commencent à 0."""
+    from exhibitions.flows.prepare_clips import request_page_clips
+    from exhibitions.models import ExhibitionPage
+    from media_library.processing.jobs import run_job
+    from transcription.models import Cue, SubtitleTrack
+
+    capsule = f.work_with_file(tmp_path, kind=WorkKind.CAPSULE, title="Capsule à extraits")
+    track = SubtitleTrack.objects.create(work=capsule, language="fr", status=SubtitleTrack.Status.IN_REVIEW)
+    Cue.objects.create(track=track, position=0, start_ms=0, end_ms=900, text="Premier temps, hors de l'extrait.")
+    Cue.objects.create(track=track, position=1, start_ms=1000, end_ms=1900, text="Second temps, dans l'extrait.")
+    track.approve(allow_issues=True)
+    clip = {"type": "chapter_clip", "value": {"work": capsule.pk, "title_fr": "Le second temps", "title_bm": "",
+                                              "start": 1.0, "end": 2.0, "note_fr": "", "note_bm": ""}}
+    page_obj = ExhibitionPage(title="Extraits", slug="extraits", kind="online", body=[{"type": "section", "value": {
+        "title_fr": "Salle 1", "title_bm": "", "intro_fr": "", "intro_bm": "", "content": [clip]}}])
+    f.index_page().add_child(instance=page_obj)
+    page_obj.save_revision().publish()
+    for job in request_page_clips(page_obj):  # ce que fait la publication, sans attendre le travailleur
+        run_job(job.pk)
+
+    context = chromium.new_context(viewport={"width": 390, "height": 844})  # téléphone
+    page = context.new_page()
+    external = []
+    page.on("request", lambda r: external.append(r.url) if not r.url.startswith(live_server.url) else None)
+    page.goto(live_server.url + page_obj.url)
+    video = page.locator("figure.clip video")
+    poster = video.get_attribute("poster")
+    assert poster and "/fichiers/" in poster
+    response = page.request.get(live_server.url + poster if poster.startswith("/") else poster)
+    assert response.status == 200 and response.headers["content-type"] == "image/jpeg"
+    video.scroll_into_view_if_needed()
+    page.screenshot(path=str(ARTIFACTS / "extrait-affiche.png"))
+    video.evaluate("v => { v.muted = true; v.textTracks[0].mode = 'showing'; return v.play(); }")
+    page.wait_for_function("v => v.textTracks[0].cues && v.textTracks[0].cues.length > 0", arg=video.element_handle())
+    cues = video.evaluate("v => Array.from(v.textTracks[0].cues).map(c => [c.startTime, c.endTime, c.text])")
+    assert cues == [[0, 0.9, "Second temps, dans l'extrait."]]
+    assert video.evaluate("v => v.duration") < 1.5
+    assert external == [], f"requêtes externes : {external}"
+    context.close()
