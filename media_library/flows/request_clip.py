@@ -23,12 +23,10 @@ def request_clip(chapter, *, user=None, force=True, enqueue=True):
 
 
 def request_window_clip(media, start, end, *, user=None, enqueue=True):
-    """L'extrait web (et l'affiche, pour une vidéo) de la fenêtre [start, end] d'un fichier (bloc « Extrait » d'une exposition) : rien si
-    l'extrait est déjà fait, ou si un travail pour cette fenêtre attend ou tourne ; sinon un travail
-    « extrait » neuf. Renvoie le travail (ou None)."""
-    from ..models import clip_window
-
-    from ..models import MediaType
+    """L'extrait web (et son affiche, pour une vidéo) de la fenêtre [start, end] d'un fichier (bloc « Extrait »
+    d'une exposition) : rien si tout est déjà fait, ou si un travail pour cette fenêtre attend ou tourne ;
+    sinon un travail « extrait » neuf. Renvoie le travail (ou None)."""
+    from ..models import MediaType, clip_window
 
     start, end = clip_window(start, end)
     if end <= start:

@@ -76,8 +76,7 @@ IMAGE_FILTERS = {
 ORDER = ["phone", "web", "audio", "waveform", "poster", "thumbs", "pdf_cover", "pdf", "iiif", "clip_phone",
          "clip_web", "clip_poster"]
 WEIGHTS = {"web": 45, "phone": 35, "audio": 8, "poster": 2, "thumbs": 5, "waveform": 8, "pdf_cover": 3, "pdf": 3,
-           "iiif": 40, "clip_web": 55, "clip_phone": 45,
-           "clip_poster": 5}
+           "iiif": 40, "clip_web": 55, "clip_phone": 45, "clip_poster": 5}
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,8 @@ from django.shortcuts import get_object_or_404
 
 from consent.access import Segment
 from media_library.gate import serve_gated
-from media_library.processing.clips import cut_vtt
 from media_library.grants import channel_for
+from media_library.processing.clips import cut_vtt
 
 from ..models import SubtitledRendition, SubtitleTrack
 
