@@ -228,23 +228,18 @@ def _variant_model():
     return model, path
 
 
-def _variant_availability(work_ids_q):
+def _variant_exists():
+    """{drapeau: Exists(rendu prêt de l'œuvre `OuterRef("pk")` qui le porte)} : lus AVEC les lignes des œuvres
+    (une requête de moins qu'une lecture à part des rendus)."""
     model, path = _variant_model()
     if model is None:
         return {}
     names = {f.name for f in model._meta.get_fields()}
     flags = [flag for flag in MEDIA_CONDITIONS.values() if flag in names]
-    if not flags:
-        return {}
-    qs = model.objects.filter(**{f"{path}__in": work_ids_q})
+    qs = model.objects.filter(**{path: OuterRef("pk")})
     if "status" in names:
         qs = qs.filter(status__in=["ready", "done", "ok"])
-    found = defaultdict(set)
-    for row in qs.values(path, *flags):
-        for flag in flags:
-            if row[flag]:
-                found[row[path]].add(flag)
-    return found
+    return {flag: Exists(qs.filter(**{flag: True})) for flag in flags}
 
 
 def load_facts(work_ids, *, at):
@@ -274,12 +269,17 @@ def _load_facts(work_ids, *, at):
     # La déclaration « aucune personne identifiable » en vigueur ce jour : lue avec l'œuvre (une requête de moins).
     declared_q = NoIdentifiablePersonDeclaration.objects.filter(work_id=OuterRef("pk"), declared_on__lte=day).filter(
         Q(revoked_on__isnull=True) | Q(revoked_on__gt=day))
-    for pk, trashed_at, partner_id, protected, workshop_id, declared in (
-        Work.all_objects.filter(pk__in=work_ids).annotate(_declared=Exists(declared_q)).values_list(
-            "pk", "trashed_at", "partner_id", "partner__is_protected_community", "workshop_id", "_declared")
+    # Et les drapeaux (visage flouté, voix modifiée) que portent ses rendus prêts, en sous-requêtes EXISTS.
+    variants = _variant_exists()
+    annotations = {f"_variant_{flag}": q for flag, q in variants.items()}
+    for pk, trashed_at, partner_id, protected, workshop_id, declared, *flags in (
+        Work.all_objects.filter(pk__in=work_ids).annotate(_declared=Exists(declared_q), **annotations).values_list(
+            "pk", "trashed_at", "partner_id", "partner__is_protected_community", "workshop_id", "_declared",
+            *annotations)
     ):
         works[pk] = WorkFacts(pk, trashed_at is not None, partner_id, bool(protected), workshop_id,
-                              declared=bool(declared))
+                              declared=bool(declared),
+                              variant_flags=frozenset(flag for flag, on in zip(variants, flags) if on))
     if not works:
         return works, {}, []
     ids = list(works)
@@ -348,10 +348,6 @@ def _load_facts(work_ids, *, at):
         )
         for w in targets:
             w.records.append(record)
-
-    for work_id, flags in _variant_availability(ids).items():
-        if work_id in works:
-            works[work_id].variant_flags = frozenset(flags)
 
     participant_ids = set().union(*(w.participant_ids for w in works.values()))
     withdrawals = []
