@@ -174,6 +174,12 @@ class WorkFacts:
     # Personnes qui ne paraissent que dans certains chapitres : {participant_id: ((début, fin), …)}.
     # Une personne absente de ce dictionnaire paraît dans toute l'œuvre.
     segments: dict = field(default_factory=dict)
+    # Pseudonymes publics des auteur·es (rôle « auteur »), triés, sans doublon : ce que les pages nomment (jamais
+    # un nom légal). Lus avec les participations (aucune requête de plus).
+    author_pseudonyms: tuple = ()
+
+
+AUTHOR_ROLES = frozenset({"author", "auteur"})
 
 
 @dataclass(frozen=True)
@@ -300,14 +306,20 @@ def _load_facts(work_ids, *, at):
         if participant_id not in participants:
             participants[participant_id] = ParticipantFacts(participant_id, birth_year, partner_id, bool(protected))
 
-    for pk, participant_id, work_id, start, end, *facts in Participation.objects.filter(work_id__in=ids).values_list(
-        "pk", "participant_id", "work_id", "chapters__start", "chapters__end", *person
-    ):
+    authors = defaultdict(set)
+    for pk, participant_id, work_id, start, end, role, pseudonym, *facts in Participation.objects.filter(
+        work_id__in=ids
+    ).values_list("pk", "participant_id", "work_id", "chapters__start", "chapters__end", "role",
+                  "participant__pseudonym", *person):
         note_person(participant_id, *facts)
+        if role in AUTHOR_ROLES and pseudonym:
+            authors[work_id].add(pseudonym)
         works[work_id].participant_ids.add(participant_id)
         found = spans[(work_id, participant_id, pk)]
         if start is not None and end is not None:
             found.add((start, end))
+    for work_id, names in authors.items():
+        works[work_id].author_pseudonyms = tuple(sorted(names))
     linked = defaultdict(list)  # (work_id, participant_id) -> [chapitres de chaque participation]
     for (work_id, participant_id, _pk), found in spans.items():
         linked[(work_id, participant_id)].append(found)

@@ -71,6 +71,26 @@ def public_pages(queryset):
     for restriction in restrictions:
         queryset = queryset.exclude(path__startswith=restriction.page.path)
     return queryset
+def menu_pages():
+    """(première liste des expositions, [boîtes à outils]) publiées et publiques, dans l'ordre de l'arbre : une
+    lecture (plus celle des restrictions de vue, partagée), gardée sous l'époque du consentement (une page
+    publiée, dépubliée, déplacée ou restreinte la change). Le menu et l'accueil s'en servent. Pages génériques
+    (`Page`) : leur adresse suffit."""
+    def load():
+        from django.contrib.contenttypes.models import ContentType
+
+        types = ContentType.objects.get_for_models(ExhibitionIndexPage, ToolkitPage)
+        index, toolkits = None, []
+        for page in public_pages(Page.objects.live()).filter(content_type__in=types.values()).order_by("path"):
+            if page.content_type_id == types[ToolkitPage].pk:
+                toolkits.append(page)
+            elif index is None:
+                index = page
+        return index, tuple(toolkits)
+
+    return epoch.memo(("pages-du-menu",), load)
+
+
 from .blocks import ChapterClipBlock, SectionBlock
 from .panels import ConsentStatusPanel
 

@@ -18,7 +18,7 @@ def home_context(page, request):
     from media_library.models import Work
     from media_library.thumbnails import rendition_thumbnail
 
-    from ..models import ExhibitionPage, ToolkitPage, public_pages
+    from ..models import ExhibitionPage, ToolkitPage, menu_pages, public_pages
 
     user = getattr(request, "user", None) or AnonymousUser()
 
@@ -37,9 +37,8 @@ def home_context(page, request):
     latest = [i for i in latest if i.allowed]
     # Une œuvre sous avertissement de contenu ne montre pas son image sur l'accueil (comme sa carte des archives) :
     # le visiteur lit l'avertissement sur sa page avant tout média. Une requête, gardée sous l'époque.
-    shown = tuple(sorted(i.work.pk for i in latest))
-    warned = epoch.memo(("averties", shown), lambda: frozenset(
-        Work.content_warnings.through.objects.filter(work_id__in=shown).values_list("work_id", flat=True)))
+    # Lu avec les œuvres (`prefetch_works` : `has_content_warning`), aucune requête de plus.
+    warned = {i.work.pk for i in latest if getattr(i.work, "has_content_warning", True)}
     thumbs, small = {}, {}
     for item in latest:
         if item.work.pk in warned:
@@ -68,7 +67,12 @@ def home_context(page, request):
             featured = exhibitions[0] if exhibitions else None
         if featured is not None and not featured.live:
             featured = None
-        toolkit = page.toolkit if page.toolkit_id else ToolkitPage.objects.live().first()
+        # La boîte à outils : celle du menu (même lecture), sinon comme avant (une page non publique).
+        _index, toolkits = menu_pages()
+        if page.toolkit_id:
+            toolkit = next((t for t in toolkits if t.pk == page.toolkit_id), None) or page.toolkit
+        else:
+            toolkit = toolkits[0] if toolkits else ToolkitPage.objects.live().first()
         return exhibitions, featured, toolkit
 
     if getattr(request, "is_preview", False) or page.pk is None:
