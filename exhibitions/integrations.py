@@ -78,6 +78,30 @@ def _prefetch_works(work_ids):
     return {w.pk: w for w in works}
 
 
+def works_with_files(works):
+    """{pk: œuvre} pour des œuvres DÉJÀ lues (par exemple avec les supports de la boîte à outils) : celles qui ne
+    sont pas à la corbeille (comme `Work.objects`), avec leurs fichiers et leurs rendus préchargés (deux requêtes,
+    ni relecture des œuvres ni chapitres : la boîte à outils n'en montre pas). Gardé sous l'époque."""
+    from django.db.models import prefetch_related_objects
+
+    from media_library.models import MediaFile
+
+    alive = {w.pk: w for w in works if w is not None and w.pk is not None and w.trashed_at is None}
+    ids = tuple(sorted(alive))
+
+    def load():
+        Rendition = _model("media_library.Rendition")
+        prefetches = [Prefetch("files", queryset=MediaFile.objects.exclude(status=MediaFile.Status.FAILED)
+                               .select_related("image"))]
+        if Rendition is not None:
+            prefetches.append(Prefetch("files__renditions",
+                                       queryset=Rendition.objects.filter(chapter__isnull=True).order_by("kind")))
+        prefetch_related_objects(list(alive.values()), *prefetches)
+        return alive
+
+    return dict(epoch.memo(("oeuvres-et-fichiers", ids), load))
+
+
 def subtitle_tracks(works):
     """{work_pk: [SubtitleTrack publiées]} (pistes approuvées avec un WebVTT)."""
     return _tracks_and_transcripts(works)[0]
