@@ -99,6 +99,33 @@ class UserContext:
     org_ids: frozenset
 
 
+_ORG_MARK = "\x00organisation"
+
+
+def _load_permissions_and_organisations(user):
+    """Les permissions du compte (les siennes et celles de ses groupes) ET ses organisations partenaires, en UNE
+    requête (UNION ALL) au lieu de trois ; les permissions sont posées comme `ModelBackend` les garde
+    (`user._perm_cache`, « app.codename »), donc `user.has_perm` répond ensuite sans requête, comme avant."""
+    from django.contrib.auth.models import Permission
+    from django.db.models import CharField, Value
+    from django.db.models.functions import Cast
+
+    perms = (Permission.objects.filter(Q(user=user) | Q(group__user=user)).order_by()
+             .values_list("content_type__app_label", "codename"))
+    orgs = (user.partner_organisations.order_by()
+            .annotate(_mark=Value(_ORG_MARK, output_field=CharField()), _pk=Cast("pk", CharField()))
+            .values_list("_mark", "_pk"))
+    found, org_ids = set(), set()
+    for first, second in perms.union(orgs, all=True):
+        if first == _ORG_MARK:
+            org_ids.add(int(second))
+        else:
+            found.add(f"{first}.{second}")
+    if not hasattr(user, "_perm_cache"):
+        user._perm_cache = found
+    return frozenset(org_ids)
+
+
 def user_context(user):
     if not (user and user.is_authenticated and user.is_active):
         return UserContext(False, False, False, frozenset())
@@ -107,12 +134,11 @@ def user_context(user):
         return cached
     # Rôles et organisations du compte : gardés sous l'époque (un groupe, une permission, un·e membre
     # d'organisation changé·e change l'époque) ; la décision, elle, est prise à chaque requête.
-    ctx = epoch.memo(("contexte", user.pk, user.is_superuser, user.is_active), lambda: UserContext(
-        True,
-        is_consent_officer(user),
-        is_archive_staff(user),
-        frozenset(user.partner_organisations.values_list("pk", flat=True)),
-    ))
+    def build():
+        org_ids = _load_permissions_and_organisations(user)
+        return UserContext(True, is_consent_officer(user), is_archive_staff(user), org_ids)
+
+    ctx = epoch.memo(("contexte", user.pk, user.is_superuser, user.is_active), build)
     try:
         user._paroles_consent_ctx = ctx  # valable le temps d'une requête (l'objet user est recréé ensuite)
     except AttributeError:
@@ -174,6 +200,12 @@ class WorkFacts:
     # Personnes qui ne paraissent que dans certains chapitres : {participant_id: ((début, fin), …)}.
     # Une personne absente de ce dictionnaire paraît dans toute l'œuvre.
     segments: dict = field(default_factory=dict)
+    # Pseudonymes publics des auteur·es (rôle « auteur »), triés, sans doublon : ce que les pages nomment (jamais
+    # un nom légal). Lus avec les participations (aucune requête de plus).
+    author_pseudonyms: tuple = ()
+
+
+AUTHOR_ROLES = frozenset({"author", "auteur"})
 
 
 @dataclass(frozen=True)
@@ -228,23 +260,18 @@ def _variant_model():
     return model, path
 
 
-def _variant_availability(work_ids_q):
+def _variant_exists():
+    """{drapeau: Exists(rendu prêt de l'œuvre `OuterRef("pk")` qui le porte)} : lus AVEC les lignes des œuvres
+    (une requête de moins qu'une lecture à part des rendus)."""
     model, path = _variant_model()
     if model is None:
         return {}
     names = {f.name for f in model._meta.get_fields()}
     flags = [flag for flag in MEDIA_CONDITIONS.values() if flag in names]
-    if not flags:
-        return {}
-    qs = model.objects.filter(**{f"{path}__in": work_ids_q})
+    qs = model.objects.filter(**{path: OuterRef("pk")})
     if "status" in names:
         qs = qs.filter(status__in=["ready", "done", "ok"])
-    found = defaultdict(set)
-    for row in qs.values(path, *flags):
-        for flag in flags:
-            if row[flag]:
-                found[row[path]].add(flag)
-    return found
+    return {flag: Exists(qs.filter(**{flag: True})) for flag in flags}
 
 
 def load_facts(work_ids, *, at):
@@ -274,12 +301,17 @@ def _load_facts(work_ids, *, at):
     # La déclaration « aucune personne identifiable » en vigueur ce jour : lue avec l'œuvre (une requête de moins).
     declared_q = NoIdentifiablePersonDeclaration.objects.filter(work_id=OuterRef("pk"), declared_on__lte=day).filter(
         Q(revoked_on__isnull=True) | Q(revoked_on__gt=day))
-    for pk, trashed_at, partner_id, protected, workshop_id, declared in (
-        Work.all_objects.filter(pk__in=work_ids).annotate(_declared=Exists(declared_q)).values_list(
-            "pk", "trashed_at", "partner_id", "partner__is_protected_community", "workshop_id", "_declared")
+    # Et les drapeaux (visage flouté, voix modifiée) que portent ses rendus prêts, en sous-requêtes EXISTS.
+    variants = _variant_exists()
+    annotations = {f"_variant_{flag}": q for flag, q in variants.items()}
+    for pk, trashed_at, partner_id, protected, workshop_id, declared, *flags in (
+        Work.all_objects.filter(pk__in=work_ids).annotate(_declared=Exists(declared_q), **annotations).values_list(
+            "pk", "trashed_at", "partner_id", "partner__is_protected_community", "workshop_id", "_declared",
+            *annotations)
     ):
         works[pk] = WorkFacts(pk, trashed_at is not None, partner_id, bool(protected), workshop_id,
-                              declared=bool(declared))
+                              declared=bool(declared),
+                              variant_flags=frozenset(flag for flag, on in zip(variants, flags) if on))
     if not works:
         return works, {}, []
     ids = list(works)
@@ -300,14 +332,20 @@ def _load_facts(work_ids, *, at):
         if participant_id not in participants:
             participants[participant_id] = ParticipantFacts(participant_id, birth_year, partner_id, bool(protected))
 
-    for pk, participant_id, work_id, start, end, *facts in Participation.objects.filter(work_id__in=ids).values_list(
-        "pk", "participant_id", "work_id", "chapters__start", "chapters__end", *person
-    ):
+    authors = defaultdict(set)
+    for pk, participant_id, work_id, start, end, role, pseudonym, *facts in Participation.objects.filter(
+        work_id__in=ids
+    ).values_list("pk", "participant_id", "work_id", "chapters__start", "chapters__end", "role",
+                  "participant__pseudonym", *person):
         note_person(participant_id, *facts)
+        if role in AUTHOR_ROLES and pseudonym:
+            authors[work_id].add(pseudonym)
         works[work_id].participant_ids.add(participant_id)
         found = spans[(work_id, participant_id, pk)]
         if start is not None and end is not None:
             found.add((start, end))
+    for work_id, names in authors.items():
+        works[work_id].author_pseudonyms = tuple(sorted(names))
     linked = defaultdict(list)  # (work_id, participant_id) -> [chapitres de chaque participation]
     for (work_id, participant_id, _pk), found in spans.items():
         linked[(work_id, participant_id)].append(found)
@@ -349,21 +387,24 @@ def _load_facts(work_ids, *, at):
         for w in targets:
             w.records.append(record)
 
-    for work_id, flags in _variant_availability(ids).items():
-        if work_id in works:
-            works[work_id].variant_flags = frozenset(flags)
-
     participant_ids = set().union(*(w.participant_ids for w in works.values()))
     withdrawals = []
     if participant_ids:
-        qs = Withdrawal.objects.filter(participant_id__in=participant_ids, effective_on__lte=day).prefetch_related("works")
-        for withdrawal in qs:
+        # Les retraits et leurs œuvres en UNE requête (jointure externe : une ligne par œuvre, ou une sans).
+        rows = {}
+        for pk, participant_id, channels, effective_on, work_id in Withdrawal.objects.filter(
+            participant_id__in=participant_ids, effective_on__lte=day
+        ).order_by("-effective_on", "-pk").values_list("pk", "participant_id", "channels", "effective_on", "works__pk"):
+            entry = rows.setdefault(pk, (participant_id, set(), channels, effective_on))
+            if work_id is not None:
+                entry[1].add(work_id)
+        for participant_id, work_ids, channels, effective_on in rows.values():
             withdrawals.append(
                 WithdrawalFacts(
-                    withdrawal.participant_id,
-                    frozenset(w.pk for w in withdrawal.works.all()),
-                    frozenset(str(c) for c in (withdrawal.channels or [])),
-                    withdrawal.effective_on,
+                    participant_id,
+                    frozenset(work_ids),
+                    frozenset(str(c) for c in (channels or [])),
+                    effective_on,
                 )
             )
     return works, participants, withdrawals

@@ -543,6 +543,16 @@ class WorkAccessPolicy(ModelPermissionPolicy):
             return True
         return ctx.staff
 
+    def author_pseudonyms(self, works, *, at=None):
+        """{work_pk: "Awa, Fanta"} : les pseudonymes publics des auteur·es de chaque œuvre (jamais un nom légal),
+        tirés des faits du consentement déjà lus pour décider (aucune lecture de plus). Pas une décision : la
+        page ne nomme que les œuvres qu'elle montre, décidées par `decide_many`."""
+        ids = [w.pk for w in works if w is not None and w.pk is not None]
+        if not ids:
+            return {}
+        facts, _participants, _withdrawals = access.load_facts(ids, at=_day(at))
+        return {pk: ", ".join(f.author_pseudonyms) for pk, f in facts.items() if f.author_pseudonyms}
+
     def material_refusal(self):
         return Decision(False, _("Ce support n'est pas destiné à votre organisation."))
 

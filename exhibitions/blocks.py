@@ -7,6 +7,10 @@ déjà appelé la fonction d'accès du consentement pour la requête en cours.
 Toute image a un texte alternatif obligatoire dans l'administration.
 """
 
+import contextlib
+import contextvars
+import copy
+
 from django.core.exceptions import ValidationError
 from django.forms.utils import ErrorList
 from django.utils.translation import gettext_lazy as _
@@ -34,9 +38,40 @@ def _sample_work(*kinds):
         return None
 
 
+# Les œuvres déjà lues pour la page en cours de conversion ({pk: œuvre, ou None si absente de `Work.objects`}) :
+# les blocs les reprennent au lieu d'une lecture par type de bloc (`known_works`).
+_KNOWN_WORKS = contextvars.ContextVar("paroles_known_works", default=None)
+
+
+@contextlib.contextmanager
+def known_works(works, ids):
+    """Pendant la conversion d'un contenu : les œuvres `ids` sont celles de `works` ({pk: œuvre} lu par
+    `Work.objects`, le même gestionnaire que le bloc ; un identifiant absent de `works` n'existe pas ou est à la
+    corbeille, le bloc vaut alors None, comme sans ce raccourci)."""
+    token = _KNOWN_WORKS.set({pk: works.get(pk) for pk in ids})
+    try:
+        yield
+    finally:
+        _KNOWN_WORKS.reset(token)
+
+
 class WorkChooser(SnippetChooserBlock):
     def __init__(self, **kwargs):
         super().__init__("media_library.Work", **kwargs)
+
+    def bulk_to_python(self, values):
+        known = _KNOWN_WORKS.get()
+        if known is None or not all(v is None or v in known for v in values):
+            return super().bulk_to_python(values)
+        # Même réponse que `ChooserBlock.bulk_to_python` : l'ordre gardé, une copie pour un doublon.
+        seen, result = set(), []
+        for pk in values:
+            obj = known.get(pk) if pk is not None else None
+            if obj is not None and pk in seen:
+                obj = copy.copy(obj)
+            result.append(obj)
+            seen.add(pk)
+        return result
 
 
 class AltTextMixin:

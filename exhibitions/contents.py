@@ -17,6 +17,29 @@ def iter_blocks(page):
             yield title, child.block_type, child.value
 
 
+def raw_work_ids(page):
+    """Les identifiants des œuvres que citent les blocs, lus dans le contenu brut (JSON) sans rien convertir
+    ni lire en base : toute clé « work » d'un bloc, à toute profondeur."""
+    ids = set()
+
+    def walk(node):
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key == "work" and isinstance(value, int) and not isinstance(value, bool):
+                    ids.add(value)
+                else:
+                    walk(value)
+        elif isinstance(node, (list, tuple)):
+            for item in node:
+                walk(item)
+
+    body = getattr(page, "body", None)
+    raw = getattr(body, "raw_data", None)
+    if raw is not None:
+        walk(list(raw))
+    return ids
+
+
 def block_images(block_type, value):
     images = []
     if block_type in ("photovoice", "body_map") and value.get("image"):

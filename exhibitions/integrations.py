@@ -13,7 +13,7 @@ demandées à la politique à chaque requête. Ce qui est rendu est partagé : o
 from collections import defaultdict
 
 from django.apps import apps
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 
 from consent import epoch
 from consent.policy import policy
@@ -44,24 +44,9 @@ def decide_many_channels(user, works, channels, *, at=None):
 
 
 def pseudonyms(works):
-    """{work_pk: "Awa, Fanta"} : les pseudonymes publics des auteur·es (jamais un nom légal)."""
-    ids = _ids(works)
-    return epoch.memo(("pseudonymes", ids), lambda: _pseudonyms(ids))
-
-
-def _pseudonyms(ids):
-    Participation = _model("consent.Participation")
-    result = defaultdict(list)
-    if Participation is None or not ids:
-        return {}
-    qs = Participation.objects.filter(work_id__in=ids).select_related("participant").order_by("participant__pseudonym")
-    roles = {"author", "auteur"}
-    for p in qs:
-        if getattr(p, "role", "author") in roles or not roles:
-            name = p.participant.pseudonym
-            if name and name not in result[p.work_id]:
-                result[p.work_id].append(name)
-    return {k: ", ".join(v) for k, v in result.items()}
+    """{work_pk: "Awa, Fanta"} : les pseudonymes publics des auteur·es (jamais un nom légal), tirés des faits du
+    consentement que la politique a lus pour décider de ces œuvres (aucune lecture de plus)."""
+    return policy.author_pseudonyms(list(works))
 
 
 # --- Fichiers, rendus, chapitres, sous-titres ------------------------------------------------------
@@ -86,25 +71,81 @@ def _prefetch_works(work_ids):
         )
     if Chapter is not None:
         prefetches.append(Prefetch("chapters", queryset=Chapter.objects.order_by("start", "pk")))
-    works = Work.objects.filter(pk__in=set(work_ids)).select_related("project", "partner").prefetch_related(*prefetches)
+    # `has_content_warning` : l'œuvre a-t-elle un avertissement de contenu (l'accueil ne montre pas son image).
+    warned = Exists(Work.content_warnings.through.objects.filter(work_id=OuterRef("pk")))
+    works = (Work.objects.filter(pk__in=set(work_ids)).annotate(has_content_warning=warned)
+             .select_related("project", "partner").prefetch_related(*prefetches))
     return {w.pk: w for w in works}
+
+
+def works_with_files(works):
+    """{pk: œuvre} pour des œuvres DÉJÀ lues (par exemple avec les supports de la boîte à outils) : celles qui ne
+    sont pas à la corbeille (comme `Work.objects`), avec leurs fichiers et leurs rendus préchargés (deux requêtes,
+    ni relecture des œuvres ni chapitres : la boîte à outils n'en montre pas). Gardé sous l'époque."""
+    from django.db.models import prefetch_related_objects
+
+    from media_library.models import MediaFile
+
+    alive = {w.pk: w for w in works if w is not None and w.pk is not None and w.trashed_at is None}
+    ids = tuple(sorted(alive))
+
+    def load():
+        Rendition = _model("media_library.Rendition")
+        prefetches = [Prefetch("files", queryset=MediaFile.objects.exclude(status=MediaFile.Status.FAILED)
+                               .select_related("image"))]
+        if Rendition is not None:
+            prefetches.append(Prefetch("files__renditions",
+                                       queryset=Rendition.objects.filter(chapter__isnull=True).order_by("kind")))
+        prefetch_related_objects(list(alive.values()), *prefetches)
+        return alive
+
+    return dict(epoch.memo(("oeuvres-et-fichiers", ids), load))
 
 
 def subtitle_tracks(works):
     """{work_pk: [SubtitleTrack publiées]} (pistes approuvées avec un WebVTT)."""
-    ids = _ids(works)
-    return epoch.memo(("pistes", ids), lambda: _subtitle_tracks(ids))
+    return _tracks_and_transcripts(works)[0]
 
 
-def _subtitle_tracks(ids):
+def _tracks_and_transcripts(works):
+    works = {w.pk: w for w in works if w is not None and w.pk is not None}
+    ids = tuple(sorted(works))
+    return epoch.memo(("pistes-et-transcriptions", ids), lambda: _load_tracks_and_transcripts(works))
+
+
+def _load_tracks_and_transcripts(works):
+    """Les pistes publiées ET la transcription (répliques de la piste française approuvée) en UNE requête : les
+    pistes approuvées, jointes (jointure externe) à leurs répliques seulement quand la piste est française.
+    Une piste par ligne distincte (`from_db`, une instance par piste, pas par réplique) ; son œuvre est celle
+    déjà lue (`works`)."""
     SubtitleTrack = _model("transcription.SubtitleTrack")
-    if SubtitleTrack is None or not ids:
-        return {}
-    result = defaultdict(list)
-    qs = SubtitleTrack.objects.filter(work_id__in=ids, status="approved").exclude(vtt_file="").select_related("work")
-    for track in qs.order_by("language"):
-        result[track.work_id].append(track)
-    return dict(result)
+    Cue = _model("transcription.Cue")
+    if SubtitleTrack is None or Cue is None or not works:
+        return {}, {}
+    from django.db import connection
+    from django.db.models import F, FilteredRelation, Q
+
+    fields = [f for f in SubtitleTrack._meta.concrete_fields]
+    names = [f.attname for f in fields]
+    rows = (
+        SubtitleTrack.objects.filter(work_id__in=list(works), status="approved")
+        .annotate(fr_cue=FilteredRelation("cues", condition=Q(language="fr")))
+        .order_by("language", "pk", "fr_cue__start_ms")
+        .values_list(*names, F("fr_cue__start_ms"), F("fr_cue__text"))
+    )
+    tracks, seen, texts = defaultdict(list), {}, defaultdict(list)
+    for row in rows:
+        values, start, text = row[:len(names)], row[-2], row[-1]
+        pk = values[names.index("id")]
+        if pk not in seen:
+            track = seen[pk] = SubtitleTrack.from_db(connection.alias, names, values)
+            track.work = works[track.work_id]
+            if track.vtt_file:
+                tracks[track.work_id].append(track)
+        if start is not None:
+            texts[seen[pk].work_id].append((start, Cue.spoken_text(text)))  # « Awa : … » : aucune balise de voix
+    transcripts = {k: " ".join(t for _start, t in sorted(v, key=lambda x: x[0]) if t) for k, v in texts.items()}
+    return dict(tracks), transcripts
 
 
 def subtitled_phone_versions(works):
@@ -132,19 +173,7 @@ def _subtitled_phone_versions(ids):
 
 def transcripts(works):
     """{work_pk: texte} : la transcription lisible (piste française approuvée), pour les audios."""
-    ids = _ids(works)
-    return epoch.memo(("transcriptions", ids), lambda: _transcripts(ids))
-
-
-def _transcripts(ids):
-    Cue = _model("transcription.Cue")
-    if Cue is None or not ids:
-        return {}
-    result = defaultdict(list)
-    qs = Cue.objects.filter(track__work_id__in=ids, track__status="approved", track__language="fr")
-    for work_id, text in qs.order_by("track__work_id", "start_ms").values_list("track__work_id", "text"):
-        result[work_id].append(Cue.spoken_text(text))  # « Awa : … » : aucune balise de voix à l'écran
-    return {k: " ".join(t for t in v if t) for k, v in result.items()}
+    return _tracks_and_transcripts(works)[1]
 
 
 def playable(work):

@@ -15,6 +15,7 @@ import json
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
@@ -71,6 +72,44 @@ def public_pages(queryset):
     for restriction in restrictions:
         queryset = queryset.exclude(path__startswith=restriction.page.path)
     return queryset
+def _child_by_slug(parent, slug):
+    """L'enfant `slug` de `parent` sous sa forme précise, en une requête, ou None."""
+    children = [rel.get_accessor_name() for rel in Page._meta.related_objects if rel.one_to_one and rel.parent_link]
+    page = parent.get_children().select_related(*children).filter(slug=slug).first()
+    if page is None:
+        return None
+    specific_class = page.specific_class
+    for name in children:
+        child = getattr(page, name, None)
+        if child is not None and child.__class__ is specific_class:
+            page = child
+            break
+    else:
+        page = page.specific
+    page._cached_parent_obj = parent
+    return page
+
+
+def menu_pages():
+    """(première liste des expositions, [boîtes à outils]) publiées et publiques, dans l'ordre de l'arbre : une
+    lecture (plus celle des restrictions de vue, partagée), gardée sous l'époque du consentement (une page
+    publiée, dépubliée, déplacée ou restreinte la change). Le menu et l'accueil s'en servent. Pages génériques
+    (`Page`) : leur adresse suffit."""
+    def load():
+        from django.contrib.contenttypes.models import ContentType
+
+        types = ContentType.objects.get_for_models(ExhibitionIndexPage, ToolkitPage)
+        index, toolkits = None, []
+        for page in public_pages(Page.objects.live()).filter(content_type__in=types.values()).order_by("path"):
+            if page.content_type_id == types[ToolkitPage].pk:
+                toolkits.append(page)
+            elif index is None:
+                index = page
+        return index, tuple(toolkits)
+
+    return epoch.memo(("pages-du-menu",), load)
+
+
 from .blocks import ChapterClipBlock, SectionBlock
 from .panels import ConsentStatusPanel
 
@@ -120,6 +159,16 @@ class HomePage(Page):
             ).first())
             if page is not None:
                 return page.route(request, [])
+        elif path_components:
+            # Une page enfant (boîte à outils, liste des expositions…) : trouvée par son adresse et lue sous sa
+            # forme précise en UNE lecture (jointures vers les tables des types de pages), au lieu de deux
+            # (`Page.route` : l'enfant, puis `specific`) ; gardée sous l'époque comme l'exposition ci-dessus.
+            # Même réponse que `Page.route` : l'enfant de ce slug (publié ou non : sa propre route décide), sinon 404.
+            child = epoch.memo(("enfant-par-adresse", self.pk, self.path, path_components[0]),
+                               lambda: _child_by_slug(self, path_components[0]))
+            if child is None:
+                raise Http404
+            return child.route(request, path_components[1:])
         return super().route(request, path_components)
 
     def get_context(self, request, *args, **kwargs):

@@ -231,5 +231,46 @@ class SiteMemoMiddleware:
             from wagtail.models import Site
 
             key = ("site", request._get_raw_host(), request.get_port())
-            request._wagtail_site = epoch.memo(key, lambda: Site._find_for_request(request))
+            request._wagtail_site = epoch.memo(key, lambda: find_site(request))
         return self.get_response(request)
+
+
+def find_site(request):
+    """`Site._find_for_request(request)` (même choix que `wagtail.models.sites.get_site_for_hostname`), avec la
+    forme précise de sa page racine lue dans la MÊME requête (jointures vers les tables des types de pages) :
+    Wagtail la relisait ensuite (`root_page.specific`), une requête de plus à chaque mémo vide."""
+    from django.db.models import Case, IntegerField, Q, When
+    from django.http.request import split_domain_port
+    from wagtail.models import Page, Site
+    from wagtail.models.sites import MATCH_DEFAULT, MATCH_HOSTNAME, MATCH_HOSTNAME_DEFAULT, MATCH_HOSTNAME_PORT
+
+    hostname = split_domain_port(request._get_raw_host())[0]
+    port = request.get_port()
+    children = [rel.get_accessor_name() for rel in Page._meta.related_objects if rel.one_to_one and rel.parent_link]
+    sites = list(
+        Site.objects.annotate(match=Case(
+            When(hostname=hostname, port=port, then=MATCH_HOSTNAME_PORT),
+            When(hostname=hostname, is_default_site=True, then=MATCH_HOSTNAME_DEFAULT),
+            When(is_default_site=True, then=MATCH_DEFAULT),
+            default=MATCH_HOSTNAME,
+            output_field=IntegerField(),
+        ))
+        .filter(Q(hostname=hostname) | Q(is_default_site=True))
+        .order_by("match")
+        .select_related("root_page", *(f"root_page__{name}" for name in children))
+    )
+    site = None
+    if sites:
+        if len(sites) == 1 or sites[0].match in (MATCH_HOSTNAME_PORT, MATCH_HOSTNAME_DEFAULT):
+            site = sites[0]
+        elif sites[0].match == MATCH_DEFAULT:
+            site = sites[len(sites) == 2]
+    if site is not None:
+        root = site.root_page
+        specific_class = root.specific_class
+        for name in children:
+            child = getattr(root, name, None) if root.__class__ is Page else None
+            if child is not None and child.__class__ is specific_class:
+                site.root_page = child
+                break
+    return site

@@ -23,7 +23,8 @@ from consent.channels import Channel
 from consent.policy import policy
 
 from .. import integrations
-from ..contents import block_images, collect_refs, iter_blocks
+from ..blocks import known_works
+from ..contents import block_images, collect_refs, iter_blocks, raw_work_ids
 
 logger = logging.getLogger(__name__)
 
@@ -153,18 +154,31 @@ class Exhibit:
         preview = bool(getattr(request, "is_preview", False))
         if preview or page.pk is None:
             where, image_work = collect_refs(page)
+            cited = {}
         else:  # la page publiée (son contenu change l'époque) : ses références gardées sous l'époque
-            where, image_work = epoch.memo(("references", page.pk, page.latest_revision_id),
-                                           lambda: collect_refs(page))
-            image_work = dict(image_work)
+            # Les œuvres citées par les blocs, lues UNE fois avec leurs fichiers, rendus et chapitres (d'après le
+            # contenu brut) ; la conversion des blocs les reprend (au lieu d'une lecture par type de bloc).
+            cited_ids = raw_work_ids(page)
+            cited = integrations.prefetch_works(cited_ids)
+            with known_works(cited, cited_ids):
+                where, image_work = epoch.memo(("references", page.pk, page.latest_revision_id),
+                                               lambda: collect_refs(page))
+                image_work = dict(image_work)
+                blocks = list(iter_blocks(page))
         work_pks = set(where) | set(image_work.values())
         images = set(image_work)
-        for _room, block_type, value in iter_blocks(page):
+        if preview or page.pk is None:
+            blocks = list(iter_blocks(page))
+        for _room, block_type, value in blocks:
             images.update(img.pk for img in block_images(block_type, value))
-        clips = [(value["work"].pk, value["start"], value["end"]) for _room, block_type, value in iter_blocks(page)
+        clips = [(value["work"].pk, value["start"], value["end"]) for _room, block_type, value in blocks
                  if block_type == "chapter_clip" and value.get("work") is not None
                  and value.get("start") is not None and value.get("end") is not None]
-        works = integrations.prefetch_works(work_pks)
+        # Seules les œuvres citées autrement (par une image seulement) sont lues en plus.
+        extra = work_pks - set(cited)
+        works = {pk: w for pk, w in cited.items() if pk in work_pks}
+        if extra:
+            works.update(integrations.prefetch_works(extra))
         return cls(request, works, image_work, channel=page.display_channel, preview=preview, images=images,
                    clips=clips)
 

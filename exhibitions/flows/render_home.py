@@ -4,6 +4,7 @@
 """
 
 from django.contrib.auth.models import AnonymousUser
+from django.template.defaultfilters import striptags, truncatewords
 from django.utils import timezone
 
 from consent import epoch
@@ -18,7 +19,7 @@ def home_context(page, request):
     from media_library.models import Work
     from media_library.thumbnails import rendition_thumbnail
 
-    from ..models import ExhibitionPage, ToolkitPage, public_pages
+    from ..models import ExhibitionPage, ToolkitPage, menu_pages, public_pages
 
     user = getattr(request, "user", None) or AnonymousUser()
 
@@ -37,9 +38,8 @@ def home_context(page, request):
     latest = [i for i in latest if i.allowed]
     # Une œuvre sous avertissement de contenu ne montre pas son image sur l'accueil (comme sa carte des archives) :
     # le visiteur lit l'avertissement sur sa page avant tout média. Une requête, gardée sous l'époque.
-    shown = tuple(sorted(i.work.pk for i in latest))
-    warned = epoch.memo(("averties", shown), lambda: frozenset(
-        Work.content_warnings.through.objects.filter(work_id__in=shown).values_list("work_id", flat=True)))
+    # Lu avec les œuvres (`prefetch_works` : `has_content_warning`), aucune requête de plus.
+    warned = {i.work.pk for i in latest if getattr(i.work, "has_content_warning", True)}
     thumbs, small = {}, {}
     for item in latest:
         if item.work.pk in warned:
@@ -68,15 +68,27 @@ def home_context(page, request):
             featured = exhibitions[0] if exhibitions else None
         if featured is not None and not featured.live:
             featured = None
-        toolkit = page.toolkit if page.toolkit_id else ToolkitPage.objects.live().first()
+        # La boîte à outils : celle du menu (même lecture), sinon comme avant (une page non publique).
+        _index, toolkits = menu_pages()
+        if page.toolkit_id:
+            toolkit = next((t for t in toolkits if t.pk == page.toolkit_id), None) or page.toolkit
+        else:
+            toolkit = toolkits[0] if toolkits else ToolkitPage.objects.live().first()
         return exhibitions, featured, toolkit
 
     if getattr(request, "is_preview", False) or page.pk is None:
         exhibitions, featured, toolkit = pages()
     else:
         exhibitions, featured, toolkit = epoch.memo(("accueil", page.pk, page.latest_revision_id), pages)
+    # L'accroche de l'exposition à la une, en texte (balises retirées, 45 mots) : gardée sous l'époque avec la
+    # page (le retrait des balises par l'analyseur HTML coûtait ~2 ms à chaque rendu de l'accueil).
+    featured_intro = ""
+    if featured is not None and featured.introduction_fr:
+        featured_intro = epoch.memo(("accroche", featured.pk, featured.latest_revision_id),
+                                    lambda: truncatewords(striptags(featured.introduction_fr), 45))
     return {
         "featured": featured,
+        "featured_intro": featured_intro,
         "exhibitions": [e for e in exhibitions if featured is None or e.pk != featured.pk],
         "latest": [(item, thumbs.get(item.work.pk), small.get(item.work.pk)) for item in latest],
         "toolkit_page": toolkit,

@@ -140,12 +140,37 @@ def find_download(material, what, lang=""):
     return None
 
 
+def _materials_with_organisations(page):
+    """Les supports de la page (avec leur œuvre) et leurs organisations destinataires en UNE requête (jointure
+    externe : une ligne par organisation, ou une sans) au lieu de deux (`prefetch_related`) ; chaque support
+    reçoit ses organisations comme un préchargement (`material.organisations.all()` ne relit pas la base)."""
+    from django.db import DEFAULT_DB_ALIAS
+    from django.db.models import F
+
+    from media_library.models import PartnerOrganisation
+
+    names = [f.attname for f in PartnerOrganisation._meta.concrete_fields]
+    rows = (page.materials.select_related("work")
+            .annotate(**{f"_org_{name}": F(f"organisations__{name}") for name in names})
+            .order_by("sort_order", "pk", "organisations__name", "organisations__pk"))
+    materials, organisations = {}, {}
+    for row in rows:
+        material = materials.setdefault(row.pk, row)
+        found = organisations.setdefault(row.pk, [])
+        values = [getattr(row, f"_org_{name}") for name in names]
+        if values[names.index("id")] is not None:
+            found.append(PartnerOrganisation.from_db(DEFAULT_DB_ALIAS, names, values))
+    for pk, material in materials.items():
+        cached = PartnerOrganisation.objects.filter(pk__in=[o.pk for o in organisations[pk]])
+        cached._result_cache, cached._prefetch_done = organisations[pk], True
+        material._prefetched_objects_cache = {"organisations": cached}
+    return list(materials.values())
+
+
 def toolkit_entries(page, user):
     """Les supports que cet·te utilisateur·rice peut voir, et pour chacun ce qu'il·elle peut télécharger."""
     def load():
-        return list(
-            page.materials.select_related("work").prefetch_related("organisations").order_by("sort_order", "pk")
-        )
+        return _materials_with_organisations(page)
 
     # Les supports de la page publiée (leur enregistrement change l'époque) : gardés sous l'époque ; ce que
     # CETTE personne peut télécharger est décidé ci-dessous, à chaque requête.
@@ -154,9 +179,11 @@ def toolkit_entries(page, user):
         materials = load()
     else:
         materials = epoch.memo(("supports", page.pk, page.latest_revision_id), load)
-    works = integrations.prefetch_works([m.work_id for m in materials])
+    # Les œuvres viennent avec les supports (même lecture) : seuls leurs fichiers et rendus sont lus en plus.
+    works = integrations.works_with_files([m.work for m in materials])
     for m in materials:
-        m.work = works.get(m.work_id, m.work)
+        if m.work_id in works:
+            m.work = works[m.work_id]
     alive = [m for m in materials if m.work_id in works]
     # Les deux canaux en une seule lecture des faits du consentement (pas une par canal).
     decisions = integrations.decide_many_channels(

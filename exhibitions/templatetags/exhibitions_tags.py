@@ -64,19 +64,11 @@ def exhibitions_nav(context):
 
 
 def _nav_links():
-    """Les deux liens en une lecture (plus celle des restrictions de vue de `public()`), pas deux ; gardés sous
-    l'époque du consentement (une page publiée, dépubliée, déplacée ou restreinte la change)."""
-    from django.contrib.contenttypes.models import ContentType
-    from wagtail.models import Page
+    """Les deux liens (`models.menu_pages` : une lecture, gardée sous l'époque du consentement)."""
+    from ..models import menu_pages
 
-    from ..models import ExhibitionIndexPage, ToolkitPage, public_pages
-
-    types = ContentType.objects.get_for_models(ExhibitionIndexPage, ToolkitPage)
-    first = {}
-    for page in public_pages(Page.objects.live()).filter(content_type__in=types.values()).order_by("path"):
-        first.setdefault(page.content_type_id, page)
-    index, toolkit = first.get(types[ExhibitionIndexPage].pk), first.get(types[ToolkitPage].pk)
-    return {"index_url": index.url if index else "", "toolkit_url": toolkit.url if toolkit else ""}
+    index, toolkits = menu_pages()
+    return {"index_url": index.url if index else "", "toolkit_url": toolkits[0].url if toolkits else ""}
 
 
 @register.filter

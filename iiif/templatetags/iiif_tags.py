@@ -28,6 +28,22 @@ def _pyramids(context, work):
     if cache is None:
         pks = tuple(sorted(set(getattr(exhibit, "works", {}) or {}) | {work.pk}))
 
+        works = getattr(exhibit, "works", None) or {}
+        if pks and all(pk in works for pk in pks):
+            # Les œuvres de la page sont déjà lues avec leurs fichiers et leurs rendus (`prefetch_works`) : leurs
+            # pyramides y sont, aucune lecture de plus (même choix : le premier fichier qui en a une).
+            cache = {}
+            for pk in pks:
+                for media in sorted(works[pk].files.all(), key=lambda m: m.pk):
+                    rendition = next((r for r in media.renditions.all()
+                                      if r.kind == RenditionKind.IIIF and r.chapter_id is None), None)
+                    if rendition is not None:
+                        cache[pk] = rendition
+                        break
+            if holder is not None:
+                holder._iiif_pyramids = cache
+            return cache
+
         def load():
             found = {}
             for rendition in (Rendition.objects.filter(kind=RenditionKind.IIIF, chapter__isnull=True,
