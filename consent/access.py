@@ -699,9 +699,8 @@ def _participant_fails(participant, work, workshop, channel, day):
     expiré, retiré, mineur·e sans accord et assentiment) ou si une condition sur les médias n'est remplie
     par aucun rendu de l'œuvre. `participant`, `work`, `workshop` : expressions valables sur cette ligne."""
     from django.db.models import Exists, F, OuterRef, Subquery
-    from django.db.models.lookups import In
 
-    from .models import ADULT_AGE, ConsentRecord, Participant, Withdrawal
+    from .models import ADULT_AGE, ConsentRecord, Withdrawal
 
     Rendition = apps.get_model("media_library", "Rendition")
     p1, w1, ws1 = _deeper(participant), _deeper(work), _deeper(workshop)
@@ -717,10 +716,7 @@ def _participant_fails(participant, work, workshop, channel, day):
     good = ConsentRecord.objects.filter(pk=Subquery(applicable), given_on__lte=day).filter(
         _has_channel("channels", channel),
         Q(expires_on__isnull=True) | Q(expires_on__gt=day),
-        # Majeur·e, ou accord du tuteur et assentiment. Les mineur·es par un test d'appartenance NON corrélé
-        # (calculé une fois par la base) plutôt qu'une jointure à la personne par consentement examiné.
-        Q(guardian_consent=True, child_assent=True)
-        | ~Q(participant_id__in=Participant.objects.filter(birth_year__gte=day.year - ADULT_AGE).values("pk")),
+        Q(participant__birth_year__lt=day.year - ADULT_AGE) | Q(guardian_consent=True, child_assent=True),
     )
     for condition, flag in MEDIA_CONDITIONS.items():
         good = good.filter(
@@ -733,11 +729,7 @@ def _participant_fails(participant, work, workshop, channel, day):
         ~Exists(Through.objects.filter(withdrawal_id=OuterRef("pk")))
         | Exists(Through.objects.filter(withdrawal_id=OuterRef("pk"), work_id=w2)),
     )
-    # Avant l'examen corrélé des retraits (une lecture d'index par personne liée, 10 000 pour 5 000 œuvres), un
-    # test d'appartenance NON corrélé, calculé une fois par la base : la personne a-t-elle un retrait en vigueur ?
-    # Condition nécessaire de `withdrawn` : même réponse, et le plus souvent l'examen n'a pas lieu.
-    someone_withdrew = In(participant, Withdrawal.objects.filter(effective_on__lte=day).values("participant_id"))
-    return ~Exists(good) | (Q(someone_withdrew) & Exists(withdrawn))
+    return ~Exists(good) | Exists(withdrawn)
 
 
 def visible_q(ctx, channel, day):
@@ -790,23 +782,11 @@ def visible_q(ctx, channel, day):
             Q(revoked_on__isnull=True) | Q(revoked_on__gt=day)
         )
     )
-    # Condition nécessaire du second examen (une personne liée par un consentement sans participation à
-    # l'œuvre), calculée une fois par la base (sous-requêtes non corrélées) : l'œuvre a un consentement dont la
-    # personne n'y participe pas, ou son atelier a des consentements d'atelier. Sinon l'examen corrélé (une
-    # lecture des consentements de l'œuvre, 5 000 pour le plan du site) n'a pas lieu ; même réponse.
-    unmatched = ConsentRecord.objects.filter(work_id__isnull=False).exclude(
-        Exists(Participation.objects.filter(work_id=OuterRef("work_id"), participant_id=OuterRef("participant_id")))
-    )
-    record_only_possible = Q(pk__in=unmatched.values("work_id")) | Q(
-        workshop_id__isnull=False,
-        workshop_id__in=ConsentRecord.objects.filter(work_id__isnull=True, workshop_id__isnull=False).values(
-            "workshop_id"),
-    )
     failing = Exists(
         Participation.objects.filter(work_id=work).filter(
             _participant_fails(F("participant_id"), work, workshop, channel, day)
         )
-    ) | record_only_possible & Exists(
+    ) | Exists(
         # Les personnes liées seulement par un consentement (celles qui ont une participation sont vues
         # au-dessus : on ne refait pas leur examen).
         ConsentRecord.objects.filter(_linked_record_q(work, workshop))
