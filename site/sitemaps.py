@@ -19,7 +19,7 @@ from xml.sax.saxutils import escape
 
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.sites.shortcuts import get_current_site
-from django.db.models.functions import TruncDate
+from django.db.models import CharField, Func
 from django.http import Http404, HttpResponse
 from django.urls import reverse
 from django.utils.http import RFC3986_SUBDELIMS
@@ -40,15 +40,41 @@ def work_location(pattern, pk, slug):
     return pattern.replace(str(_PK), str(pk)).replace(_SLUG, quote(slug or "oeuvre", safe=RFC3986_SUBDELIMS + "/~:@"))
 
 
+def _plain(slug):
+    """Un slug ASCII fait de lettres, chiffres, « - » et « _ » : `quote` et l'échappement XML le laissent tel quel."""
+    return slug.isascii() and slug.replace("-", "").replace("_", "").isalnum()
+
+
+class UtcDay(Func):
+    """Le jour (UTC) d'un horodatage, en texte « AAAA-MM-JJ », calculé par la base sans fonction Python : sur
+    SQLite, `TruncDate` appelle une fonction Python par ligne (~10 µs, 50 ms pour 5 000 œuvres) ; Django y écrit
+    les horodatages en UTC, « AAAA-MM-JJ HH:MM:SS… », dont le jour est le début du texte."""
+
+    output_field = CharField()
+
+    def as_sql(self, compiler, connection, **extra):  # (le projet tourne sur SQLite et PostgreSQL)
+        from django.db import NotSupportedError
+
+        raise NotSupportedError(f"UtcDay : base {connection.vendor} non prise en charge")
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return Func.as_sql(self, compiler, connection, template="substr(%(expressions)s, 1, 10)", **extra)
+
+    def as_postgresql(self, compiler, connection, **extra):
+        return Func.as_sql(self, compiler, connection,
+                           template="to_char(%(expressions)s AT TIME ZONE 'UTC', 'YYYY-MM-DD')", **extra)
+
+
 def visible_works(page):
-    """(identifiant, slug, jour de la dernière modification) des œuvres du document `page`. Le jour est
-    calculé par la base (en UTC, comme avant) : lire 5 000 horodatages complets coûtait plus que les écrire."""
+    """(identifiant, slug, jour « AAAA-MM-JJ » de la dernière modification) des œuvres du document `page`. Le
+    jour est calculé par la base, en texte (en UTC, comme avant) : lire 5 000 horodatages complets coûtait plus
+    que les écrire."""
     from media_library.models import Work
 
     qs = policy.visible(AnonymousUser(), Channel.WEBSITE, Work.objects.order_by("pk"))
     start = (page - 1) * WORKS_PER_DOCUMENT
-    day = TruncDate("updated_at", tzinfo=datetime.timezone.utc)
-    return qs.annotate(lastmod_day=day).values_list("pk", "slug", "lastmod_day")[start:start + WORKS_PER_DOCUMENT]
+    return qs.annotate(lastmod_day=UtcDay("updated_at")).values_list("pk", "slug", "lastmod_day")[
+        start:start + WORKS_PER_DOCUMENT]
 
 
 def sitemap(request):
@@ -95,10 +121,20 @@ def _document(request, page, base):
         for info in PagesSitemap(request).get_urls(site=get_current_site(request), protocol=request.scheme):
             add(info["location"], info.get("lastmod"), info.get("changefreq"), info.get("priority"))
     pattern = base + reverse("media_library:work_detail", kwargs={"pk": _PK, "slug": _SLUG})
+    # L'adresse en trois morceaux autour de l'identifiant et du slug : pour un slug simple (ASCII, lettres,
+    # chiffres, tirets), elle s'écrit sans `quote` ni échappement ; sinon, comme `get_absolute_url`.
+    head, _, rest = escape(pattern).partition(str(_PK))
+    middle, _, tail = rest.partition(_SLUG)
     count = 0
     for pk, slug, day in visible_works(page):
-        parts.append(f"<url><loc>{escape(work_location(pattern, pk, slug))}</loc>"
-                     f"{f'<lastmod>{day.isoformat()}</lastmod>' if day else ''}<changefreq>weekly</changefreq></url>")
+        if slug and _plain(slug):
+            loc = f"{head}{pk}{middle}{slug}{tail}"
+        else:
+            loc = escape(work_location(pattern, pk, slug))
+        if day:
+            parts.append(f"<url><loc>{loc}</loc><lastmod>{day}</lastmod><changefreq>weekly</changefreq></url>")
+        else:
+            parts.append(f"<url><loc>{loc}</loc><changefreq>weekly</changefreq></url>")
         count += 1
     if page > 1 and not count:
         return None
