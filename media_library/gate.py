@@ -324,7 +324,18 @@ def serve_gated(
     if content is not None:
         import hashlib
 
-        content = content()
+        try:
+            content = content()
+        except Exception as exc:
+            from paroles.storage import is_storage_unavailable
+
+            if not is_storage_unavailable(exc):
+                raise
+            # S3 ne répond pas : rien n'est envoyé à moitié ; le navigateur réessaiera (Retry-After).
+            response = HttpResponse(_("Le stockage des fichiers (S3) ne répond pas : réessayez dans un instant."),
+                                    status=503, content_type="text/plain; charset=utf-8")
+            response["Retry-After"] = "30"
+            return security_headers(response, "text/plain", restricted=True)
         body = StreamBody(len(content), lambda start, end: iter([content[start:end + 1]]))
         return send_bytes(request, body, content_type=content_type, filename=filename,
                           etag=etag or hashlib.sha256(content).hexdigest()[:24], as_attachment=as_attachment,

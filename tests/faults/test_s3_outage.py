@@ -193,3 +193,26 @@ def test_storage_retries_are_bounded_then_the_job_fails_clearly(
     assert job.status == ProcessingJob.Status.FAILED and "Relancez le travail" in job.error
     assert DBTaskResult.objects.get(pk=task.id).status == "SUCCESSFUL"  # la tâche a fini : l'échec est dit
     assert not Rendition.objects.exists()
+
+
+def test_clip_subtitles_while_s3_is_down_answer_503_in_french_then_are_served(s3_down, work, client):
+    """Les sous-titres d'un extrait sont découpés à la demande dans la piste publiée, lue sur S3 : S3 arrêté,
+    la réponse est un 503 clair en français (réessayer), jamais une erreur 500 ni un fichier tronqué."""
+    from consent.testing import publish
+    from transcription.models import Cue, SubtitleTrack
+
+    publish(work)
+    track = SubtitleTrack.objects.create(work=work, language="fr", status=SubtitleTrack.Status.IN_REVIEW)
+    Cue.objects.create(track=track, position=0, start_ms=100, end_ms=900, text="Bonjour depuis l'extrait.")
+    track.approve(allow_issues=True)
+    assert track.vtt_file.name in _keys(s3_down["client"])
+    url = track.get_window_url(0, 1, "website")
+    s3_down["stop"]()
+    response = client.get(url)
+    assert response.status_code == 503 and response["Retry-After"] == "30"
+    assert "stockage des fichiers (S3) ne répond pas" in response.content.decode()
+    s3_down["start"]()
+    response = client.get(url)
+    assert response.status_code == 200
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    assert b"00:00:00.100 --> 00:00:00.900" in body and "Bonjour depuis l'extrait.".encode() in body
