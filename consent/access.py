@@ -99,7 +99,7 @@ class UserContext:
     org_ids: frozenset
 
 
-_ORG_MARK = "\x00organisation"
+_ORG_MARK = "#organisation"  # jamais une étiquette d'application (un identifiant Python) ; pas de NUL : PostgreSQL le refuse
 
 
 def _load_permissions_and_organisations(user):
