@@ -518,6 +518,17 @@ class WorkAccessPolicy(ModelPermissionPolicy):
         """La variante (rendu, fichier, incrustation) remplit-elle les conditions de la décision ?"""
         return self.admits_flags(decision.required_variant_flags, variant)
 
+    def outcome_key(self, decision):
+        """Tout ce qu'une décision dit et qui peut changer ce qu'une surface montre, en valeurs simples (une clé) :
+        deux décisions de même clé se montrent de la même façon. Les fragments gardés sous l'époque (salles
+        d'exposition) la mettent dans leur clé : ils ne sont repris que pour une réponse identique."""
+        if decision is None:
+            return None
+        return (decision.allowed, str(decision.reason), decision.restricted,
+                tuple((label.code, str(label.text), label.tone, label.public) for label in decision.labels),
+                decision.hide_place, decision.pseudonym_only, tuple(sorted(decision.required_variant_flags)),
+                decision.hide_partner)
+
     def admits_flags(self, required_flags, variant):
         """Même question, avec les drapeaux exigés (`Decision.required_variant_flags`)."""
         if not required_flags:

@@ -128,3 +128,102 @@ def test_epoch_is_kept_up_to_date_when_only_the_memo_is_on(settings):
     assert epoch.current() != before
     settings.PAROLES_MEMO = False  # ni l'un ni l'autre : rien ne s'en sert, rien à tenir à jour
     assert not epoch.tracking()
+
+
+# -- Le HTML des salles d'une exposition et des supports de la boîte à outils -----------------------------
+
+
+def _keys(kind):
+    return [key for key in epoch._store["entries"] if isinstance(key, tuple) and key and key[0] == kind]
+
+
+def test_rooms_are_kept_per_decision_a_member_never_lends_her_view_to_a_visitor(client):
+    """Une œuvre d'une communauté protégée : un membre la voit, un visiteur non. Le HTML de la salle est gardé
+    pour chacun sous SA réponse ; rendu d'abord pour le membre, il n'est jamais servi au visiteur."""
+    from media_library.tests.factories import PartnerFactory, UserFactory
+
+    protected = PartnerFactory(name="Collectif protégé", is_protected_community=True)
+    work, _person, page = _exhibition()
+    work.partner = protected
+    work.save()
+    member = UserFactory(username="membre")
+    protected.users.add(member)
+    client.force_login(member)  # (une connexion écrit le compte, donc change l'époque : avant le reste)
+    from django.test import Client
+
+    visitor = Client()
+    assert _shown(client, page, work)[0] and _shown(client, page, work)[0]
+    assert len(_keys("salle")) == 1
+    assert not _shown(visitor, page, work)[0]  # même salle, autre réponse : autre clé, rendu à neuf
+    assert len(_keys("salle")) == 2
+    assert _shown(client, page, work)[0] and not _shown(visitor, page, work)[0]
+
+
+def test_a_kept_room_ends_with_the_withdrawal_and_with_the_day(client, monkeypatch):
+    work, person, page = _exhibition(expires_on=timezone.localdate() + datetime.timedelta(days=1))
+    _warm(client, page, work)
+    assert _keys("salle")
+    later = timezone.now() + datetime.timedelta(days=2)
+    with monkeypatch.context() as m:
+        m.setattr(timezone, "now", lambda: later)
+        assert not _shown(client, page, work)[0]  # expiré de lui-même : la salle gardée ne sert plus
+    assert _shown(client, page, work)[0]
+    record_withdrawal(person, user=user_with_role("responsable", CONSENT_OFFICER))
+    assert not _shown(client, page, work)[0]
+
+
+def test_rooms_are_not_kept_in_a_preview(client):
+    from exhibitions.flows.render_exhibition import Exhibit
+    from django.test import RequestFactory
+    from django.contrib.auth.models import AnonymousUser
+
+    work, _person, page = _exhibition()
+    request = RequestFactory().get(page.url)
+    request.user = AnonymousUser()
+    exhibit = Exhibit.for_page(page, request)
+    section = page.body[0]
+    assert exhibit.room_key(page, section) is not None
+    exhibit.preview = True
+    assert exhibit.room_key(page, section) is None
+
+
+def test_toolkit_entries_are_kept_per_what_each_person_may_download(client, tmp_path,
+                                                                   django_capture_on_commit_callbacks):
+    """Même support, deux personnes : l'animatrice de l'organisation a les boutons de téléchargement, une autre
+    animatrice lit la raison. Le HTML gardé pour l'une n'est jamais servi à l'autre ; un retrait se voit
+    à la requête suivante."""
+    from exhibitions.tests import factories as f
+    from media_library.tests.factories import PartnerFactory, UserFactory
+
+    aracem, ame = PartnerFactory(name="ARACEM"), PartnerFactory(name="AME")
+    alice, bob = UserFactory(username="alice"), UserFactory(username="bob")
+    aracem.users.add(alice)
+    ame.users.add(bob)
+    with django_capture_on_commit_callbacks(execute=True):
+        capsule = f.work_with_file(tmp_path, kind=WorkKind.CAPSULE, title="Capsule règles",
+                                   channels=["facilitator_download", "website"])
+    page = f.toolkit([(capsule, [aracem])])
+    material = page.materials.get()
+    download = f'href="{page.url}support/{material.pk}/'
+
+    from django.test import Client
+
+    clients = {}
+    for user in (alice, bob):  # connectées d'abord (une connexion écrit le compte, donc change l'époque)
+        clients[user.pk] = Client()
+        clients[user.pk].force_login(user)
+
+    def html(user):
+        response = clients[user.pk].get(page.url)
+        assert response.status_code == 200
+        return response.content.decode()
+
+    assert download in html(alice) and download in html(alice)
+    assert len(_keys("support")) == 1
+    other = html(bob)
+    assert download not in other and "pas destiné à votre organisation" in other
+    assert len(_keys("support")) == 2  # deux réponses, deux entrées, dans le même mémo
+    assert download in html(alice) and download not in html(bob)
+    person = capsule.participations.first().participant
+    record_withdrawal(person, user=user_with_role("responsable", CONSENT_OFFICER))
+    assert download not in html(alice)

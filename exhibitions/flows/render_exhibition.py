@@ -12,6 +12,7 @@ Aucune règle d'accès n'est écrite ici : chaque décision vient de la politiqu
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AnonymousUser
@@ -137,6 +138,7 @@ class Exhibit:
         self.images = dict(epoch.memo(("images", image_pks), lambda: _images_with_renditions(image_pks, known))) \
             if image_pks else {}
         self._items = {}
+        self._fingerprint = None
         self.placeholder_template = select_template(
             ["consent/includes/placeholder.html", "exhibitions/includes/placeholder.html"]
         ).template.name
@@ -188,6 +190,29 @@ class Exhibit:
         return cls(request, works, {}, channel=channel)
 
     # -- état ----------------------------------------------------------------------------------
+    def room_key(self, page, section):
+        """La clé sous laquelle le HTML d'une salle de `page` peut être gardé (mémo du processus, sous l'époque),
+        ou None quand il ne doit pas l'être (aperçu, page non enregistrée, salle sans identifiant).
+
+        Le HTML d'une salle ne dépend que de : la révision publiée de la page et la salle ; la langue ; le canal
+        de la page ; CE QUE DISENT les décisions de cette requête (autorisé ou non, étiquettes, conditions) ; les
+        faits que l'époque couvre (fichiers, rendus, pistes, transcriptions) ; et, hors du site web, la minute
+        du jeton des adresses (`links._MinuteSigner`). Deux visiteurs dont les décisions disent la même chose
+        obtiennent la même salle ; une décision qui change (retrait, expiration, un compte qui voit plus)
+        change la clé. L'époque vide le mémo à tout changement, le jour aussi (`epoch.memo`)."""
+        if self.preview or page is None or page.pk is None or not getattr(section, "id", None):
+            return None
+        if self._fingerprint is None:
+            self._fingerprint = (
+                tuple(sorted((pk, policy.outcome_key(d)) for pk, d in self.decisions.items())),
+                tuple(sorted((k, policy.outcome_key(d)) for k, d in self._clip_decisions.items())),
+            )
+        from django.utils.translation import get_language
+
+        minute = None if self.channel == Channel.WEBSITE else int(time.time()) // 60
+        return ("salle", page.pk, page.latest_revision_id, str(section.id), get_language(), self.channel.value,
+                minute, self._fingerprint)
+
     @property
     def restricted(self):
         return any(d.restricted for d in self.decisions.values()) or self.preview

@@ -12,7 +12,7 @@ from consent.channels import Channel
 from consent.policy import policy
 
 from .. import integrations
-from .render_exhibition import THUMB_SMALL_SPEC, THUMB_SPEC, Exhibit, rendition_or_none
+from .render_exhibition import THUMB_SMALL_SPEC, THUMB_SPEC, Exhibit, Item, rendition_or_none
 
 
 def home_context(page, request):
@@ -34,7 +34,10 @@ def home_context(page, request):
     who = ("anonyme",) if not user.is_authenticated else (user.pk, user.is_superuser, user.is_active)
     ids = epoch.memo(("dernieres-oeuvres", who, timezone.localdate(), policy.answer_q), latest_ids)
     exhibit = Exhibit(request, integrations.prefetch_works(ids), {})
-    latest = [exhibit.item(w) for w in sorted(exhibit.works.values(), key=lambda w: (w.created_at, w.pk), reverse=True)]
+    # Une carte ne montre que l'œuvre et sa vignette : la décision suffit (sans les adresses du lecteur, des
+    # sous-titres et des chapitres qu'`Exhibit.item` prépare pour une page d'exposition).
+    latest = [Item(work=w, decision=exhibit.decision(w))
+              for w in sorted(exhibit.works.values(), key=lambda w: (w.created_at, w.pk), reverse=True)]
     latest = [i for i in latest if i.allowed]
     # Une œuvre sous avertissement de contenu ne montre pas son image sur l'accueil (comme sa carte des archives) :
     # le visiteur lit l'avertissement sur sa page avant tout média. Une requête, gardée sous l'époque.

@@ -51,6 +51,45 @@ def exhibit_image(context, image, spec=IMAGE_SPEC):
     return exhibit.image(image, spec)
 
 
+@register.simple_tag(takes_context=True)
+def exhibit_room(context, section):
+    """Une salle de l'exposition (bloc « section »), comme `{% include_block section %}`, son HTML gardé dans le
+    mémo du processus sous la clé de `Exhibit.room_key` (décisions de cette requête, langue, canal, révision,
+    époque) : les visiteurs dont les décisions disent la même chose ne refont pas le rendu des blocs."""
+    exhibit = context.get("exhibit")
+    page = context.get("page")
+
+    def render():
+        return section.render_as_block(context=context.flatten())
+
+    key = exhibit.room_key(page, section) if exhibit is not None else None
+    if key is None:
+        return render()
+    return epoch.memo(key, render)
+
+
+@register.simple_tag(takes_context=True)
+def toolkit_entry(context, entry):
+    """Un support de la boîte à outils (`includes/toolkit_entry.html`), son HTML gardé dans le mémo du processus
+    sous l'époque, la révision de la page et la langue, avec tout ce que CETTE personne en obtient : téléchargeable
+    ou non, la raison affichée, et chaque téléchargement (quoi, langue, libellé, taille). Les décisions sont prises
+    à chaque requête (`toolkit_entries`) ; seul le rendu du gabarit est repris quand elles disent la même chose."""
+    from django.template.loader import get_template
+    from django.utils.translation import get_language
+
+    page = context.get("page")
+
+    def render():
+        return get_template("exhibitions/includes/toolkit_entry.html").render(
+            {"entry": entry, "page": page, "request": context.get("request")})
+
+    if page is None or page.pk is None or getattr(context.get("request"), "is_preview", False):
+        return render()
+    key = ("support", page.pk, page.latest_revision_id, entry.material.pk, get_language(), entry.can_download,
+           str(entry.reason or ""), tuple((d.what, d.lang, str(d.label), d.size) for d in entry.downloads))
+    return epoch.memo(key, render)
+
+
 @register.inclusion_tag("exhibitions/includes/nav.html", takes_context=True)
 def exhibitions_nav(context):
     """Liens « Expositions » et « Boîte à outils » du menu principal (pages publiées)."""
