@@ -3,6 +3,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
+from media_library.processing.clips import CLIP_LINKS_HOOK
+
 from .views import admin as views
 
 
@@ -42,3 +44,20 @@ def work_subtitles_button(snippet, user, next_url=None):
     if isinstance(snippet, Work) and snippet.is_time_based and user.has_perm("media_library.change_work"):
         yield ListingButton(_("Sous-titres"), reverse("transcription_work", args=[snippet.pk]), priority=60,
                             icon_name="doc-full")
+
+
+@hooks.register(CLIP_LINKS_HOOK)
+def chapter_clip_subtitles(request, work, chapters):
+    """Dans l'éditeur de chapitres : pour chaque extrait, ses sous-titres dans chaque langue approuvée, découpés
+    à la demande dans la piste publiée (seules les répliques tout entières dans l'extrait, qui commencent à 0).
+    L'adresse est celle que la politique décide pour le canal interne, comme le fichier de l'extrait."""
+    from .models import SubtitleTrack
+
+    tracks = [t for t in SubtitleTrack.objects.select_related("work").filter(
+        work=work, status=SubtitleTrack.Status.APPROVED).order_by("language") if t.vtt_file]
+    return {
+        chapter: [(_("Sous-titres %(language)s (WebVTT)") % {"language": str(track.get_language_display()).lower()},
+                   track.get_window_url(chapter.start, chapter.end, channel="internal"))
+                  for track in tracks]
+        for chapter in chapters
+    }

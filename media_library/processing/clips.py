@@ -1,9 +1,12 @@
 """Extraits de chapitres : signal de fin et découpage des sous-titres WebVTT.
 
-Les pistes de sous-titres appartiennent à l'application de transcription. Elle s'abonne au signal
-`clip_ready` (chapitre, rendus produits) et, pour chaque piste de l'original, appelle
-`cut_subtitles(texte_vtt, chapitre)` : les répliques qui chevauchent le chapitre sont gardées,
-rognées à ses bornes et décalées pour commencer à 0.
+Les pistes de sous-titres appartiennent à l'application de transcription ; les archives ne l'importent pas.
+Les sous-titres d'un extrait sont découpés à la demande dans la piste publiée (`cut_vtt`, vue
+`transcription:serve_track_window`) : toujours à jour après une correction ou une pseudonymisation, et
+décidés par la politique pour la fenêtre de l'extrait, comme l'extrait lui-même. L'éditeur de chapitres
+de l'administration montre, à côté de chaque extrait, les liens que les applications lui joignent par le
+crochet Wagtail `CLIP_LINKS_HOOK` (la transcription y met un lien par piste approuvée).
+`clip_ready` (chapitre, rendus produits) est envoyé quand les extraits d'un chapitre sont publiés.
 """
 
 import re
@@ -12,6 +15,10 @@ from django.dispatch import Signal
 
 # Envoyé quand les extraits d'un chapitre viennent d'être publiés : sender=Chapter, chapter=, renditions=[…].
 clip_ready = Signal()
+
+# Crochet Wagtail : `fn(request, work, chapters)` → {chapitre: [(libellé, adresse), …]} pour les chapitres qui
+# ont des extraits (éditeur de chapitres de l'administration).
+CLIP_LINKS_HOOK = "paroles_chapter_clip_links"
 
 _TIME = r"(?:(\d+):)?(\d{1,2}):(\d{2})[.,](\d{1,3})"
 _TIMING = re.compile(rf"^\s*{_TIME}\s*-->\s*{_TIME}(.*)$")

@@ -11,11 +11,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
+from wagtail import hooks
 
 from consent.policy import policy
 
 from ..models import Chapter, ProcessingJob, Theme, Work, format_timecode
 from ..flows.request_clip import request_clip
+from ..processing.clips import CLIP_LINKS_HOOK
 
 _TIMECODE = re.compile(r"^\s*(?:(\d+):)?(?:(\d+):)?(\d+(?:[.,]\d+)?)\s*$")
 
@@ -99,6 +101,14 @@ def chapter_editor(request, pk, chapter_pk=None):
     for item in chapters:
         item.clips = {r.kind: r for r in item.renditions.all()}
         item.job = clip_jobs.get(item.pk)
+    # Ce que d'autres applications joignent aux extraits (les sous-titres découpés, par la transcription) : un
+    # crochet Wagtail, pour que les archives n'importent pas la transcription (couches, import-linter).
+    with_clips = [item for item in chapters if item.clips]
+    for item in chapters:
+        item.clip_links = []
+    for hook in hooks.get_hooks(CLIP_LINKS_HOOK) if with_clips else ():
+        for item, links in (hook(request, work, with_clips) or {}).items():
+            item.clip_links.extend(links)
     return TemplateResponse(
         request,
         "media_library/admin/chapters.html",
