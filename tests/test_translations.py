@@ -2,6 +2,7 @@
 chaque texte y est, et aucun gabarit ni script ne contient de texte français hors traduction."""
 
 import gettext
+import os
 import re
 import shutil
 import subprocess
@@ -160,3 +161,42 @@ def test_french_catalogue_never_replaces_a_text_by_another():
             if not ok or "fuzzy" in entry.flags:
                 wrong.append(f"{path.name}: {entry.msgid[:60]!r} → {(entry.msgstr or '')[:60]!r}")
     assert not wrong, "\n".join(wrong[:20])
+
+
+def test_every_text_in_the_code_is_in_the_french_catalogue(tmp_path, settings, monkeypatch):
+    """Ce que `make messages` extrairait aujourd'hui (makemessages : Python, gabarits, scripts) est déjà dans
+    les catalogues livrés : un texte ajouté au code sans passer par `make messages` fait échouer ce test
+    (il s'afficherait quand même, mais une traduction future l'ignorerait). L'extraction se fait sur une
+    copie des sources, jamais dans site/locale."""
+    import polib
+    from django.core.management import call_command
+
+    if not shutil.which("xgettext"):
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail("xgettext est introuvable alors que CI=true : .ci/run doit installer gettext.")
+        pytest.skip("GNU gettext absent (apt-get install gettext) : extraction des textes sautée.")
+    from paroles.management.commands.update_translations import IGNORE
+
+    tracked = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, text=True, check=True)
+    sources = tmp_path / "src"
+    for name in tracked.stdout.split("\0"):
+        if name.endswith((".py", ".html", ".txt", ".js")) and (ROOT / name).is_file():
+            (sources / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(ROOT / name, sources / name)
+    out = tmp_path / "locale"
+    (out / "fr").mkdir(parents=True)
+    settings.LOCALE_PATHS = [out]
+    monkeypatch.chdir(sources)
+    common = {"locale": ["fr"], "ignore_patterns": IGNORE, "no_obsolete": True, "verbosity": 0}
+    call_command("makemessages", domain="django", extensions=["html", "txt", "py"], **common)
+    call_command("makemessages", domain="djangojs", extensions=["js"],
+                 **{**common, "ignore_patterns": IGNORE + ["*/templates/*"]})
+    missing = []
+    for domain in ("django", "djangojs"):
+        shipped = {(e.msgctxt, e.msgid) for e in polib.pofile(str(ROOT / f"site/locale/fr/LC_MESSAGES/{domain}.po"))
+                   if not e.obsolete}
+        extracted = polib.pofile(str(out / f"fr/LC_MESSAGES/{domain}.po"))
+        assert len(extracted) > (100 if domain == "django" else 10)  # l'extraction a vraiment eu lieu
+        missing += [f"{domain}: {e.msgid[:70]!r} ({e.occurrences[0][0] if e.occurrences else '?'})"
+                    for e in extracted if (e.msgctxt, e.msgid) not in shipped]
+    assert not missing, "Lancez `make messages` :\n" + "\n".join(missing)
