@@ -6,6 +6,8 @@ la responsable du consentement enregistre le consentement « Site web public ».
 d'abord (aucun média demandé avant son choix), puis la transcription en paragraphes, la recherche qui surligne
 et saute, le clic sur une phrase qui y mène le lecteur, et des minutages « 0:01 »."""
 
+from pathlib import Path
+
 import pytest
 
 from consent.roles import CONSENT_OFFICER, CURATOR
@@ -25,7 +27,7 @@ def curator_prepares_the_capsule(chromium, live_server, media_dir):
     avertissement. Rend la personne (ses clics) et l'identifiant de l'œuvre lu dans l'adresse."""
     film = testing.make_video(media_dir / "capsule.mp4", seconds=3, size="320x240")
     srt = write_srt(media_dir / "capsule.fr.srt", [(0, 1.4, "Nous sommes parties"), (1.45, 2.9, "de Mopti a pied.")])
-    context = chromium.new_context(locale="fr-FR", viewport={"width": 1400, "height": 1000})
+    context = chromium.new_context(locale="fr-FR", viewport={"width": 1400, "height": 1000}, accept_downloads=True)
     person = Person(context, live_server.url, "commissaire")
     person.login("aminata")
     page = person.page
@@ -53,12 +55,23 @@ def curator_prepares_the_capsule(chromium, live_server, media_dir):
     person.click(page.get_by_role("link", name="Chapitres et extraits (0)"))
     page.wait_for_url("**/chapitres/")  # le clic a mené à l'éditeur des chapitres (sinon : l'ancienne page)
     page.wait_for_function("() => { const p = document.getElementById('pl-player'); return p && p.readyState >= 1; }")
-    page.fill("input[name=start]", "0:01,8")
+    page.fill("input[name=start]", "0:01,4")
     page.fill("input[name=end]", "0:02,9")
     page.fill("input[name=title_fr]", "Le départ")
     person.click(page.get_by_role("button", name="Enregistrer le chapitre"))
     page.wait_for_selector("[data-seg][title='Le départ']")
     person.step("marquer un chapitre")
+    # L'extrait du chapitre, puis ses sous-titres : la piste approuvée, découpée à la fenêtre du chapitre.
+    person.click(page.get_by_role("button", name="Fabriquer l'extrait"))
+    subtitles = page.get_by_role("link", name="Sous-titres français (WebVTT)")
+    subtitles.wait_for()
+    with page.expect_download() as download:
+        person.click(subtitles)
+    vtt = Path(download.value.path()).read_text()
+    assert vtt.startswith("WEBVTT") and "de Mopti à pied." in vtt  # la réplique corrigée, tout entière dedans
+    assert "Nous sommes parties" not in vtt  # dite avant le chapitre
+    assert "00:00:00.050 --> 00:00:01.500" in vtt  # décalée : l'extrait commence à 0
+    person.step("fabriquer l'extrait et télécharger ses sous-titres")
 
     # L'avertissement : ajouté une fois à la liste (Archives → Avertissements de contenu), puis coché dans la
     # fiche de l'œuvre (onglet Catalogue).
