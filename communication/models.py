@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.models import Orderable
@@ -285,7 +286,7 @@ class Screening(models.Model):
     class Source(models.TextChoices):
         PHONE = "phone", _("Formulaire hors ligne")
         ADMIN = "admin", _("Administration")
-        IMPORT = "import", _("Import")
+        IMPORT = "import", pgettext_lazy("source d'une séance", "Import")
 
     client_id = models.UUIDField(_("identifiant de la fiche"), default=uuid.uuid4, unique=True, editable=False)
     content_hash = models.CharField(_("empreinte du contenu envoyé"), max_length=64, editable=False, blank=True)

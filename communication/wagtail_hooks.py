@@ -2,6 +2,7 @@
 
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
@@ -49,7 +50,7 @@ class PlanViewSet(FrenchWordingMixin, ModelViewSet):
         FieldRowPanel([FieldPanel("project"), FieldPanel("title")]),
         FieldRowPanel([FieldPanel("start_date"), FieldPanel("end_date")], heading=_("Période")),
         FieldPanel("objectives"),
-        InlinePanel("audiences", heading=_("Publics visés"), label=_("Public")),
+        InlinePanel("audiences", heading=_("Publics visés"), label=pgettext_lazy("public visé", "Public")),
         InlinePanel("activities", heading=_("Activités prévues"), label=_("Activité")),
         InlinePanel("indicators", heading=_("Indicateurs (cadre logique)"), label=_("Indicateur")),
     ]

@@ -163,6 +163,34 @@ def test_french_catalogue_never_replaces_a_text_by_another():
     assert not wrong, "\n".join(wrong[:20])
 
 
+def test_french_catalogue_never_hides_a_translation_of_django_or_wagtail():
+    """Notre catalogue passe avant ceux des applications installées : un texte à nous qui porte le même
+    identifiant qu'un texte anglais de Wagtail ou de Django remplace aussi leur traduction, partout dans
+    l'administration (« Usage » cachait « Utilisation », « Public » le « Publique » des accès aux pages).
+    Un mot court qui sert chez eux prend donc un contexte (pgettext) ou un autre texte."""
+    import polib
+    from django.apps import apps
+    import django
+
+    theirs = {}
+    ours = [ROOT / app for app in APPS]
+    roots = [Path(django.__file__).parent / "conf"] + [Path(a.path) for a in apps.get_app_configs()
+                                                         if not any(Path(a.path).is_relative_to(o) for o in ours)]
+    for root in roots:
+        for path in root.glob("locale/fr/LC_MESSAGES/django*.po"):
+            for entry in polib.pofile(str(path)):
+                if entry.msgstr and not entry.obsolete:
+                    theirs.setdefault((path.stem, entry.msgctxt, entry.msgid), (entry.msgstr, path))
+    assert len(theirs) > 1000, len(theirs)  # Wagtail et Django ont bien été lus
+    hidden = []
+    for path in translations.catalogues("fr"):
+        for entry in polib.pofile(str(path)):
+            key = (path.stem, entry.msgctxt, entry.msgid)  # django ou djangojs : chaque domaine à part
+            if not entry.obsolete and key in theirs and theirs[key][0] != (entry.msgstr or entry.msgid):
+                hidden.append(f"{entry.msgid!r} cache {theirs[key][0]!r} ({theirs[key][1].parts[-5]})")
+    assert not hidden, "\n".join(hidden)
+
+
 def test_every_text_in_the_code_is_in_the_french_catalogue(tmp_path, settings, monkeypatch):
     """Ce que `make messages` extrairait aujourd'hui (makemessages : Python, gabarits, scripts) est déjà dans
     les catalogues livrés : un texte ajouté au code sans passer par `make messages` fait échouer ce test
