@@ -32,8 +32,9 @@ construit en lot, une base par taille (SQLite, ou une base créée sur le serveu
 `--database-url`, dont la base sert seulement de base de connexion), un catalogue de 100, puis 2 000, puis
 5 000 œuvres (chaque taille part d'une copie de la précédente), chacune avec deux participant·es qui consentent (10 000
 personnes pour 5 000 œuvres), et mesure en processus (client de test de Django, DEBUG coupé) la liste des
-archives, sa recherche (un mot présent dans presque toutes les œuvres), le plan du site (recalculé, puis
-`sitemap-kept` : gardé sous l'époque du consentement, cache des pages allumé) et la page d'une œuvre : une ligne par page, `works=N <page> <médiane ms> <requêtes>`, avec l'écart (min–max) sur `--runs`
+archives, sa recherche (un mot présent dans presque toutes les œuvres), le plan du site (son index
+`sitemap-index`, puis `sitemap` : le document de 1 000 œuvres qui porte aussi les pages, recalculé, et
+`sitemap-kept` : le même, gardé sous l'époque du consentement, cache des pages allumé) et la page d'une œuvre : une ligne par page, `works=N <page> <médiane ms> <requêtes>`, avec l'écart (min–max) sur `--runs`
 passages alternés, le rapport à la plus petite taille (plat = ×1) et le temps CPU médian du processus
 (sur SQLite, la base est dans le processus : ce temps-là dépend moins de la charge de la machine). Le cache
 des pages est coupé : on mesure le rendu. `--keep` garde les catalogues (`<bench-dir>/<prefix>-<taille>.sqlite3`
@@ -289,7 +290,7 @@ EXTERNAL = re.compile(r"""(?:src|href|action|poster)=["'](?:https?:)?//""", re.I
 # --------------------------------------------------------------------------------------------------
 # --works : le coût des pages de liste selon la taille du catalogue (en processus)
 
-WORKS_PAGES = ("listing", "search", "sitemap", "sitemap-kept", "work")
+WORKS_PAGES = ("listing", "search", "sitemap-index", "sitemap", "sitemap-kept", "work")
 SEARCH_TERM = "parole"
 
 
@@ -534,8 +535,12 @@ def works_main(args):
             works_use(name)
             previous = name
             work = Work.objects.order_by("pk").first()
-            pages = {"listing": "/archives/", "search": f"/archives/?q={SEARCH_TERM}", "sitemap": "/sitemap.xml",
-                     "sitemap-kept": "/sitemap.xml", "work": work.get_absolute_url()}
+            from paroles.sitemaps import WORKS_PER_DOCUMENT
+
+            # Le document du plan qui porte la première œuvre : une tranche pleine, et les pages de Wagtail.
+            document = f"/sitemap-{(work.pk - 1) // WORKS_PER_DOCUMENT + 1}.xml"
+            pages = {"listing": "/archives/", "search": f"/archives/?q={SEARCH_TERM}", "sitemap-index": "/sitemap.xml",
+                     "sitemap": document, "sitemap-kept": document, "work": work.get_absolute_url()}
             for page_name, (median, low, high, count, cpu_ms) in works_measure(pages, args.runs).items():
                 first.setdefault(page_name, median)
                 print(f"works={size} {page_name} {median:.1f} {count}   ({low:.1f}–{high:.1f} ms, "

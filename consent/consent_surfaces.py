@@ -41,8 +41,12 @@ def archive_search(client, work, channel):
 
 @register_surface("plan du site (sitemap.xml)", channels=["website"], audience="public")
 def sitemap(client, work, channel):
-    response = client.get("/sitemap.xml")
-    return response.status_code == 200 and work.get_absolute_url().encode() in response.content
+    """L'index, puis chacun des documents qu'il nomme (un moteur de recherche ne lit pas autre chose)."""
+    from .testing import read_sitemap
+
+    index, documents = read_sitemap(client)
+    address = work.get_absolute_url().encode()
+    return any(r.status_code == 200 and address in r.content for r in [index, *documents])
 
 
 @register_surface("fichier original", channels=["internal"])

@@ -67,3 +67,25 @@ __all__ = [
     "ALL_CHANNELS", "publish", "make_participant", "grant", "withdraw_all", "user_with_role",
     "CONSENT_OFFICER", "CURATOR", "FACILITATOR", "PARTNER_ADMIN",
 ]
+
+
+def read_sitemap(client):
+    """Le plan du site tel qu'un moteur le lit : l'index `/sitemap.xml`, puis chacun des documents qu'il nomme.
+    Rend (réponse de l'index, [réponses des documents]) ; chaque document doit répondre 200."""
+    import re
+    from urllib.parse import urlsplit
+
+    index = client.get("/sitemap.xml")
+    documents = []
+    if index.status_code == 200:
+        for loc in re.findall(rb"<sitemap><loc>([^<]+)</loc></sitemap>", index.content):
+            documents.append(client.get(urlsplit(loc.decode()).path))
+    return index, documents
+
+
+def sitemap_text(client):
+    """Le texte de tous les documents du plan du site, mis bout à bout (index suivi)."""
+    index, documents = read_sitemap(client)
+    assert index.status_code == 200, index.status_code
+    assert all(d.status_code == 200 for d in documents), [d.status_code for d in documents]
+    return "".join(d.content.decode() for d in documents)

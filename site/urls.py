@@ -5,7 +5,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 
 from consent.views.site_history import PolicyLogEntriesView
 
-from .sitemaps import sitemap
+from .sitemaps import sitemap, sitemap_index
 
 
 urlpatterns = [
@@ -17,7 +17,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     # Les textes des scripts du projet (gettext() en JavaScript) : le catalogue djangojs de site/locale.
     path("jsi18n/", JavaScriptCatalog.as_view(packages=["paroles"]), name="javascript-catalog"),
-    path("sitemap.xml", sitemap, name="sitemap"),
+    path("sitemap.xml", sitemap_index, name="sitemap"),
+    path("sitemap-<int:page>.xml", sitemap, name="sitemap_document"),
     path("", include("media_library.urls")),
     path("", include("consent.urls")),
     path("", include("transcription.urls")),

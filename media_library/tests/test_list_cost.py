@@ -14,7 +14,14 @@ from consent.testing import FACILITATOR, grant, make_participant, user_with_role
 from consent.models import Participation
 from media_library.tests.factories import PartnerFactory, WorkFactory
 
-PAGES = {"listing": "/archives/", "search": "/archives/?q=parole", "sitemap": "/sitemap.xml"}
+PAGES = {"listing": "/archives/", "search": "/archives/?q=parole", "sitemap-index": "/sitemap.xml"}
+
+
+def _document(work):
+    """Le document du plan du site qui porte `work` (tranches de 1 000 identifiants)."""
+    from paroles.sitemaps import WORKS_PER_DOCUMENT
+
+    return f"/sitemap-{(work.pk - 1) // WORKS_PER_DOCUMENT + 1}.xml"
 
 
 def _catalogue(count, partner):
@@ -30,9 +37,9 @@ def _catalogue(count, partner):
     return works
 
 
-def _counts(client):
+def _counts(client, work):
     counts = {}
-    for name, path in PAGES.items():
+    for name, path in {**PAGES, "sitemap": _document(work)}.items():
         client.get(path)  # chauffe (contenu des types, sites…)
         with CaptureQueriesContext(connection) as captured:
             response = client.get(path)
@@ -48,11 +55,13 @@ def test_query_count_does_not_grow_with_the_catalogue(client, role):
     if role:
         client.force_login(user_with_role("animatrice.cout", role, partner=partner))
     works = _catalogue(3, partner)
-    small, _ = _counts(client)
+    small, _ = _counts(client, works[-1])
     works += _catalogue(27, partner)
-    large, sitemap = _counts(client)
+    large, _ = _counts(client, works[-1])
     assert small == large, (small, large)
-    body = sitemap.content.decode()
+    from consent.testing import sitemap_text
+
+    body = sitemap_text(client)
     for work in works:
         assert f"{work.get_absolute_url()}</loc>" in body
     listing = client.get("/archives/?q=parole")
@@ -66,8 +75,10 @@ def test_withdrawn_work_leaves_listing_search_and_sitemap(client):
     works = _catalogue(3, partner)
     gone = works[1]
     withdraw_all(gone.participations.first().participant)
-    for path in PAGES.values():
-        body = client.get(path).content.decode()
+    from consent.testing import sitemap_text
+
+    for path in (PAGES["listing"], PAGES["search"], "plan du site"):
+        body = sitemap_text(client) if path == "plan du site" else client.get(path).content.decode()
         assert gone.get_absolute_url() not in body, path
         assert works[0].get_absolute_url() in body, path
 
@@ -80,15 +91,19 @@ def test_sitemap_kept_under_the_consent_epoch(client):
 
     partner = PartnerFactory()
     works = _catalogue(3, partner)
+    document = _document(works[1])
     with override_settings(PAROLES_PAGE_CACHE=True):
-        first = client.get("/sitemap.xml").content.decode()
+        index = client.get("/sitemap.xml").content.decode()
+        first = client.get(document).content.decode()
+        assert f"http://testserver{document}</loc>" in index
         assert works[1].get_absolute_url() in first
         with CaptureQueriesContext(connection) as captured:
-            again = client.get("/sitemap.xml").content.decode()
+            assert client.get("/sitemap.xml").content.decode() == index
+            again = client.get(document).content.decode()
         assert again == first
         assert not any("media_library_work" in q["sql"] for q in captured.captured_queries)
         withdraw_all(works[1].participations.first().participant)
-        after = client.get("/sitemap.xml").content.decode()
+        after = client.get(document).content.decode()
         assert works[1].get_absolute_url() not in after
         assert works[0].get_absolute_url() in after
 

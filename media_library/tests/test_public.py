@@ -85,29 +85,67 @@ def test_fold():
 
 
 def test_sitemap_lists_public_works_only_and_follows_a_withdrawal(client, catalogue, unpublish):
-    response = client.get("/sitemap.xml")
-    assert response.status_code == 200 and response["Cache-Control"] == "private, no-cache"
-    xml = response.content.decode()
+    from consent.testing import read_sitemap, sitemap_text
+
+    index, documents = read_sitemap(client)
+    assert index.status_code == 200 and index["Cache-Control"] == "private, no-cache"
+    assert documents and all(d["Cache-Control"] == "private, no-cache" for d in documents)
+    xml = sitemap_text(client)
     assert catalogue["a"].get_absolute_url() in xml and catalogue["b"].get_absolute_url() in xml
     assert catalogue["hidden"].get_absolute_url() not in xml
     unpublish(catalogue["b"])  # plus de diffusion en ligne : absente dès la requête suivante
-    xml = client.get("/sitemap.xml").content.decode()
+    xml = sitemap_text(client)
     assert catalogue["a"].get_absolute_url() in xml and catalogue["b"].get_absolute_url() not in xml
 
 
 def test_sitemap_addresses_are_the_works_own_and_pages_follow(client, project, publish, settings):
     """Les adresses écrites sans `reverse` par œuvre sont celles de `get_absolute_url` (slug non ASCII,
-    slug vide) ; au-delà de 5 000 œuvres, la suite est à ?p=2 ; une page vide est absente (404)."""
+    slug vide) ; un document au-delà de la dernière œuvre visible est absent (404)."""
+    from consent.testing import sitemap_text
+
     unicode_work = WorkFactory(project=project, title_fr="Bamakɔ", slug="bamakɔ-àé")
     empty_slug = WorkFactory(project=project, title_fr="Sans slug", slug="")
     for work in (unicode_work, empty_slug):
         publish(work)
-    xml = client.get("/sitemap.xml").content.decode()
+    xml = sitemap_text(client)
     for work in (unicode_work, empty_slug):
         assert f"http://testserver{work.get_absolute_url()}</loc>" in xml
     assert xml.startswith("<?xml") and 'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"' in xml
-    assert client.get("/sitemap.xml?p=2").status_code == 404
-    assert client.get("/sitemap.xml?p=x").status_code == 404
+    last = (max(unicode_work.pk, empty_slug.pk) - 1) // 1000 + 1
+    assert client.get(f"/sitemap-{last + 1}.xml").status_code == 404
+    assert client.get("/sitemap-0.xml").status_code == 404
+    assert client.get("/sitemap-x.xml").status_code == 404
+
+
+def test_sitemap_index_names_one_document_per_slice_up_to_the_last_visible_work(client, project, publish,
+                                                                                 monkeypatch):
+    """Par tranches d'identifiants (ici 2 par document) : chaque document porte les œuvres visibles de sa
+    tranche ; le nombre de documents suit la dernière œuvre VISIBLE, pas la dernière créée (une œuvre privée
+    au bout du catalogue ne se devine pas à un document de trop) ; au-delà, 404."""
+    from lxml import etree
+
+    from consent.testing import sitemap_text
+    from paroles import sitemaps
+
+    monkeypatch.setattr(sitemaps, "WORKS_PER_DOCUMENT", 2)
+    works = [WorkFactory(project=project, title_fr=f"Tranche {i}") for i in range(7)]
+    for work in works[:5]:
+        publish(work)  # les deux dernières restent privées : la tranche après la dernière visible n'a qu'elles
+    index = client.get("/sitemap.xml")
+    root = etree.fromstring(index.content)
+    assert root.tag == "{http://www.sitemaps.org/schemas/sitemap/0.9}sitemapindex"
+    locs = [e.text for e in root.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
+    last = (works[4].pk - 1) // 2 + 1
+    assert locs == [f"http://testserver/sitemap-{k}.xml" for k in range(1, last + 1)]
+    for work in works[:5]:
+        page = (work.pk - 1) // 2 + 1
+        body = client.get(f"/sitemap-{page}.xml").content.decode()
+        assert work.get_absolute_url() in body
+        others = [w for w in works[:5] if (w.pk - 1) // 2 + 1 != page]
+        assert not any(f"{w.get_absolute_url()}</loc>" in body for w in others)
+    text = sitemap_text(client)
+    assert works[5].get_absolute_url() not in text and works[6].get_absolute_url() not in text
+    assert client.get(f"/sitemap-{last + 1}.xml").status_code == 404
 
 
 def test_sitemap_lists_public_exhibitions_but_not_the_facilitators_toolkit(client):
@@ -115,7 +153,9 @@ def test_sitemap_lists_public_exhibitions_but_not_the_facilitators_toolkit(clien
 
     page = f.exhibition([], kind="online", publish=True)
     toolkit = f.toolkit([])
-    xml = client.get("/sitemap.xml").content.decode()
+    from consent.testing import sitemap_text
+
+    xml = sitemap_text(client)
     assert page.url in xml
     assert toolkit.url not in xml
 
