@@ -129,7 +129,7 @@ def sitemap_index(request):
 def sitemap(request, page):
     base = _base(request)
     body = _kept(f"paroles:sitemap:{base}:{page}",
-                 lambda: _document(request, page, base) if 1 <= page <= document_count() else None)
+                 lambda: _document(request, page, base) if page == 1 or 1 < page <= document_count() else None)
     if body is None:
         raise Http404
     return HttpResponse(body, content_type="application/xml")
