@@ -123,3 +123,24 @@ def test_ordered_ids_by_chunks_matches_the_plain_query(limit):
         assert ordered_ids(queryset, limit, catalogue=Work.objects.all(), first_chunk=2) == expected
     assert ordered_ids(sparse, 10, exclude={works[0].pk}, first_chunk=1) == [
         pk for pk in sparse.values_list("pk", flat=True) if pk != works[0].pk]
+
+
+@pytest.mark.django_db
+def test_the_kept_visibility_filter_still_reads_the_consents_of_the_moment(client):
+    """Le filtre de la politique est gardé en mémoire (consent.access.visible_q) : le même objet, réemployé,
+    lit les consentements au moment de la requête — un retrait fait sortir l'œuvre aussitôt."""
+    from django.contrib.auth.models import AnonymousUser
+
+    from consent import access
+    from consent.channels import Channel
+    from consent.policy import policy
+    from media_library.models import Work
+
+    works = _catalogue(3, PartnerFactory())
+    access._visible_q.cache_clear()
+    before = set(policy.visible(AnonymousUser(), Channel.WEBSITE, Work.objects.all()).values_list("pk", flat=True))
+    assert {w.pk for w in works} <= before
+    withdraw_all(works[1].participations.first().participant)
+    after = set(policy.visible(AnonymousUser(), Channel.WEBSITE, Work.objects.all()).values_list("pk", flat=True))
+    assert access._visible_q.cache_info().hits >= 1  # le même filtre a servi deux fois
+    assert works[1].pk not in after and works[0].pk in after
