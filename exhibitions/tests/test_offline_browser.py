@@ -104,7 +104,7 @@ def open_app(chromium, live_server, user, **options):
     return context, page, outside
 
 
-def test_offline_toolkit_recall_end_to_end(chromium, live_server, field, admin_user):
+def test_offline_toolkit_recall_end_to_end(chromium, live_server, field, admin_user, monkeypatch):
     ARTIFACTS.mkdir(exist_ok=True)
     capsule, withdrawn, third = field["works"]
     items = field["items"]
@@ -131,6 +131,21 @@ def test_offline_toolkit_recall_end_to_end(chromium, live_server, field, admin_u
     assert noted.value.status == 200
     assert HeldCopy.objects.filter(user=field["awa"], confirmed_at__isnull=False).count() == 3
 
+    # Une synchronisation dans une autre minute : le serveur émet d'autres adresses signées (jeton horodaté à la
+    # minute). Les copies gardées restent lisibles (avant : l'appli cherchait la copie sous la nouvelle adresse, ne
+    # la trouvait pas et l'effaçait au moment de la montrer — vu une fois en CI, quand la minute tournait).
+    import time as _time
+
+    from django.core import signing
+
+    from media_library import links
+
+    monkeypatch.setattr(links._MinuteSigner, "timestamp",
+                        lambda self: signing.b62_encode(int(_time.time()) // 60 * 60 + 120))
+    with page.expect_response(sync_noting(*items.values()), timeout=60000):
+        page.click("#sync-now")
+    wait_until(page, "document.getElementById('offline-app').dataset.sync === 'idle'")
+
     # Plus de réseau : la page revient du service worker, avec ce qui est gardé.
     context.set_offline(True)
     page.reload()
@@ -139,8 +154,18 @@ def test_offline_toolkit_recall_end_to_end(chromium, live_server, field, admin_u
     assert [s for _i, s in held_states(page)] == ["held"] * 3
 
     # Montrer une capsule, plein écran, sous-titres bambara (piste gardée sur le téléphone).
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.click(f"#held-list > li[data-id='{items[capsule.pk]}'] button.play")
-    page.wait_for_selector("#player-section:not([hidden])")
+    try:
+        page.wait_for_selector("#player-section:not([hidden])")
+    except Exception as exc:  # une fois en CI sous charge 10 (2026-12-03) : dire ce que la page montrait
+        state = page.evaluate("""async () => ({held: Array.from(document.querySelectorAll('#held-list > li'))
+            .map(li => [li.dataset.id, li.dataset.state]), status: document.getElementById('net-status').textContent,
+            error: document.getElementById('player-error').textContent,
+            cached: (await (await caches.open('paroles-horsligne-fichiers')).keys()).map(r => r.url)})""")
+        raise AssertionError(f"le lecteur ne s'ouvre pas : {state} ; erreurs de la page : {errors}") from exc
     page.select_option("#subtitle-lang", "bm")
     wait_until(page, """(() => { const v = document.getElementById('player');
         const t = Array.from(v.textTracks).find(t => t.language === 'bm');

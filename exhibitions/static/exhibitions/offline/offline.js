@@ -299,7 +299,15 @@
       if (!item) continue;
       item.confirmedAt = confirmed;
       const fresh = catalogue[id];
-      if (fresh && fresh.version === item.version) item.description = fresh;  // titres, guide à jour
+      if (fresh && fresh.version === item.version) {
+        // Titres et guide à jour ; les fichiers gardent l'adresse sous laquelle ils sont rangés sur ce téléphone
+        // (le serveur signe ses adresses à la minute : la nouvelle ne retrouverait pas la copie gardée).
+        const stored = {};
+        for (const file of item.description.files) stored[file.key] = file.url;
+        item.description = Object.assign({}, fresh, {
+          files: fresh.files.map((file) => (stored[file.key] ? Object.assign({}, file, { url: stored[file.key] }) : file)),
+        });
+      }
       await put("items", item);
     }
     CONF.maxDays = data.max_days || CONF.maxDays;
