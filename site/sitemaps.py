@@ -104,7 +104,7 @@ def _kept(key, build):
         return entry["body"]
     body = build()
     timeout = epoch.timeout_for(current)
-    if timeout:
+    if timeout and body is not None:  # une adresse absente (404) ne remplit pas le cache partagé
         epoch.cache().set(key, {"epoch": current, "body": body}, timeout)
     return body
 
