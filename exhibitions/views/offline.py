@@ -31,7 +31,7 @@ from ..flows.offline_sync import max_days, sync
 WIPE_COOKIE = "paroles_hors_ligne_effacer"
 
 # Changez ce numéro quand la coquille change : le service worker renouvelle alors son cache.
-SHELL_VERSION = "3"  # 2 : la coquille commune ; 3 : les copies gardées restent lisibles après une synchronisation (adresses signées à la minute)
+SHELL_VERSION = "3"  # 2 : la coquille commune ; 3 : copies gardées rangées sous le chemin du fichier, sans jeton
 THEME_COLOR = "#7a3b1d"
 # Taille des tranches téléchargées (requêtes Range) : une coupure ne fait perdre que la tranche en cours.
 CHUNK_BYTES = 512 * 1024

@@ -106,6 +106,15 @@
   // ---------------------------------------------------------------- téléchargement
   function partKey(fileKey, n) { return `${fileKey}#${n}`; }
 
+  // Une copie gardée est rangée sous le chemin du fichier, sans le jeton : le serveur signe ses adresses à la
+  // minute, et une synchronisation plus tardive en donne d'autres pour les mêmes fichiers. Rangée sous l'adresse
+  // signée, la copie devenait introuvable (et était effacée) au moment de la montrer.
+  function fileKey(url) {
+    const u = new URL(url, location.href);
+    u.search = "";
+    return u.href;
+  }
+
   async function downloadFile(item, file, progress) {
     // progress(octets reçus pour ce fichier, total connu ou null)
     const rec = item.progress[file.key] || { received: 0, parts: 0, etag: null, total: file.size || null };
@@ -153,7 +162,8 @@
     const blob = new Blob(blobs, { type: file.type || "application/octet-stream" });
     const cache = await caches.open(FILES_CACHE);
     if (state.recalled.has(item.id)) throw new Error("recalled");
-    await cache.put(file.url, new Response(blob, { headers: { "Content-Type": file.type || "application/octet-stream" } }));
+    await cache.delete(file.url, { ignoreSearch: true });  // une copie rangée sous une adresse plus ancienne
+    await cache.put(fileKey(file.url), new Response(blob, { headers: { "Content-Type": file.type || "application/octet-stream" } }));
     for (let n = 0; n < rec.parts; n += 1) await del("parts", partKey(file.key, n));
     rec.done = true;
     await put("items", item);
@@ -214,7 +224,7 @@
     if (item) {
       const cache = await caches.open(FILES_CACHE);
       for (const file of item.description.files) {
-        await cache.delete(file.url);
+        await cache.delete(file.url, { ignoreSearch: true });
         const rec = item.progress[file.key];
         for (let n = 0; rec && n < rec.parts; n += 1) await del("parts", partKey(file.key, n));
       }
@@ -299,15 +309,7 @@
       if (!item) continue;
       item.confirmedAt = confirmed;
       const fresh = catalogue[id];
-      if (fresh && fresh.version === item.version) {
-        // Titres et guide à jour ; les fichiers gardent l'adresse sous laquelle ils sont rangés sur ce téléphone
-        // (le serveur signe ses adresses à la minute : la nouvelle ne retrouverait pas la copie gardée).
-        const stored = {};
-        for (const file of item.description.files) stored[file.key] = file.url;
-        item.description = Object.assign({}, fresh, {
-          files: fresh.files.map((file) => (stored[file.key] ? Object.assign({}, file, { url: stored[file.key] }) : file)),
-        });
-      }
+      if (fresh && fresh.version === item.version) item.description = fresh;  // titres, guide à jour
       await put("items", item);
     }
     CONF.maxDays = data.max_days || CONF.maxDays;
@@ -428,7 +430,7 @@
 
   async function blobUrl(url) {
     const cache = await caches.open(FILES_CACHE);
-    const hit = await cache.match(url);
+    const hit = await cache.match(url, { ignoreSearch: true });
     if (!hit) return null;
     const u = URL.createObjectURL(await hit.blob());
     state.urls.push(u);
