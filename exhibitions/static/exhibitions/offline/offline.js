@@ -109,7 +109,7 @@
   // Une copie gardée est rangée sous le chemin du fichier, sans le jeton : le serveur signe ses adresses à la
   // minute, et une synchronisation plus tardive en donne d'autres pour les mêmes fichiers. Rangée sous l'adresse
   // signée, la copie devenait introuvable (et était effacée) au moment de la montrer.
-  function fileKey(url) {
+  function storedAddress(url) {
     const u = new URL(url, location.href);
     u.search = "";
     return u.href;
@@ -163,7 +163,7 @@
     const cache = await caches.open(FILES_CACHE);
     if (state.recalled.has(item.id)) throw new Error("recalled");
     await cache.delete(file.url, { ignoreSearch: true });  // une copie rangée sous une adresse plus ancienne
-    await cache.put(fileKey(file.url), new Response(blob, { headers: { "Content-Type": file.type || "application/octet-stream" } }));
+    await cache.put(storedAddress(file.url), new Response(blob, { headers: { "Content-Type": file.type || "application/octet-stream" } }));
     for (let n = 0; n < rec.parts; n += 1) await del("parts", partKey(file.key, n));
     rec.done = true;
     await put("items", item);
