@@ -779,7 +779,7 @@ def visible_q(ctx, channel, day):
 
     Le `Q` ne dépend que de ses trois arguments (il ne lit rien dans la base : les faits sont lus par la
     requête qui l'emploie, au moment où elle s'exécute) ; il est donc gardé en mémoire par (contexte, canal,
-    jour). Le construire coûtait 5 à 15 ms de Python à chaque liste, recherche ou document du plan du site.
+    jour) : il n'est plus construit à chaque liste, recherche ou document du plan du site.
     Django copie un `Q` et ses sous-requêtes quand un queryset l'emploie : l'objet gardé n'est jamais modifié."""
     return _visible_q(ctx, Channel(channel), _as_date(day))
 
