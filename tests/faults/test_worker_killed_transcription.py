@@ -42,7 +42,10 @@ work = WorkFactory(project=ProjectFactory(name="Pannes"), title_fr="Témoignage"
 work.spoken_languages.set([Language.objects.get(code="fr")])
 ingest_file(work, voice, original_filename="temoignage.opus")
 job = request_transcription(work)
-result = {"work": work.pk, "job": job.pk}
+import wave
+with wave.open(str(wav)) as w:
+    seconds = w.getnframes() / w.getframerate()
+result = {"work": work.pk, "job": job.pk, "seconds": seconds}
 """
 
 
@@ -95,9 +98,15 @@ def test_worker_killed_mid_transcription_is_restarted_and_the_job_resumes(site, 
     ((track_pk, track_status),) = instance.sql(
         "SELECT id, status FROM transcription_subtitletrack WHERE work_id = ?", ids["work"])
     assert track_status == "machine_draft"
-    text = " ".join(t for (t,) in instance.sql("SELECT text FROM transcription_cue WHERE track_id = ?",
-                                               track_pk)).lower()
-    assert "femmes" in text and "famille" in text  # du début à la fin du fichier, pas un bout
+    cues = instance.sql("SELECT start_ms, end_ms, text FROM transcription_cue WHERE track_id = ? "
+                        "ORDER BY start_ms", track_pk)
+    text = " ".join(t for (_s, _e, t) in cues).lower()
+    # Du début à la fin du fichier, pas un bout : les répliques couvrent la voix d'un bout à l'autre. Les mots
+    # exacts d'une voix de synthèse varient avec la bibliothèque de calcul du processeur (MKL sur Intel, oneDNN
+    # sur AMD : « familles » reconnu sur l'un, pas sur l'autre) ; la couverture en temps, non.
+    total_ms = ids["seconds"] * 1000
+    assert cues[0][0] < 0.1 * total_ms and cues[-1][1] > 0.85 * total_ms, (cues[0][:2], cues[-1][:2], total_ms)
+    assert text.count("femmes") >= 2, text  # le texte est dit deux fois : les deux passages sont transcrits
     tasks = instance.sql("SELECT status, worker_ids FROM django_tasks_database_dbtaskresult "
                          "WHERE task_path = 'transcription.tasks.transcribe_job'")
     assert len(tasks) == 1 and tasks[0][0] == "SUCCESSFUL"  # reprise par la même tâche, aucune nouvelle

@@ -6,7 +6,7 @@ Peu de tests, un seul chargement du modèle par session (fixture `whisper_model`
 import pytest
 
 from media_library import testing
-from transcription.engine import transcribe_file
+from transcription.engine import normalise, transcribe_file
 
 from .conftest import DATA, WER
 
@@ -22,7 +22,14 @@ def test_french_speech_is_detected_and_transcribed(whisper_model):
     result = transcribe_file(str(FRENCH_16S), duration=16.0, on_progress=progress.append, min_probability=0.45)
     assert result.language == "fr"
     text = " ".join(s["text"] for s in result.segments).lower()
-    assert "femmes" in text and "mopti" in text and "guerre" in text
+    assert "femmes" in text and "mopti" in text, text
+    # Au-delà de ces deux mots, ce que Whisper base entend de cette voix varie avec la bibliothèque de calcul du
+    # processeur (MKL sur Intel, oneDNN sur AMD ; mesuré : 7 et 6 des 26 mots pleins). La voix swahili du test
+    # suivant, transcrite de force en français, n'en retrouve aucun (mesuré).
+    said = " ".join((DATA / "wer" / f"phrase_{n:02d}.txt").read_text(encoding="utf-8") for n in range(1, 5))
+    expected = {w for w in normalise(said).split() if len(w) >= 4}
+    heard = expected & set(normalise(text).split())
+    assert len(heard) >= 5, (sorted(heard), text)
     words = [w for s in result.segments for w in s["words"]]
     assert words and all(0 <= w["start"] <= w["end"] <= 16.5 for w in words)
     assert progress[-1] == 100.0 and progress == sorted(progress)
